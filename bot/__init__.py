@@ -1,0 +1,1 @@
+"""The sourcing assistant's Python package: everything that is not Rasa configuration."""

@@ -1,0 +1,56 @@
+"""`bot`: the project's console command.
+
+Each area registers its own sub-commands (bot.catalogue.cli, bot.sales.cli, ...), so this
+file only wires them together.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+# Modules that expose `register(subparsers)`; each adds one top-level sub-command.
+COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli")
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot import db
+
+    db.upgrade(args.url)
+    print("database is at the newest schema")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="Sourcing assistant tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db_cmd = sub.add_parser("db", help="database schema")
+    db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply pending migrations")
+    up.add_argument("--url", help="database URL (default: SALES_DB_URL)")
+    up.set_defaults(func=_db_upgrade)
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # area not built yet
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

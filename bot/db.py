@@ -1,0 +1,86 @@
+"""Engine, sessions and schema migrations shared by bot.catalogue and bot.sales.
+
+SQLAlchemy 1.4 in 2.0 style (future=True). SQLite is the embedded default;
+PostgreSQL is the production database. The schema is owned by Alembic
+(bot/migrations); `upgrade()` brings any database to the newest revision.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+from bot import settings
+
+Base = declarative_base()
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # WAL lets the action server write while the CLI reads; busy_timeout waits out
+    # short write locks instead of failing with "database is locked".
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or settings.sales_db_url()
+    kwargs: dict = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 10}
+    else:
+        kwargs["connect_args"] = {"connect_timeout": 5}
+    engine = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine (and connection pool) per URL per process."""
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    return engine_for(settings.sales_db_url())
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    factory = sessionmaker(bind=engine or get_engine(), future=True, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str | None = None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", (url or settings.sales_db_url()).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Apply every pending migration (idempotent)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
