@@ -22,6 +22,17 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shell(_args: argparse.Namespace) -> int:
+    import os
+
+    from bot import settings
+
+    model = str(settings.ROOT / "models" / "current.tar.gz")
+    rasa = os.path.join(os.path.dirname(sys.executable), "rasa")
+    # the action server must run too: `make run` in another terminal, or `rasa run actions`
+    os.execvpe(rasa, [rasa, "shell", "--model", model, "--endpoints", "endpoints.yml"], settings.rasa_env())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot", description="Sourcing assistant tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="apply pending migrations")
     up.add_argument("--url", help="database URL (default: SALES_DB_URL)")
     up.set_defaults(func=_db_upgrade)
+
+    run = sub.add_parser("run", help="start the action server and the Rasa server")
+    run.set_defaults(func=lambda _args: __import__("bot.serve").serve.main())
+    shell = sub.add_parser("shell", help="chat in the terminal (rasa shell) with the project's settings")
+    shell.set_defaults(func=_shell)
 
     for name in COMMAND_MODULES:
         try:

@@ -32,3 +32,27 @@ def tracker_db_url() -> str:
 
 def catalogue_yaml() -> Path:
     return Path(os.environ.get("CATALOGUE_YAML", ROOT / "data" / "catalogue.yml"))
+
+
+def rasa_env_defaults() -> dict[str, str]:
+    """Values for the ${...} variables in endpoints.yml when the environment has none."""
+    return {
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "TRACKER_DIALECT": "sqlite",
+        "TRACKER_DB_URL": tracker_db_url(),
+        "TRACKER_DB_NAME": "rasa",
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": "6379",
+        # the lock store keeps a Redis database of its own (0 is everyone's default)
+        "LOCK_STORE_DB": "1",
+        "LOCK_STORE_PREFIX": "sourcing",
+    }
+
+
+def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    for key, value in rasa_env_defaults().items():
+        env.setdefault(key, value)
+    env.update(overrides or {})
+    return env

@@ -1,0 +1,85 @@
+# One entry point for people and CI: `make run` serves the assistant, `make test`
+# proves it. Both set up the virtual environment and train only when needed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY_VERSION := $(shell cat .python-version)
+# pyenv's interpreter for .python-version; Rasa 3.6 refuses the default python3 (3.11)
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PY_VERSION)/bin/python) $(shell command -v python3.10))
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+INSTALLED := $(VENV)/.installed
+MODEL := models/current.tar.gz
+SHARED ?= ../shared
+REALWORLD := $(SHARED)/eval/realworld_dev.yml
+TRAINING_FILES := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+
+.PHONY: help setup train run shell db validate test test-nlu test-core test-py clean
+
+help:
+	@echo "make run    - set up, train if needed, start the assistant"
+	@echo "make test   - set up, train if needed, run every check"
+	@echo "make shell  - chat in the terminal (needs 'make run' in another terminal for actions)"
+
+# --- environment: one pinned lock file, resolved together with rasa -----------------
+$(INSTALLED): requirements.lock pyproject.toml .python-version
+	@test -x "$(PYTHON)" || { echo "Python $(PY_VERSION) not found (pyenv install $(PY_VERSION))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+setup: $(INSTALLED)
+
+# --- model: retrained only when data, domain or config changed ----------------------
+$(MODEL): $(INSTALLED) $(TRAINING_FILES)
+	@mkdir -p models
+	@start=$$(date +%s); \
+	$(BIN)/rasa train --config config.yml --domain domain.yml --data data \
+	  --out models --fixed-model-name current > models/train.log 2>&1 \
+	  || { tail -40 models/train.log; exit 1; }; \
+	echo "trained $(MODEL) in $$(( $$(date +%s) - start )) s (log: models/train.log)"
+	@touch $@
+
+train: $(MODEL)
+
+db: $(INSTALLED)
+	$(BIN)/bot db upgrade
+
+# --- serving ----------------------------------------------------------------------
+run: $(MODEL) db
+	$(BIN)/bot run
+
+shell: $(MODEL)
+	$(BIN)/bot shell
+
+# --- checks -----------------------------------------------------------------------
+validate: $(INSTALLED)
+	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
+
+test-nlu: $(MODEL)
+	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out results/nlu > results-nlu.log 2>&1 \
+	  || { tail -40 results-nlu.log; exit 1; }
+	@rm -f results-nlu.log
+	$(BIN)/python -m bot.nlp.evaluate check-f1 results/nlu/intent_report.json --min 0.90
+	@if [ -f "$(REALWORLD)" ]; then \
+	  $(BIN)/python -m bot.nlp.evaluate realworld $(REALWORLD) --model $(MODEL) --out results/realworld.json; \
+	else echo "realworld accuracy: skipped ($(REALWORLD) not found)"; fi
+
+test-core: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/core > results-core.log 2>&1 \
+	  || { tail -60 results-core.log; cat results/core/failed_test_stories.yml 2>/dev/null | head -80; exit 1; }
+	@rm -f results-core.log
+	@echo "conversation tests: all stories passed"
+
+test-py: $(MODEL) db
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test: validate test-nlu test-core test-py
+	@echo "make test: all checks passed"
+
+clean:
+	rm -rf results models/*.tar.gz .rasa

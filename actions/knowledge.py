@@ -1,0 +1,29 @@
+"""Knowledge answers: thin adapter from the tracker to bot.knowledge."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import knowledge
+
+
+class ActionAnswerKnowledge(Action):
+    def name(self) -> str:
+        return "action_answer_knowledge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        message = tracker.latest_message or {}
+        answer = knowledge.resolve(
+            intent=(message.get("intent") or {}).get("name"),
+            sides_mentioned=list(tracker.get_latest_entity_values("sourcing_model")),
+            text=message.get("text"),
+            last_topic=tracker.get_slot("topic"),
+            last_side=tracker.get_slot("sourcing_model"),
+        )
+        dispatcher.utter_message(response=answer.response, buttons=knowledge.buttons_after(answer.topic))
+        return [SlotSet("topic", answer.topic), SlotSet("sourcing_model", answer.side)]

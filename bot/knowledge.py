@@ -1,0 +1,89 @@
+"""Which knowledge answer to give: topic and side, from the question and its context.
+
+The answer texts live in domain.yml (responses `utter_<topic>`, `utter_<topic>_<side>`),
+written from shared/seed/it-outsourcing-vs-managed-services.txt. This module only
+decides which one fits, so it can be tested without Rasa.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SIDES = ("managed_services", "it_outsourcing")
+
+# intent -> topic; the topic names are the values of the `topic` slot
+TOPIC_BY_INTENT = {
+    "ask_difference_overview": "overview",
+    "ask_scope_responsibility": "scope_responsibility",
+    "ask_proactivity": "proactivity",
+    "ask_billing_model": "billing_model",
+    "ask_relationship": "relationship",
+    "ask_service_examples": "service_examples",
+}
+TOPICS = tuple(TOPIC_BY_INTENT.values())
+INTENT_BY_TOPIC = {topic: intent for intent, topic in TOPIC_BY_INTENT.items()}
+
+TOPIC_TITLES = {
+    "overview": "The difference",
+    "scope_responsibility": "Scope & responsibility",
+    "proactivity": "Proactivity",
+    "billing_model": "Billing",
+    "relationship": "Relationship",
+    "service_examples": "Typical services",
+}
+SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
+
+# "and outsourcing?", "what about the billing?", "how about msp" continue the
+# conversation; a full question ("how is the relationship different?") starts afresh.
+_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and what about|what of|and for|and the)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Answer:
+    topic: str
+    side: str | None  # None: both sides
+
+    @property
+    def response(self) -> str:
+        return f"utter_{self.topic}" + (f"_{self.side}" if self.side else "")
+
+
+def is_follow_up(text: str | None) -> bool:
+    return bool(text and _FOLLOW_UP.search(text))
+
+
+def resolve(
+    intent: str | None,
+    sides_mentioned: list[str],
+    text: str | None,
+    last_topic: str | None,
+    last_side: str | None,
+) -> Answer:
+    """Pick the answer for this turn.
+
+    - A question about a topic gets that topic; about one side, that side; a general
+      one, both sides - unless it is a follow-up fragment, which keeps the side.
+    - A bare follow-up (`inform`: "and outsourcing?") keeps the last topic.
+    - Both sides named ("msp vs outsourcing") means both.
+    """
+    sides = [s for s in dict.fromkeys(sides_mentioned) if s in SIDES]
+    topic = TOPIC_BY_INTENT.get(intent or "")
+    if topic is None:
+        topic = last_topic if last_topic in TOPICS else "overview"
+    if len(sides) == 1:
+        side = sides[0]
+    elif len(sides) > 1:
+        side = None
+    elif intent not in TOPIC_BY_INTENT or is_follow_up(text):
+        side = last_side if last_side in SIDES else None
+    else:
+        side = None
+    return Answer(topic, side)
+
+
+def buttons_after(topic: str) -> list[dict]:
+    """Quick replies to the other topics, then to sales."""
+    others = [
+        {"title": TOPIC_TITLES[t], "payload": f"/{INTENT_BY_TOPIC[t]}"} for t in TOPICS if t != topic
+    ]
+    return others + [SALES_BUTTON]

@@ -1,0 +1,95 @@
+"""NLU quality gates that `rasa test` lacks.
+
+  check-f1 REPORT --min 0.90   fail when the macro-F1 of a `rasa test nlu` intent report
+                               is below the threshold
+  realworld FILE --model M     intent accuracy on shared/eval/realworld_dev.yml (real
+                               visitor phrasings, never trained on); reported, not gated
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def macro_f1(report_path: Path) -> float:
+    report = json.loads(Path(report_path).read_text())
+    return float(report["macro avg"]["f1-score"])
+
+
+def check_f1(report_path: Path, minimum: float) -> int:
+    score = macro_f1(report_path)
+    verdict = "ok" if score >= minimum else "FAILED"
+    print(f"NLU intent macro-F1 on the held-out split: {score:.3f} (minimum {minimum:.2f}) {verdict}")
+    return 0 if score >= minimum else 1
+
+
+def load_items(path: Path) -> list[dict]:
+    return [item for item in yaml.safe_load(Path(path).read_text())["items"] if item.get("text")]
+
+
+async def _predict(model: Path, texts: list[str]) -> list[str | None]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    results = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        results.append((parsed.get("intent") or {}).get("name"))
+    return results
+
+
+def realworld(path: Path, model: Path, out: Path | None) -> int:
+    items = load_items(path)
+    predicted = asyncio.run(_predict(model, [i["text"] for i in items]))
+    hits = sum(p == i["intent"] for p, i in zip(predicted, items))
+    accuracy = hits / len(items)
+    per_intent: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    confusions = collections.Counter()
+    for p, item in zip(predicted, items):
+        per_intent[item["intent"]][1] += 1
+        if p == item["intent"]:
+            per_intent[item["intent"]][0] += 1
+        else:
+            confusions[(item["intent"], p)] += 1
+    print(f"realworld_dev intent accuracy: {accuracy:.3f} ({hits}/{len(items)})")
+    for intent, (ok, total) in sorted(per_intent.items()):
+        print(f"  {intent:28s} {ok:3d}/{total:<3d}")
+    if confusions:
+        print("  most frequent confusions (expected -> predicted):")
+        for (want, got), n in confusions.most_common(8):
+            print(f"    {want} -> {got}: {n}")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({
+            "accuracy": accuracy, "n": len(items),
+            "per_intent": {k: {"correct": v[0], "total": v[1]} for k, v in per_intent.items()},
+            "errors": [{"text": i["text"], "expected": i["intent"], "predicted": p}
+                       for p, i in zip(predicted, items) if p != i["intent"]],
+        }, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.nlp.evaluate")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    f1 = sub.add_parser("check-f1")
+    f1.add_argument("report", type=Path)
+    f1.add_argument("--min", type=float, default=0.90)
+    rw = sub.add_parser("realworld")
+    rw.add_argument("file", type=Path)
+    rw.add_argument("--model", type=Path, required=True)
+    rw.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    if args.cmd == "check-f1":
+        return check_f1(args.report, args.min)
+    return realworld(args.file, args.model, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

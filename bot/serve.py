@@ -1,0 +1,161 @@
+"""Start the action server and the Rasa server together, wait until both answer.
+
+Used by `bot run` (make run) and by the end-to-end tests, so both start the servers
+the same way.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from bot import settings
+
+ROOT = settings.ROOT
+DEFAULT_MODEL = ROOT / "models" / "current.tar.gz"
+
+
+class ServerFailed(RuntimeError):
+    pass
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ServerFailed(f"{url} exited with {proc.returncode}; see {log}:\n{_tail(log)}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise ServerFailed(f"{url} did not come up within {timeout:.0f}s; see {log}:\n{_tail(log)}")
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@dataclass
+class Servers:
+    rasa_port: int = 5005
+    action_port: int = 5055
+    model: Path = DEFAULT_MODEL
+    env_overrides: dict[str, str] = field(default_factory=dict)
+    log_dir: Path = settings.VAR_DIR / "logs"
+    start_actions: bool = True
+    procs: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def rest_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+    def _spawn(self, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        out = open(log, "ab")
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.procs.append(proc)
+        return proc
+
+    def start(self, timeout: float = 180) -> "Servers":
+        if not Path(self.model).exists():
+            raise ServerFailed(f"no trained model at {self.model}: run `make train`")
+        overrides = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
+        overrides.update(self.env_overrides)
+        env = settings.rasa_env(overrides)
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        try:
+            if self.start_actions:
+                log = self.log_dir / f"actions-{self.action_port}.log"
+                proc = self._spawn(
+                    [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+                    env, log,
+                )
+                _wait_until_up(f"http://127.0.0.1:{self.action_port}/health", proc, log, timeout)
+            log = self.log_dir / f"rasa-{self.rasa_port}.log"
+            proc = self._spawn(
+                [
+                    rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
+                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                ],
+                env, log,
+            )
+            _wait_until_up(self.rasa_url + "/", proc, log, timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.clear()
+
+    def __enter__(self) -> "Servers":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def main() -> int:
+    """`bot run`: serve until Ctrl-C."""
+    servers = Servers(
+        rasa_port=int(os.environ.get("RASA_PORT", 5005)),
+        action_port=int(os.environ.get("ACTION_PORT", 5055)),
+    )
+    print("starting the action server and the Rasa server (this takes ~30 s)...", flush=True)
+    try:
+        servers.start()
+    except ServerFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"\nThe assistant is up.\n"
+        f"  REST channel: {servers.rest_url}\n"
+        f"  try: curl -s -X POST {servers.rest_url} -H 'Content-Type: application/json' "
+        f"-d '{{\"sender\": \"me\", \"message\": \"how are managed services billed?\"}}'\n"
+        f"  logs:         {servers.log_dir}\n"
+        f"Press Ctrl-C to stop.",
+        flush=True,
+    )
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    try:
+        while not stop and all(p.poll() is None for p in servers.procs):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    failed = [p for p in servers.procs if p.poll() not in (None, 0)]
+    servers.stop()
+    if failed:
+        print(f"a server stopped unexpectedly; see {servers.log_dir}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
