@@ -15,7 +15,7 @@ SHARED ?= ../shared
 REALWORLD := $(SHARED)/eval/realworld_dev.yml
 TRAINING_FILES := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup train run shell db validate test test-nlu test-core test-py clean
+.PHONY: help setup spacy train run shell db validate test test-nlu test-core test-py clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant"
@@ -33,8 +33,14 @@ $(INSTALLED): requirements.lock pyproject.toml .python-version
 
 setup: $(INSTALLED)
 
+# --- spaCy pipeline: blank English + entity ruler from the catalogue ------------------
+SPACY := models/spacy_en_sourcing/meta.json
+$(SPACY): data/catalogue.yml $(INSTALLED)
+	$(BIN)/bot nlp build-spacy --out models/spacy_en_sourcing --catalogue data/catalogue.yml
+	@touch $@
+
 # --- model: retrained only when data, domain or config changed ----------------------
-$(MODEL): $(INSTALLED) $(TRAINING_FILES)
+$(MODEL): $(INSTALLED) $(SPACY) $(TRAINING_FILES)
 	@mkdir -p models
 	@start=$$(date +%s); \
 	$(BIN)/rasa train --config config.yml --domain domain.yml --data data \
@@ -45,8 +51,11 @@ $(MODEL): $(INSTALLED) $(TRAINING_FILES)
 
 train: $(MODEL)
 
+spacy: $(SPACY)
+
+# schema migrations, then the catalogue (idempotent: unchanged rows stay as they are)
 db: $(INSTALLED)
-	$(BIN)/bot db upgrade
+	$(BIN)/bot catalogue load --file data/catalogue.yml
 
 # --- serving ----------------------------------------------------------------------
 run: $(MODEL) db

@@ -1,0 +1,68 @@
+"""Catalogue answers: thin adapters from the tracker to bot.catalogue.replies."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import db
+from bot.catalogue import replies
+
+logger = logging.getLogger(__name__)
+
+
+def _answer(dispatcher: CollectingDispatcher, tracker: Tracker,
+            build: Callable[..., replies.Reply]) -> list[dict[str, Any]]:
+    """Run one catalogue look-up; a database failure becomes a polite answer, not a crash."""
+    try:
+        with db.session_scope() as session:
+            reply = build(session)
+    except (SQLAlchemyError, OSError) as exc:
+        logger.error("catalogue look-up failed: %s: %s", type(exc).__name__, exc)
+        reply = replies.UNAVAILABLE
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    return [SlotSet("service", reply.service)] if reply.service else []
+
+
+def _mentions(tracker: Tracker) -> list[str]:
+    return [str(v) for v in tracker.get_latest_entity_values("service")]
+
+
+def _text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+class ActionCatalogueAnswer(Action):
+    def name(self) -> str:
+        return "action_catalogue_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        side = next(tracker.get_latest_entity_values("sourcing_model"), None)
+        theme = next(tracker.get_latest_entity_values("theme"), None)
+        return _answer(dispatcher, tracker, lambda s: replies.answer_question(
+            s, _text(tracker), _mentions(tracker), side, theme))
+
+
+class ActionServicePrice(Action):
+    def name(self) -> str:
+        return "action_service_price"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        return _answer(dispatcher, tracker, lambda s: replies.price_reply(
+            s, _text(tracker), _mentions(tracker), tracker.get_slot("service")))
+
+
+class ActionServiceSla(Action):
+    def name(self) -> str:
+        return "action_service_sla"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        return _answer(dispatcher, tracker, lambda s: replies.sla_reply(
+            s, _text(tracker), _mentions(tracker), tracker.get_slot("service")))

@@ -1,0 +1,104 @@
+"""BANT lead score: budget, authority, need, timeline, 25 points each.
+
+Every point added or taken away comes with a sentence, so sales can see why a lead is
+(not) qualified instead of trusting a bare number.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_THRESHOLD = 60
+FREE_MAIL_PENALTY = 10
+
+_BUDGET = {
+    "50k+/month": (25, "Budget of 50k+ per month"),
+    "15k-50k/month": (22, "Budget of 15k-50k per month"),
+    "5k-15k/month": (15, "Budget of 5k-15k per month"),
+    "under 5k/month": (6, "Budget under 5k per month, small for a managed contract"),
+    "not sure": (5, "Budget not decided yet"),
+}
+_AUTHORITY = {
+    "decision maker": (25, "Talks to a decision maker"),
+    "influencer": (15, "Contact influences the decision but does not sign"),
+    "researching": (3, "Visitor is only researching"),
+}
+_TIMELINE = {
+    "now/within 1 month": (25, "Wants to start within a month"),
+    "1-3 months": (20, "Wants to start in 1-3 months"),
+    "3-6 months": (12, "Wants to start in 3-6 months"),
+    "6+ months": (5, "Start is 6+ months away"),
+    "not sure": (3, "No start date yet"),
+}
+_SIZE = {"1-10": 0, "11-50": 3, "51-200": 5, "201-1000": 5, "1000+": 5}
+
+
+@dataclass(frozen=True)
+class Score:
+    score: int
+    qualified: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def threshold() -> int:
+    """LEAD_QUALIFIED_THRESHOLD, read per call so a restart isn't needed in tests."""
+    try:
+        return int(os.environ.get("LEAD_QUALIFIED_THRESHOLD", DEFAULT_THRESHOLD))
+    except ValueError:
+        return DEFAULT_THRESHOLD
+
+
+def _part(table: dict, value: str | None, missing: str, reasons: list[str]) -> int:
+    if value in table:
+        points, text = table[value]
+        reasons.append(f"{text} (+{points})")
+        return points
+    reasons.append(f"{missing} (+0)")
+    return 0
+
+
+def score_lead(
+    *,
+    budget: str | None = None,
+    role: str | None = None,
+    service: str | None = None,
+    sourcing_model: str | None = None,
+    company_size: str | None = None,
+    timeline: str | None = None,
+    free_mail: bool = False,
+    has_email: bool = True,
+    qualified_threshold: int | None = None,
+) -> Score:
+    """Score bucketed lead fields (see bot.sales.validation) from 0 to 100."""
+    reasons: list[str] = []
+    total = _part(_BUDGET, budget, "Budget unknown", reasons)
+    total += _part(_AUTHORITY, role, "Role unknown", reasons)
+
+    # Need: a named service is the strongest signal; a chosen model and a company
+    # large enough to outsource add to it.
+    need = 0
+    if service:
+        need += 15
+        reasons.append(f"Asked about a specific service: {service} (+15)")
+    else:
+        reasons.append("No specific service named (+0)")
+    if sourcing_model:
+        need += 5
+        reasons.append(f"Knows the model they want: {sourcing_model.replace('_', ' ')} (+5)")
+    size_points = _SIZE.get(company_size or "", 0)
+    if company_size:
+        reasons.append(f"Company size {company_size} (+{size_points})")
+    total += min(25, need + size_points)
+
+    total += _part(_TIMELINE, timeline, "Timeline unknown", reasons)
+
+    if free_mail:
+        total -= FREE_MAIL_PENALTY
+        reasons.append(
+            f"Uses a free e-mail provider, so the company is unconfirmed (-{FREE_MAIL_PENALTY})"
+        )
+    if not has_email:
+        reasons.append("No e-mail address, reachable by phone only (+0)")
+    total = max(0, min(100, total))
+    limit = threshold() if qualified_threshold is None else qualified_threshold
+    return Score(score=total, qualified=total >= limit, reasons=reasons)

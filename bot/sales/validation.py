@@ -1,0 +1,363 @@
+"""Turn what a visitor typed into clean lead fields.
+
+Pure functions, no database. E-mail and phone checks use email-validator and
+phonenumbers; the bucket parsers read free text ("about 50 people", "5k a month",
+"next quarter", "I'm the CTO") and return a fixed bucket, or None when they can't tell,
+so the form can ask again instead of storing a guess.
+"""
+from __future__ import annotations
+
+import re
+
+import email_validator
+import phonenumbers
+
+
+class InvalidInput(ValueError):
+    """Bad visitor input; str(exc) is a polite hint that can be shown to the visitor."""
+
+
+# ---------------------------------------------------------------- e-mail
+
+# Consumer mailbox providers: an address here says nothing about the visitor's company.
+FREE_MAIL_DOMAINS = frozenset(
+    """
+    gmail.com googlemail.com ymail.com rocketmail.com msn.com live.com passport.com
+    proton.me protonmail.com protonmail.ch pm.me icloud.com me.com mac.com
+    web.de gmx.de gmx.net gmx.at gmx.ch gmx.com t-online.de freenet.de posteo.de
+    mailbox.org wp.pl o2.pl tlen.pl onet.pl onet.eu op.pl poczta.onet.pl vp.pl
+    interia.pl interia.eu gazeta.pl mail.com email.com mail.ru inbox.ru list.ru bk.ru
+    zoho.com tutanota.com tutanota.de tuta.io fastmail.com hey.com seznam.cz
+    libero.it virgilio.it free.fr laposte.net orange.fr wanadoo.fr sfr.fr
+    qq.com 163.com 126.com naver.com daum.net
+    """.split()
+)
+# Brands that run the same free service under many country domains (yahoo.co.uk, ...).
+FREE_MAIL_BRANDS = frozenset(
+    "gmail yahoo outlook hotmail live aol gmx yandex protonmail icloud".split()
+)
+# Frequent typos worth a "did you mean" hint.
+_DOMAIN_TYPOS = {
+    "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gmail.co": "gmail.com",
+    "gamil.com": "gmail.com", "gmail.con": "gmail.com", "hotmial.com": "hotmail.com",
+    "outlok.com": "outlook.com", "yahoo.con": "yahoo.com", "yaho.com": "yahoo.com",
+}
+
+
+def is_free_mail(domain: str) -> bool:
+    domain = domain.lower().strip(".")
+    if domain in FREE_MAIL_DOMAINS:
+        return True
+    labels = domain.split(".")
+    # brand.tld or brand.co.tld, never brand.somecompany.com
+    return (
+        labels[0] in FREE_MAIL_BRANDS
+        and 2 <= len(labels) <= 3
+        and all(len(label) <= 3 for label in labels[1:])
+    )
+
+
+def validate_email(text: str) -> tuple[str, bool]:
+    """Return (normalised lower-case address, is_free_mail) or raise InvalidInput."""
+    raw = (text or "").strip().strip("<>").strip()
+    if raw.lower().startswith("mailto:"):
+        raw = raw[7:]
+    if not raw:
+        raise InvalidInput("Please type your e-mail address, for example anna@company.com.")
+    try:
+        info = email_validator.validate_email(raw, check_deliverability=False)
+    except email_validator.EmailNotValidError as exc:
+        raise InvalidInput(
+            f"That doesn't look like a valid e-mail address: {exc} "
+            "Could you type it again, for example anna@company.com?"
+        ) from None
+    email = info.normalized.lower()
+    domain = email.rsplit("@", 1)[1]
+    if domain in _DOMAIN_TYPOS:
+        raise InvalidInput(
+            f"Did you mean {email.rsplit('@', 1)[0]}@{_DOMAIN_TYPOS[domain]}? "
+            "Please type the address again."
+        )
+    return email, is_free_mail(domain)
+
+
+# ---------------------------------------------------------------- phone
+
+
+def validate_phone(text: str, default_region: str | None = None) -> str:
+    """Return the number in E.164 (+4930123456) or raise InvalidInput.
+
+    Without a default_region (ISO code such as "DE", "PL", "GB") the number must
+    start with + and a country code.
+    """
+    raw = (text or "").strip()
+    if raw.startswith("00"):  # international prefix used across Europe
+        raw = "+" + raw[2:]
+    region = default_region.upper() if default_region else None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(
+            "I couldn't read that phone number. Please include the country code, "
+            "for example +44 20 7946 0958."
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput(
+            "That phone number doesn't look complete. Please check it and include the "
+            "country code, for example +49 30 1234567."
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# ---------------------------------------------------------------- number reading
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "a couple": 2,
+    "a few": 3, "several": 5, "a hundred": 100, "hundred": 100, "a thousand": 1000,
+    "thousand": 1000, "a half": 0.5, "half a": 0.5, "a": 1, "an": 1,
+}
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mln": 1e6,
+                "million": 1e6, "hundred": 100}
+_NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)"  # "100 000" or "2,500.50"
+_NUMBER_RE = re.compile(
+    rf"(?P<num>{_NUM})\s*(?P<mult>k|m|mln|thousand|grand|million|hundred)?\b",
+    re.IGNORECASE,
+)
+_RANGE_RE = re.compile(rf"({_NUM})\s*(k|m)?\s*(?:-|–|to|and)\s*({_NUM})", re.IGNORECASE)
+_MORE_RE = re.compile(r"\b(over|more than|above|at least|\+|plus)\b|\d\s*\+", re.IGNORECASE)
+_LESS_RE = re.compile(r"\b(under|less than|below|up to|fewer than|max(imum)?)\b", re.IGNORECASE)
+
+
+def _to_float(num: str) -> float:
+    # "2,500", "2.500" and "2 500" are thousands; "2.5" and "2,5" are decimals;
+    # with both marks ("2,500.50", "2.500,50") the last one is the decimal point.
+    num = re.sub(r"[ \u00a0]", "", num)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", num):
+        return float(re.sub(r"[.,]", "", num))
+    last = max(num.rfind("."), num.rfind(","))
+    if last < 0:
+        return float(num)
+    whole = re.sub(r"[.,]", "", num[:last])
+    return float(f"{whole}.{num[last + 1:]}")
+
+
+def _words_to_digits(text: str) -> str:
+    """'fifty people' -> '50 people' so one regex reads both."""
+    for word in sorted(_WORD_NUMBERS, key=len, reverse=True):
+        if word in ("a", "an", "hundred", "thousand"):
+            continue  # only meaningful next to a number; handled as multipliers
+        text = re.sub(rf"\b{word}\b", str(_WORD_NUMBERS[word]), text)
+    text = re.sub(r"\b(a|an|one)\s+(hundred|thousand|million)\b", r"1 \2", text)
+    return text
+
+
+def _numbers(text: str) -> list[float]:
+    """All amounts in the text, with k/thousand/million applied."""
+    values = []
+    for m in _NUMBER_RE.finditer(text):
+        value = _to_float(m.group("num"))
+        mult = (m.group("mult") or "").lower()
+        values.append(value * _MULTIPLIERS.get(mult, 1))
+    return values
+
+
+def _amount(text: str) -> float | None:
+    """One representative amount: the upper end of a range, else the largest number.
+
+    "over 1000" becomes 1001 and "under 10" becomes 9.99 so the edges land in the
+    bucket the visitor meant.
+    """
+    text = _words_to_digits(text.lower())
+    rng = _RANGE_RE.search(text)
+    if rng:
+        upper_mult = _MULTIPLIERS.get((rng.group(2) or "").lower(), 1)
+        # "5-10k": the k after the second number applies to both
+        tail = _NUMBER_RE.match(text, rng.start(3))
+        values = _numbers(tail.group(0)) if tail else [_to_float(rng.group(3)) * upper_mult]
+        value = values[0] if values else None
+    else:
+        nums = _numbers(text)
+        value = max(nums) if nums else None
+    if value is None:
+        return None
+    if _MORE_RE.search(text):
+        value += 1
+    elif _LESS_RE.search(text):
+        value -= 0.01
+    return value
+
+
+# ---------------------------------------------------------------- company size
+
+COMPANY_SIZES = ("1-10", "11-50", "51-200", "201-1000", "1000+")
+_SIZE_WORDS = [
+    (r"\b(just me|myself|solo|freelanc\w*|one[- ]man|self[- ]employed|sole trader)\b", "1-10"),
+    (r"\b(enterprise|corporat(e|ion)|multinational|thousands)\b", "1000+"),
+    (r"\b(a few hundred|hundreds)\b", "201-1000"),
+    (r"\b(tiny|micro|small team|startup|start-up)\b", "1-10"),
+    (r"\b(small|sme)\b", "11-50"),
+    (r"\b(mid[- ]?(sized?|market)|medium)\b", "51-200"),
+]
+
+
+def parse_company_size(text: str) -> str | None:
+    """'about 50 people' -> '11-50', '50-200' -> '51-200', 'we have 120 staff' -> '51-200'."""
+    t = (text or "").strip().lower()
+    if t in COMPANY_SIZES:
+        return t
+    n = _amount(t)
+    if n is not None and n >= 1:
+        for upper, bucket in ((10, "1-10"), (50, "11-50"), (200, "51-200"), (1000, "201-1000")):
+            if n <= upper:
+                return bucket
+        return "1000+"
+    for pattern, bucket in _SIZE_WORDS:
+        if re.search(pattern, t):
+            return bucket
+    return None
+
+
+# ---------------------------------------------------------------- budget
+
+# Monthly spend; yearly or weekly figures are converted, no period means per month.
+BUDGETS = ("under 5k/month", "5k-15k/month", "15k-50k/month", "50k+/month", "not sure")
+_NOT_SURE_RE = re.compile(
+    r"\b(not sure|unsure|no idea|don'?t know|dunno|depends|tbd|to be (decided|defined)|"
+    r"no budget( yet)?|not (yet )?(defined|decided|set)|open|flexible|undecided|maybe|"
+    r"no rush|no hurry|just (exploring|looking|browsing|researching)|no plans?( yet)?)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_budget(text: str) -> str | None:
+    """'5k a month' -> '5k-15k/month', '120k per year' -> '5k-15k/month', 'not sure' -> 'not sure'."""
+    t = (text or "").strip().lower()
+    if t in BUDGETS:
+        return t
+    amount = _amount(t)
+    if amount is None or amount <= 0:
+        return "not sure" if _NOT_SURE_RE.search(t) else None
+    if re.search(r"\b(year|yr|annual\w*|p\.?a\.?|per annum)\b", t):
+        amount /= 12
+    elif re.search(r"\b(quarter\w*)\b", t):
+        amount /= 3
+    elif re.search(r"\b(week\w*|wk)\b", t):
+        amount *= 4.33
+    elif re.search(r"\b(day|daily)\b", t):
+        amount *= 21
+    elif re.search(r"\b(hour\w*|hr|/h)\b", t):
+        amount *= 160
+    if amount < 5_000:
+        return "under 5k/month"
+    if amount < 15_000:
+        return "5k-15k/month"
+    if amount < 50_000:
+        return "15k-50k/month"
+    return "50k+/month"
+
+
+# ---------------------------------------------------------------- timeline
+
+TIMELINES = ("now/within 1 month", "1-3 months", "3-6 months", "6+ months", "not sure")
+_TIMELINE_WORDS = [
+    (r"\b(asap|a\.s\.a\.p|now|right away|immediately|urgent\w*|yesterday|today|"
+     r"tomorrow|this week|next week|this month|within a month|in a month|"
+     r"(in|within) (a|one|1) month|soon as possible|as soon as)\b", "now/within 1 month"),
+    (r"\b(next month|next quarter|this quarter|in a quarter|coming months|"
+     r"couple of months|few months|q[1-4]|soon|shortly)\b", "1-3 months"),
+    (r"\b(half a year|half year|six months|this year|later this year|"
+     r"end of (the )?year|summer|autumn|fall|h2)\b", "3-6 months"),
+    (r"\b(next year|in a year|a year|long term|long-term|someday|eventually)\b", "6+ months"),
+]
+
+
+def _months(text: str) -> float | None:
+    """A duration in months from '2 weeks', '3-6 months', 'in 1 year'."""
+    m = re.search(
+        rf"(?:{_NUM}\s*(?:-|–|to)\s*)?({_NUM})\+?\s*(day|week|wk|month|mo|year|yr)s?\b",
+        text,
+    )
+    if not m:
+        return None
+    n = _to_float(m.group(1))
+    unit = m.group(2)
+    factor = {"day": 1 / 30, "week": 1 / 4.33, "wk": 1 / 4.33, "month": 1, "mo": 1,
+              "year": 12, "yr": 12}[unit]
+    months = n * factor
+    return months + 0.5 if "+" in m.group(0) else months
+
+
+def parse_timeline(text: str) -> str | None:
+    """'asap' -> 'now/within 1 month', 'next quarter' -> '1-3 months', '3-6 months' -> '3-6 months'."""
+    t = _words_to_digits((text or "").strip().lower())
+    if t in TIMELINES:
+        return t
+    months = _months(t)
+    if months is not None:
+        if months <= 1:
+            return "now/within 1 month"
+        if months <= 3:
+            return "1-3 months"
+        if months <= 6:
+            return "3-6 months"
+        return "6+ months"
+    if _NOT_SURE_RE.search(t):
+        return "not sure"
+    for pattern, bucket in _TIMELINE_WORDS:
+        if re.search(pattern, t):
+            return bucket
+    return None
+
+
+# ---------------------------------------------------------------- role
+
+ROLES = ("decision maker", "influencer", "researching")
+# Who is clearly not buying (checked first) and who is only looking (checked after titles).
+_STUDENT_RE = re.compile(
+    r"\b(student|thesis|homework|course|journalist|writing an? (article|paper|essay))\b"
+)
+_RESEARCHING_RE = re.compile(
+    r"\b(research\w*|just (looking|curious|browsing|exploring)|curious|learning|"
+    r"exploring|gathering (info\w*|options))\b"
+)
+_NOT_DECIDER_RE = re.compile(
+    r"(\bnot\b|n't\b|\bno\b)[^.]{0,20}\b(decision|decide|decider|sign|in charge|the boss|budget)"
+)
+_DECIDER_RE = re.compile(
+    r"\b(not|n't|no)\b[^.]{0,20}\b(decision|decide|decider|sign|in charge|the boss|budget)"
+)
+_DECIDER_RE = re.compile(
+    r"\b(ceo|cto|cio|cfo|coo|ciso|cdo|chief|founder|co-?founder|owner|proprietor|"
+    r"director|head of|vp|vice president|president|managing partner|partner|"
+    r"general manager|board|decision[- ]maker|i decide|i make the (decision|call)|"
+    r"my (decision|call)|i sign|i approve|budget holder|the boss|i run|i own|"
+    r"gesch(ä|ae)ftsf(ü|ue)hrer|prezes|dyrektor)\b"
+)
+_INFLUENCER_RE = re.compile(
+    r"\b(manager|lead|team ?lead|engineer|architect|admin\w*|developer|dev|devops|"
+    r"analyst|consultant|specialist|coordinator|procurement|purchasing|buyer|"
+    r"assistant|employee|staff|member|recommend\w*|evaluat\w*|shortlist\w*|"
+    r"my (boss|manager|team)|report to|on behalf|for (my|our) (boss|manager|cto|ceo)|"
+    r"it guy|sysadmin|project)\b"
+)
+
+
+def parse_role(text: str) -> str | None:
+    """'I'm the CTO' -> 'decision maker', 'IT manager' -> 'influencer', 'student' -> 'researching'."""
+    t = (text or "").strip().lower().replace("’", "'")
+    if t in ROLES:
+        return t
+    if _STUDENT_RE.search(t):
+        return "researching"
+    if _NOT_DECIDER_RE.search(t):
+        return "influencer"
+    if _DECIDER_RE.search(t):
+        return "decision maker"
+    if _RESEARCHING_RE.search(t):
+        return "researching"
+    if _INFLUENCER_RE.search(t):
+        return "influencer"
+    return None

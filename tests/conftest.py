@@ -1,0 +1,114 @@
+"""Shared fixtures: real databases, no mocks.
+
+`db_url` runs a test once on a fresh SQLite file and once on a fresh PostgreSQL schema.
+PostgreSQL missing -> skip with the reason; with REQUIRE_SERVICES=1 (CI) -> fail instead.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a laptop without the service; fail in CI, where it must be there."""
+    if services_required():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1, so this is an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_services():
+    """The skip-or-fail helper, for tests that check other services (e.g. Redis) themselves."""
+    return unavailable
+
+
+@lru_cache(maxsize=1)
+def postgres_problem() -> str | None:
+    """None when PostgreSQL answers, else why not (checked once per test run)."""
+    try:
+        import psycopg2
+
+        psycopg2.connect(POSTGRES_URL, connect_timeout=3).close()
+        return None
+    except Exception as exc:  # any driver or network failure means "not available"
+        detail = str(exc).strip().splitlines()
+        return detail[0] if detail else type(exc).__name__
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """URL of an empty database, removed afterwards.
+
+    "sqlite": a file in `directory`; "postgres": a uniquely named schema on the test
+    server (search_path set in the URL), so parallel runs never collide.
+    """
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'test.db'}"
+        return
+    problem = postgres_problem()
+    if problem:
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+# For module-scoped fixtures: params=BACKENDS, then `with fresh_database(request.param, dir)`.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def database_factory():
+    """`fresh_database` for fixtures of wider scope than `db_url` (e.g. one DB per module)."""
+    return fresh_database
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """URL of an empty database per test: SQLite file in tmp_path, or a fresh PostgreSQL schema."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url):
+    """Engine on `db_url` with every migration applied."""
+    from bot import db
+
+    db.upgrade(db_url)
+    eng = db.make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def catalogue_file(tmp_path):
+    """A private, editable copy of data/catalogue.yml."""
+    src = os.path.join(ROOT, "data", "catalogue.yml")
+    dst = tmp_path / "catalogue.yml"
+    with open(src, encoding="utf-8") as fh:
+        dst.write_text(fh.read(), encoding="utf-8")
+    return dst

@@ -1,0 +1,313 @@
+"""Loader: validation, idempotent sync, updates, removals, all-or-nothing — on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from bot import cli, db
+from bot.catalogue.loader import CatalogueError, load_catalogue, read_catalogue, validate
+from bot.catalogue.models import Service, ServiceAlias, SlaTierRow
+
+
+def _read(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _write(path, data):
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _service(data, slug):
+    return next(s for s in data["services"] if s["slug"] == slug)
+
+
+def _load(engine, path):
+    with db.session_scope(engine) as session:
+        return load_catalogue(session, path)
+
+
+def _snapshot(engine):
+    with db.session_scope(engine) as s:
+        services = {r.slug: (r.name, r.price_amount, r.active, r.updated_at) for r in s.execute(select(Service)).scalars()}
+        aliases = sorted(s.execute(select(ServiceAlias.alias, ServiceAlias.service_id)).all())
+        tiers = sorted(s.execute(select(SlaTierRow.service_id, SlaTierRow.name, SlaTierRow.response_time)).all())
+    return services, aliases, tiers
+
+
+# ----------------------------------------------------------------------- the shipped file
+
+def test_shipped_catalogue_is_marked_sample_and_covers_both_sides():
+    path = cli_root() / "data" / "catalogue.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "SAMPLE DATA" in text.splitlines()[1] and "replace with your own" in text
+    data = yaml.safe_load(text)
+    assert data["sample_data"] is True and "replace with your own" in data["note"]
+    specs = read_catalogue(path)
+    assert len(specs) >= 15
+    sides = {s.side for s in specs}
+    assert sides == {"managed_services", "it_outsourcing"}
+    for spec in specs:  # the seed article's settlement models
+        if spec.side == "managed_services":
+            assert spec.billing_model == "subscription" and spec.price_unit == "per month" and spec.sla
+        else:
+            assert spec.billing_model in {"fixed_price", "time_and_material"}
+        assert spec.currency == "EUR" and spec.price_amount > 0
+
+
+def cli_root():
+    from bot import settings
+
+    return settings.ROOT
+
+
+# ----------------------------------------------------------------------- sync
+
+def test_first_load_creates_and_second_load_changes_nothing(engine, catalogue_file):
+    first = _load(engine, catalogue_file)
+    n = len(read_catalogue(catalogue_file))
+    assert len(first.created) == n and not (first.updated or first.unchanged or first.removed)
+    before = _snapshot(engine)
+
+    second = _load(engine, catalogue_file)
+    assert second.summary() == f"0 created, 0 updated, {n} unchanged, 0 removed (deactivated)"
+    assert not second.changed
+    assert _snapshot(engine) == before  # not even updated_at moved
+
+
+def test_aliases_are_lowercased_and_unique(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    with db.session_scope(engine) as s:
+        aliases = s.execute(select(ServiceAlias.alias)).scalars().all()
+        soc_id = s.execute(select(Service.id).where(Service.slug == "soc-as-a-service")).scalar_one()
+        soc = s.execute(select(ServiceAlias.alias).where(ServiceAlias.service_id == soc_id)).scalars().all()
+    assert aliases and all(a == a.lower() for a in aliases)
+    assert len(aliases) == len(set(aliases))
+    assert "soc as a service" in soc  # slug, name and synonyms collapse to one normalized alias
+
+
+def test_editing_yaml_updates_only_that_service(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    before = _snapshot(engine)
+    data = _read(catalogue_file)
+    fw = _service(data, "managed-firewall")
+    fw["billing"]["amount"] = 499.5
+    fw["synonyms"].append("perimeter security")
+    fw["sla"][0]["response_time"] = "2 h"
+    _write(catalogue_file, data)
+
+    report = _load(engine, catalogue_file)
+    assert report.updated == ["managed-firewall"] and not report.created and not report.removed
+    services, aliases, tiers = _snapshot(engine)
+    assert services["managed-firewall"][1] == Decimal("499.50")
+    assert services["managed-firewall"][3] >= before[0]["managed-firewall"][3]
+    assert "perimeter security" in {a for a, _ in aliases}
+    assert any(t[1] == "Standard" and t[2] == "2 h" for t in tiers)
+    assert services["managed-servers"] == before[0]["managed-servers"]
+    assert _load(engine, catalogue_file).changed is False
+
+
+def test_alias_can_move_between_services_in_one_load(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    data = _read(catalogue_file)
+    _service(data, "managed-firewall")["synonyms"].remove("firewall monitoring")
+    _service(data, "soc-as-a-service")["synonyms"].append("Firewall Monitoring")
+    _write(catalogue_file, data)
+    report = _load(engine, catalogue_file)
+    assert sorted(report.updated) == ["managed-firewall", "soc-as-a-service"]
+    with db.session_scope(engine) as s:
+        owner = s.execute(
+            select(Service.slug).join(ServiceAlias).where(ServiceAlias.alias == "firewall monitoring")
+        ).scalar_one()
+    assert owner == "soc-as-a-service"
+
+
+def test_removed_service_is_deactivated_then_revived(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    original = _read(catalogue_file)
+    data = _read(catalogue_file)
+    data["services"] = [s for s in data["services"] if s["slug"] != "body-leasing"]
+    _write(catalogue_file, data)
+
+    report = _load(engine, catalogue_file)
+    assert report.removed == ["body-leasing"] and not report.updated
+    services, aliases, _ = _snapshot(engine)
+    assert services["body-leasing"][2] is False  # row kept for history, hidden from queries
+    with db.session_scope(engine) as s:
+        bl = s.execute(select(Service).where(Service.slug == "body-leasing")).scalar_one()
+        assert bl.aliases == [] and bl.sla_tiers == []
+    assert _load(engine, catalogue_file).removed == []  # reported once
+
+    _write(catalogue_file, original)
+    report = _load(engine, catalogue_file)
+    assert report.updated == ["body-leasing"]
+    assert _snapshot(engine)[0]["body-leasing"][2] is True
+
+
+def test_bad_file_writes_nothing(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    before = _snapshot(engine)
+    data = _read(catalogue_file)
+    _service(data, "managed-servers")["billing"]["amount"] = 1  # a valid change ...
+    _service(data, "managed-storage")["billing"]["amount"] = -10  # ... next to an invalid one
+    _write(catalogue_file, data)
+    with pytest.raises(CatalogueError, match="must not be negative"):
+        _load(engine, catalogue_file)
+    assert _snapshot(engine) == before
+
+
+def test_database_failure_mid_load_rolls_back(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    before = _snapshot(engine)
+    data = _read(catalogue_file)
+    _service(data, "managed-servers")["billing"]["amount"] = 1
+    _service(data, "managed-storage")["name"] = "x" * 500  # longer than the column: the DB (or us) refuses
+    _write(catalogue_file, data)
+    with pytest.raises(Exception):
+        with db.session_scope(engine) as session:
+            load_catalogue(session, catalogue_file)
+            # SQLite does not enforce VARCHAR length, so force the failure after the writes
+            raise RuntimeError("simulated failure after the flush")
+    assert _snapshot(engine) == before
+
+
+# ----------------------------------------------------------------------- validation (no DB)
+
+GOOD = {
+    "slug": "x-service", "name": "X service", "side": "it_outsourcing", "themes": ["software"],
+    "description": "Does X.", "engagement": "1 month",
+    "billing": {"model": "fixed_price", "amount": 100, "currency": "EUR", "unit": "per project"},
+}
+MANAGED = dict(GOOD, slug="m-service", name="M service", side="managed_services",
+               billing={"model": "subscription", "amount": 10, "currency": "EUR", "unit": "per month"},
+               sla=[{"name": "Std", "response_time": "4 h", "availability": "99.5%"}])
+
+
+def _problems(*services, **top):
+    with pytest.raises(CatalogueError) as info:
+        validate({"services": list(services), **top}, "test.yml")
+    return "\n".join(info.value.problems)
+
+
+def test_valid_minimal_services_pass():
+    specs = validate({"services": [GOOD, MANAGED]})
+    assert [s.slug for s in specs] == ["x-service", "m-service"]
+    assert specs[1].sla[0].hours is None and specs[0].price_amount == Decimal("100.00")
+
+
+@pytest.mark.parametrize("service, expected", [
+    ({k: v for k, v in GOOD.items() if k not in ("name", "billing")}, "missing field(s): name, billing"),
+    (dict(GOOD, side="insourcing"), "unknown side 'insourcing'"),
+    (dict(GOOD, billing=dict(GOOD["billing"], amount=-5)), "amount must not be negative"),
+    (dict(GOOD, billing=dict(GOOD["billing"], amount="lots")), "amount 'lots' is not a number"),
+    (dict(GOOD, billing=dict(GOOD["billing"], model="barter")), "unknown model 'barter'"),
+    (dict(GOOD, billing=dict(GOOD["billing"], model="subscription", unit="per month")), "does not fit side"),
+    (dict(GOOD, billing=dict(GOOD["billing"], unit="per day")), "unit 'per day' does not fit model 'fixed_price'"),
+    (dict(GOOD, billing=dict(GOOD["billing"], currency="euro")), "three-letter ISO code"),
+    (dict(GOOD, slug="Bad Slug"), "must be lower-case words joined by hyphens"),
+    (dict(GOOD, themes=[]), "'themes' must be a non-empty list"),
+    (dict(GOOD, synonym=["typo in the key"]), "unknown field(s): synonym"),
+    ({k: v for k, v in MANAGED.items() if k != "sla"}, "a managed service needs 'sla' tiers"),
+    (dict(MANAGED, sla=[{"name": "Std"}]), "sla[0]: missing field(s): response_time, availability"),
+    ("just a string", "each service must be a mapping"),
+])
+def test_invalid_service_is_explained(service, expected):
+    assert expected in _problems(service)
+
+
+def test_duplicate_slugs_and_aliases_are_reported():
+    problems = _problems(GOOD, dict(GOOD, name="Another"))
+    assert "duplicate slug 'x-service'" in problems
+    problems = _problems(GOOD, dict(GOOD, slug="y-service", name="Y", synonyms=["X-Service"]))
+    assert "duplicate alias 'x service' used by both 'x-service' and 'y-service'" in problems
+
+
+def test_all_problems_are_listed_at_once():
+    err = _problems(dict(GOOD, side="nope"), dict(GOOD, slug="b", billing=dict(GOOD["billing"], amount=-1)))
+    assert "services[0] (x-service): unknown side" in err and "services[1] (b): billing: amount" in err
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("services: [unclosed", "not valid YAML"),
+    ("just text", "non-empty 'services' list"),
+    ("services: []", "non-empty 'services' list"),
+])
+def test_unparseable_file_is_explained(tmp_path, content, expected):
+    path = tmp_path / "bad.yml"
+    path.write_text(content)
+    with pytest.raises(CatalogueError) as info:
+        read_catalogue(path)
+    assert expected in str(info.value) and str(path) in str(info.value)
+
+
+def test_missing_file_is_explained(tmp_path):
+    with pytest.raises(CatalogueError, match="cannot read file"):
+        read_catalogue(tmp_path / "nope.yml")
+
+
+# ----------------------------------------------------------------------- CLI
+
+def test_cli_load_and_list(db_url, catalogue_file, capsys):
+    assert cli.main(["catalogue", "load", "--file", str(catalogue_file), "--url", db_url]) == 0
+    assert "created" in capsys.readouterr().out
+    assert cli.main(["catalogue", "load", "--file", str(catalogue_file), "--url", db_url]) == 0
+    assert "0 created, 0 updated" in capsys.readouterr().out
+    assert cli.main(["catalogue", "list", "--url", db_url, "--json", "--side", "it_outsourcing"]) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["side"] for r in rows} == {"it_outsourcing"}
+    assert cli.main(["catalogue", "list", "--url", db_url, "--theme", "security"]) == 0
+    assert "managed-firewall" in capsys.readouterr().out
+
+
+def test_cli_bad_file_exits_1_without_traceback(tmp_path, catalogue_file, capsys):
+    data = _read(catalogue_file)
+    data["services"][0]["side"] = "sideways"
+    _write(catalogue_file, data)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli.main(["catalogue", "load", "--file", str(catalogue_file), "--url", url]) == 1
+    err = capsys.readouterr().err
+    assert "unknown side 'sideways'" in err and "Traceback" not in err
+    assert not (tmp_path / "cli.db").exists()  # the database was never touched
+
+
+def test_cli_unreachable_database_exits_1(catalogue_file, capsys):
+    url = "postgresql://postgres:secret@127.0.0.1:1/nowhere"
+    assert cli.main(["catalogue", "load", "--file", str(catalogue_file), "--url", url]) == 1
+    err = capsys.readouterr().err
+    assert "not usable" in err and "Traceback" not in err and "secret" not in err
+
+
+# ----------------------------------------------------------------------- schema
+
+CATALOGUE_TABLES = {"services", "service_aliases", "sla_tiers"}
+
+
+def test_migration_matches_models_and_downgrades(engine, db_url):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from bot.catalogue import models
+
+    def ours(diff):  # only the catalogue's tables; other areas check their own
+        for obj in diff if isinstance(diff, list) else [diff]:
+            table = getattr(obj[1], "table", obj[1]) if isinstance(obj, tuple) and len(obj) > 1 else None
+            name = getattr(table, "name", None) or (obj[2] if isinstance(obj, tuple) and len(obj) > 2 else None)
+            if name in CATALOGUE_TABLES:
+                return True
+        return False
+
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
+    assert [d for d in diffs if ours(d)] == []
+
+    command.downgrade(db.alembic_config(db_url), "base")
+    engine.dispose()
+    assert CATALOGUE_TABLES.isdisjoint(inspect(engine).get_table_names())
+    db.upgrade(db_url)
+    assert CATALOGUE_TABLES <= set(inspect(engine).get_table_names())

@@ -1,0 +1,157 @@
+"""`bot leads ...` end to end on real databases, with a tracker written by Rasa itself."""
+import asyncio
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot import cli
+from bot.sales.repository import LeadInput, save_lead
+from sales_fixtures import count, tracker_url  # noqa: F401
+
+JSON_KEYS = {"id", "created_at", "name", "email", "company", "company_size", "service",
+             "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
+             "qualified", "reasons", "conversation_id"}
+
+
+@pytest.fixture
+def env(db_url, tracker_url, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", db_url)
+    monkeypatch.delenv("SALES_WEBHOOK_URL", raising=False)
+    return db_url
+
+
+def run(capsys, *argv):
+    code = cli.main(["leads", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def add(engine, conversation_id, email, **extra):
+    fields = dict(name="Anna Smith", company="Acme", company_size="120 staff",
+                  service="managed-helpdesk", budget="20k/month", timeline="next quarter",
+                  role="CTO", consent=True)
+    fields.update(extra)
+    return save_lead(engine, LeadInput(conversation_id=conversation_id, email=email, **fields))
+
+
+def write_rasa_tracker(tracker_db: str, conversation_id: str, turns):
+    """Store a conversation through Rasa's own SQLTrackerStore (sqlite file)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [ActionExecuted("action_listen")]
+    for who, text in turns:
+        if who == "visitor":
+            events.append(UserUttered(text, intent={"name": "inform", "confidence": 1.0}))
+        else:
+            events.append(BotUttered(text))
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=tracker_db)
+    asyncio.run(store.save(DialogueStateTracker.from_events(conversation_id, events)))
+    store.engine.dispose()
+
+
+def test_list_json_has_the_documented_keys(env, engine, capsys):
+    add(engine, "conv-1", "anna@acme.com")
+    add(engine, "conv-2", "joe@gmail.com", role="student", budget="not sure",
+        timeline="someday", service=None, company=None)
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0
+    leads = json.loads(out)
+    assert len(leads) == 2 and JSON_KEYS <= set(leads[0])
+    assert leads[0]["conversation_id"] == "conv-2"  # newest first
+    assert isinstance(leads[1]["reasons"], list) and leads[1]["qualified"] is True
+
+    code, out, _ = run(capsys, "list", "--qualified", "--json")
+    assert [x["conversation_id"] for x in json.loads(out)] == ["conv-1"]
+
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "anna@acme.com" in out and "SCORE" in out
+
+
+def test_export_csv(env, engine, capsys, tmp_path):
+    saved = add(engine, "conv-1", "anna@acme.com", name="Anna, \"the\" CTO")
+    target = tmp_path / "leads.csv"
+    code, out, _ = run(capsys, "export", "--csv", str(target))
+    assert code == 0 and "1 lead" in out
+    with target.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 1
+    assert JSON_KEYS <= set(rows[0])
+    assert rows[0]["id"] == str(saved.id) and rows[0]["name"] == 'Anna, "the" CTO'
+    assert "decision maker" in rows[0]["reasons"]
+
+
+def test_show_prints_reasons_and_transcript(env, engine, tracker_url, tmp_path, capsys):
+    saved = add(engine, "conv-show", "anna@acme.com")
+    write_rasa_tracker(str(tmp_path / "tracker.db"), "conv-show",
+                       [("visitor", "do you offer a managed helpdesk?"), ("bot", "Yes, we do.")])
+    code, out, _ = run(capsys, "show", str(saved.id))
+    assert code == 0
+    assert "Why this score" in out and "decision maker" in out
+    assert "visitor: do you offer a managed helpdesk?" in out and "bot: Yes, we do." in out
+
+
+def test_show_unknown_id_is_a_one_line_error(env, capsys):
+    code, out, err = run(capsys, "show", "4242")
+    assert code == 1 and err.strip() == "error: no lead with id 4242"
+
+
+def test_forget_removes_leads_contact_outbox_and_tracker_events(
+    env, engine, tracker_url, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("SALES_WEBHOOK_URL", "http://127.0.0.1:9/hook")  # outbox rows exist
+    add(engine, "conv-a", "anna@acme.com")
+    add(engine, "conv-b", "anna@acme.com")
+    add(engine, "conv-other", "joe@other.com")
+    tracker_db = str(tmp_path / "tracker.db")
+    for conv in ("conv-a", "conv-b", "conv-other"):
+        write_rasa_tracker(tracker_db, conv, [("visitor", "hi"), ("bot", "hello")])
+
+    from sqlalchemy import create_engine, text
+
+    tracker = create_engine(tracker_url, future=True)
+    with tracker.connect() as conn:
+        per_conv = conn.execute(text("SELECT COUNT(*) FROM events WHERE sender_id='conv-a'")).scalar_one()
+    assert per_conv >= 3
+
+    code, out, _ = run(capsys, "forget", "Anna@Acme.com")
+    assert code == 0
+    assert f"2 lead(s), 1 contact(s), 2 outbox row(s), {2 * per_conv} tracker event(s)" in out
+    assert count(engine, "leads") == 1 and count(engine, "contacts") == 1
+    assert count(engine, "outbox") == 1
+    with tracker.connect() as conn:
+        senders = {r[0] for r in conn.execute(text("SELECT DISTINCT sender_id FROM events"))}
+    tracker.dispose()
+    assert senders == {"conv-other"}
+
+    code, out, _ = run(capsys, "forget", "anna@acme.com")  # nothing left: still fine
+    assert code == 0 and "0 lead(s)" in out
+
+
+def test_forget_tolerates_a_missing_tracker_table(env, engine, capsys):
+    add(engine, "conv-a", "anna@acme.com")
+    code, out, _ = run(capsys, "forget", "anna@acme.com")
+    assert code == 0 and "1 lead(s)" in out and "0 tracker event(s)" in out
+
+
+def test_deliver_needs_a_webhook_url(env, capsys):
+    code, _, err = run(capsys, "deliver")
+    assert code == 1 and "SALES_WEBHOOK_URL" in err
+
+
+def test_unreachable_database_is_a_one_line_error(tmp_path):
+    # A real console run, as sales would type it.
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "leads", "list", "--db-url",
+         "postgresql://nobody:secret@127.0.0.1:1/none"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot open the sales database")
+    assert "secret" not in result.stderr
