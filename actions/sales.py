@@ -59,7 +59,8 @@ class ActionStartLead(Action):
             text="Happy to put you in touch with our sales team. A few quick questions first; "
                  "say \"stop\" at any time and nothing is stored."
         )
-        events = _reset()
+        # The form's slots were cleared when the last form ended (submit or cancel).
+        events = []
         if tracker.get_slot("service"):
             events.append(SlotSet("lead_service", tracker.get_slot("service")))
         if tracker.get_slot("sourcing_model"):
@@ -68,6 +69,8 @@ class ActionStartLead(Action):
 
 
 class ValidateLeadForm(FormValidationAction):
+    """Each answer goes through its check in bot.sales.form; a hint is said, a None re-asks."""
+
     def name(self) -> str:
         return "validate_lead_form"
 
@@ -78,61 +81,72 @@ class ValidateLeadForm(FormValidationAction):
             return [s for s in domain_slots if s != "lead_confirmed"]
         return domain_slots
 
-    def _apply(self, check: form.Check, slot: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        if check.hint:
-            dispatcher.utter_message(text=check.hint)
-        return {slot: check.value}
+    @staticmethod
+    def _apply(slot: str, value: Any, check, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        if value is None:  # a slot cleared by our own actions: nothing to check or say
+            return {slot: None}
+        result = check(str(value))
+        if result.hint:
+            dispatcher.utter_message(text=result.hint)
+        return {slot: result.value}
 
     def validate_lead_name(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_name(value), "lead_name", dispatcher)
+        return self._apply("lead_name", value, form.check_name, dispatcher)
 
     def validate_lead_email(self, value, dispatcher, tracker, domain):
+        if value is None:
+            return {"lead_email": None}
         attempts = int(tracker.get_slot("lead_email_attempts") or 0)
-        check, attempts = form.check_email(value, attempts)
-        return {**self._apply(check, "lead_email", dispatcher), "lead_email_attempts": attempts}
+        check, attempts = form.check_email(str(value), attempts)
+        if check.hint:
+            dispatcher.utter_message(text=check.hint)
+        return {"lead_email": check.value, "lead_email_attempts": attempts}
 
     def validate_lead_company(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_company(value), "lead_company", dispatcher)
+        return self._apply("lead_company", value, form.check_company, dispatcher)
 
     def validate_lead_company_size(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_company_size(value), "lead_company_size", dispatcher)
+        return self._apply("lead_company_size", value, form.check_company_size, dispatcher)
 
     def validate_lead_service(self, value, dispatcher, tracker, domain):
-        text = str(value or "")
-        if form.check_model(text).value == form.NOT_SURE:
-            return {"lead_service": form.NOT_SURE}
-        try:
-            with db.session_scope() as session:
-                service = queries.get_service(session, text) or queries.find_service(session, text)
-        except SQLAlchemyError as exc:
-            logger.error("catalogue unavailable for the lead form: %s", type(exc).__name__)
-            return {"lead_service": text[:200]}  # keep the visitor's words; sales can read them
-        if service:
-            return {"lead_service": service.slug}
-        dispatcher.utter_message(text="I couldn't match that to one of our services. Pick one, or choose \"Not sure\".")
-        return {"lead_service": None}
+        return self._apply("lead_service", value, _check_service, dispatcher)
 
     def validate_lead_model(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_model(value), "lead_model", dispatcher)
+        return self._apply("lead_model", value, form.check_model, dispatcher)
 
     def validate_lead_budget(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_budget(value), "lead_budget", dispatcher)
+        return self._apply("lead_budget", value, form.check_budget, dispatcher)
 
     def validate_lead_timeline(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_timeline(value), "lead_timeline", dispatcher)
+        return self._apply("lead_timeline", value, form.check_timeline, dispatcher)
 
     def validate_lead_role(self, value, dispatcher, tracker, domain):
-        return self._apply(form.check_role(value), "lead_role", dispatcher)
+        return self._apply("lead_role", value, form.check_role, dispatcher)
 
     def validate_lead_phone(self, value, dispatcher, tracker, domain):
         email_skipped = tracker.get_slot("lead_email") == SKIPPED
-        return self._apply(form.check_phone(value, email_skipped), "lead_phone", dispatcher)
+        return self._apply("lead_phone", value, lambda text: form.check_phone(text, email_skipped), dispatcher)
 
     def validate_lead_consent(self, value, dispatcher, tracker, domain):
-        return {"lead_consent": bool(value)}
+        return {"lead_consent": None if value is None else bool(value)}
 
     def validate_lead_confirmed(self, value, dispatcher, tracker, domain):
-        return {"lead_confirmed": bool(value)}
+        return {"lead_confirmed": None if value is None else bool(value)}
+
+
+def _check_service(text: str) -> form.Check:
+    """A catalogue slug for what the visitor named (button, name, synonym or typo)."""
+    if form.check_model(text).value == form.NOT_SURE:
+        return form.Check(form.NOT_SURE)
+    try:
+        with db.session_scope() as session:
+            service = queries.get_service(session, text) or queries.find_service(session, text)
+    except SQLAlchemyError as exc:
+        logger.error("catalogue unavailable for the lead form: %s", type(exc).__name__)
+        return form.Check(text[:200])  # keep the visitor's words; sales can read them
+    if service:
+        return form.Check(service.slug)
+    return form.Check(None, "I couldn't match that to one of our services. Pick one, or choose \"Not sure\".")
 
 
 class ActionAskLeadService(Action):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,18 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) 
             pass
         time.sleep(0.5)
     raise ServerFailed(f"{url} did not come up within {timeout:.0f}s; see {log}:\n{_tail(log)}")
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def free_port() -> int:
+    """A port nothing listens on now (for tests that must not meet a running assistant)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _tail(path: Path, lines: int = 30) -> str:
@@ -76,6 +89,11 @@ class Servers:
     def start(self, timeout: float = 180) -> "Servers":
         if not Path(self.model).exists():
             raise ServerFailed(f"no trained model at {self.model}: run `make train`")
+        # Never mistake another process's server for ours
+        ports = [self.rasa_port] + ([self.action_port] if self.start_actions else [])
+        busy = [p for p in ports if port_in_use(p)]
+        if busy:
+            raise ServerFailed(f"port {busy[0]} is already in use: is the assistant running already?")
         overrides = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
         overrides.update(self.env_overrides)
         env = settings.rasa_env(overrides)

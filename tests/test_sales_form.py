@@ -139,3 +139,17 @@ def test_validation_counts_email_attempts():
     result = validator.validate_lead_email("still not an address", dispatcher, make_tracker(slots={"lead_email_attempts": 1}), {})
     assert result == {"lead_email": form.SKIPPED, "lead_email_attempts": 2}
     assert "phone" in texts(dispatcher.messages)
+
+
+def test_cleared_slots_are_not_validated_into_answers():
+    """Slots cleared by our own actions reach the validator as None: no hint, no False consent."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    validator = ValidateLeadForm()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker()
+    for slot in ("lead_name", "lead_email", "lead_company", "lead_company_size", "lead_service", "lead_model",
+                 "lead_budget", "lead_timeline", "lead_role", "lead_phone", "lead_consent", "lead_confirmed"):
+        result = getattr(validator, f"validate_{slot}")(None, dispatcher, tracker, {})
+        assert result[slot] is None
+    assert dispatcher.messages == []

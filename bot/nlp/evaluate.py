@@ -34,7 +34,14 @@ def load_items(path: Path) -> list[dict]:
 
 
 async def _predict(model: Path, texts: list[str]) -> list[str | None]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa logs every parsed message at debug level; keep the report readable
+    logging.getLogger().setLevel(logging.WARNING)
+    configure_structlog(logging.WARNING)
 
     agent = Agent.load(str(model))
     results = []

@@ -1,6 +1,6 @@
 """Real servers for end-to-end tests: the trained model, the action server, the Rasa server.
 
-Ports differ from `make run`'s, and the databases live in a temporary folder, so a
+Ports are free ones picked at start, and the databases live in a temporary folder, so a
 developer's running assistant is not disturbed.
 """
 from __future__ import annotations
@@ -11,19 +11,23 @@ import pytest
 import requests
 
 from bot import settings
-from bot.serve import Servers
-
-RASA_PORT = 15005
-ACTION_PORT = 15055
+from bot.serve import Servers, free_port
 
 
 @pytest.fixture(scope="session")
 def e2e_env(tmp_path_factory):
+    from bot import db
+    from bot.catalogue import loader
+
     folder = tmp_path_factory.mktemp("e2e")
-    return {
+    env = {
         "SALES_DB_URL": f"sqlite:///{folder / 'sales.db'}",
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
     }
+    db.upgrade(env["SALES_DB_URL"])
+    with db.session_scope(db.make_engine(env["SALES_DB_URL"])) as session:
+        loader.load_catalogue(session, settings.catalogue_yaml())
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +35,7 @@ def servers(e2e_env):
     model = settings.ROOT / "models" / "current.tar.gz"
     if not model.exists():
         pytest.fail("no trained model: run `make train` (make test does)")
-    with Servers(rasa_port=RASA_PORT, action_port=ACTION_PORT, env_overrides=e2e_env,
+    with Servers(rasa_port=free_port(), action_port=free_port(), env_overrides=e2e_env,
                  log_dir=settings.VAR_DIR / "logs" / "e2e") as running:
         yield running
 
@@ -55,3 +59,21 @@ class Visitor:
 @pytest.fixture
 def visitor(servers):
     return Visitor(servers)
+
+
+@pytest.fixture
+def bot_cli(e2e_env):
+    """Run the `bot` console command against the end-to-end databases."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str, as_json: bool = False):
+        env = {**os.environ, **e2e_env}
+        done = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "bot"), *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if as_json else done.stdout
+
+    return run
