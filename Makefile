@@ -15,7 +15,7 @@ SHARED ?= ../shared
 REALWORLD := $(SHARED)/eval/realworld_dev.yml
 TRAINING_FILES := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup spacy train run shell db validate test test-nlu test-core test-py clean
+.PHONY: help setup spacy train widget chromium run shell db validate test test-nlu test-core test-py clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant"
@@ -57,8 +57,15 @@ spacy: $(SPACY)
 db: $(INSTALLED)
 	$(BIN)/bot catalogue load --file data/catalogue.yml
 
+# --- web widget: socket.io-client from npm, Chromium for the browser tests -----------
+widget:
+	bash bot/web/build.sh
+
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 # --- serving ----------------------------------------------------------------------
-run: $(MODEL) db
+run: $(MODEL) db widget
 	$(BIN)/bot run
 
 shell: $(MODEL)
@@ -84,7 +91,7 @@ test-core: $(MODEL)
 	@rm -f results-core.log
 	@echo "conversation tests: all stories passed"
 
-test-py: $(MODEL) db
+test-py: $(MODEL) db widget chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test: validate test-nlu test-core test-py

@@ -153,6 +153,7 @@ def main() -> int:
         return 1
     print(
         f"\nThe assistant is up.\n"
+        f"  chat page:    {servers.rasa_url}/webhooks/webchat/\n"
         f"  REST channel: {servers.rest_url}\n"
         f"  try: curl -s -X POST {servers.rest_url} -H 'Content-Type: application/json' "
         f"-d '{{\"sender\": \"me\", \"message\": \"how are managed services billed?\"}}'\n"

@@ -169,8 +169,7 @@
   var ready = false;
 
   function setStatus(text) {
-    status.textContent = text;
-    status.hidden = !text;
+    status.textContent = text; // stays in the page (empty) so screen readers announce changes
     panel.classList.toggle("sc-offline", !!text);
     send.disabled = !ready;
   }
