@@ -29,7 +29,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.sales import logsafe
+
 logger = logging.getLogger(__name__)
+# The Rasa server imports this channel at start-up: from then on its log records have
+# e-mail addresses and phone numbers masked (debug logs carry the visitors' messages).
+logsafe.install()
 
 STATIC = Path(__file__).parent / "static"
 MAX_MESSAGE_CHARS = 1000
