@@ -80,6 +80,7 @@ test-nlu: $(MODEL)
 	  || { tail -40 results-nlu.log; exit 1; }
 	@rm -f results-nlu.log
 	$(BIN)/python -m bot.nlp.evaluate check-f1 results/nlu/intent_report.json --min 0.90
+	@$(BIN)/python -m bot.nlp.evaluate entities tests/nlu_test.yml --model $(MODEL) --entity service --min 0.80 2>/dev/null | grep -a "entity \`"
 	@if [ -f "$(REALWORLD)" ]; then \
 	  $(BIN)/python -m bot.nlp.evaluate realworld $(REALWORLD) --model $(MODEL) --out results/realworld.json; \
 	else echo "realworld accuracy: skipped ($(REALWORLD) not found)"; fi
