@@ -82,6 +82,21 @@ class ValidateLeadForm(FormValidationAction):
         return domain_slots
 
     @staticmethod
+    def _contact_answer(slot: str, tracker: Tracker) -> dict[str, Any]:
+        """The visitor's typed address or number for the slot being asked, even when its
+        intent is one the form ignores (then Rasa's own from_text mapping stays empty)."""
+        text = (tracker.latest_message or {}).get("text")
+        if tracker.get_slot("requested_slot") == slot and form.looks_like_contact(text):
+            return {slot: text}
+        return {}
+
+    async def extract_lead_email(self, dispatcher, tracker, domain):
+        return self._contact_answer("lead_email", tracker)
+
+    async def extract_lead_phone(self, dispatcher, tracker, domain):
+        return self._contact_answer("lead_phone", tracker)
+
+    @staticmethod
     def _apply(slot: str, value: Any, check, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         if value is None:  # a slot cleared by our own actions: nothing to check or say
             return {slot: None}

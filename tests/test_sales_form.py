@@ -153,3 +153,24 @@ def test_cleared_slots_are_not_validated_into_answers():
         result = getattr(validator, f"validate_{slot}")(None, dispatcher, tracker, {})
         assert result[slot] is None
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("scale.0.146-00@example-scale.com", True), ("+44 20 7946 0958", True), ("0049 30 1234567", True),
+    ("what's the sla?", False), ("call me at 5", False), ("", False),
+])
+def test_contact_answers_are_recognised_whatever_the_intent(text, expected):
+    assert form.looks_like_contact(text) is expected
+
+
+def test_email_typed_while_asked_is_taken_even_if_nlu_saw_a_question():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    validator = ValidateLeadForm()
+    tracker = make_tracker("scale.0.146-00@example-scale.com", "ask_service_sla", slots={"requested_slot": "lead_email"})
+    extracted = asyncio.run(validator.extract_lead_email(CollectingDispatcher(), tracker, {}))
+    assert extracted == {"lead_email": "scale.0.146-00@example-scale.com"}
+    other = make_tracker("scale.0.146-00@example-scale.com", "ask_service_sla", slots={"requested_slot": "lead_company"})
+    assert asyncio.run(validator.extract_lead_email(CollectingDispatcher(), other, {})) == {}

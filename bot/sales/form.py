@@ -19,6 +19,16 @@ _SKIP_WORDS = re.compile(r"^\s*(skip|no|nope|none|no thanks|no phone|-|n/a|rathe
 _NOT_SURE_WORDS = re.compile(r"\b(not sure|don'?t know|no idea|unsure|both|either|undecided|no preference)\b", re.I)
 
 
+_EMAIL_LIKE = re.compile(r"^\s*\S+@\S+\s*$")
+_PHONE_LIKE = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$")
+
+
+def looks_like_contact(text: str | None) -> bool:
+    """An answer that is plainly an e-mail address or a phone number, whatever NLU
+    made of it (an address can look like an SLA question to the intent classifier)."""
+    return bool(text and (_EMAIL_LIKE.match(text) or _PHONE_LIKE.match(text)))
+
+
 @dataclass(frozen=True)
 class Check:
     value: object | None

@@ -29,12 +29,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import rasa_fixes
 from bot.sales import logsafe
 
 logger = logging.getLogger(__name__)
 # The Rasa server imports this channel at start-up: from then on its log records have
 # e-mail addresses and phone numbers masked (debug logs carry the visitors' messages).
 logsafe.install()
+rasa_fixes.apply()
 
 STATIC = Path(__file__).parent / "static"
 MAX_MESSAGE_CHARS = 1000

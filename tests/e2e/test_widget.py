@@ -162,7 +162,7 @@ def test_keyboard_only(page):
     page.keyboard.press("Enter")
     expect(page.locator(".sc-user").last).to_have_text("You: " + title, timeout=5_000)
     # some answers come as two messages ("Talk to sales": intro + first question)
-    page.wait_for_function(f"document.querySelectorAll('.sc-bot').length > {bots}", timeout=ANSWER_TIMEOUT)
+    expect(page.locator(".sc-bot")).not_to_have_count(bots, timeout=ANSWER_TIMEOUT)
 
 
 def test_lead_form_completed_in_the_widget(page, bot_cli):
