@@ -32,7 +32,8 @@ from pathlib import Path
 
 import requests
 
-from bench.run import BENCH, BIN, OURS_ACTION_PORT, ROOT, prepare_ours, snapshot_model
+from bench.run import BENCH, BIN, OURS_ACTION_PORT, ROOT, prepare_ours
+from bot.serve import snapshot_model
 from bot import rasa_fixes, settings
 
 sys.path.insert(0, str(BENCH))

@@ -36,7 +36,7 @@ import psutil
 import requests
 
 from bot import settings
-from bot.serve import Servers
+from bot.serve import Servers, snapshot_model
 
 ROOT = settings.ROOT
 BENCH = Path(__file__).resolve().parent
@@ -61,25 +61,6 @@ def log(message: str) -> None:
 
 
 # --- servers ---------------------------------------------------------------------------
-
-def snapshot_model(folder: Path) -> Path:
-    """A verified private copy of models/current.tar.gz (training may be replacing it)."""
-    import tarfile
-
-    source = ROOT / "models" / "current.tar.gz"
-    if not source.exists():
-        raise SystemExit(f"no trained model at {source}: run `make train`")
-    target = folder / "model.tar.gz"
-    for _ in range(60):
-        shutil.copyfile(source, target)
-        try:
-            with tarfile.open(target) as archive:
-                archive.getmembers()  # reads the whole gzip stream
-            return target
-        except (EOFError, OSError, tarfile.TarError):
-            time.sleep(2)
-    raise SystemExit(f"{source} is not a readable model archive")
-
 
 def prepare_ours(work: Path) -> dict[str, str]:
     """SQLite sales DB (migrated, catalogue loaded) and tracker DB in `work`; the env for both servers."""

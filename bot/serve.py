@@ -6,10 +6,12 @@ the same way.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,27 @@ def _tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
+
+
+def snapshot_model(folder: Path, source: Path = DEFAULT_MODEL) -> Path:
+    """A private, verified copy of the trained model.
+
+    Servers started from it keep serving the same model even if `make train` replaces
+    the file meanwhile, and a half-written archive is never served.
+    """
+    source = Path(source)
+    if not source.exists():
+        raise ServerFailed(f"no trained model at {source}: run `make train`")
+    target = Path(folder) / "model.tar.gz"
+    for _ in range(60):
+        shutil.copyfile(source, target)
+        try:
+            with tarfile.open(target) as archive:
+                archive.getmembers()  # reads the whole gzip stream
+            return target
+        except (EOFError, OSError, tarfile.TarError):
+            time.sleep(2)  # being written by `rasa train`: wait for the finished file
+    raise ServerFailed(f"{source} is not a readable model archive")
 
 
 @dataclass

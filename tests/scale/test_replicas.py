@@ -33,7 +33,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bot import settings
-from bot.serve import Servers, free_port
+from bot.serve import Servers, free_port, snapshot_model
 from tests.conftest import POSTGRES_URL, fresh_database, postgres_problem, unavailable
 
 # a hard bound: the whole module (start-up included) normally takes ~3-4 min on 2 shared cores
@@ -166,30 +166,6 @@ def lock_prefix(services_available, run_id):
     keys = list(client.scan_iter(match=f"{prefix}:*", count=500))  # only this run's keys
     if keys:
         client.delete(*keys)
-
-
-def snapshot_model(folder: Path) -> Path:
-    """A private, verified copy of models/current.tar.gz.
-
-    Both replicas must serve the same model even if training replaces the file meanwhile,
-    and a half-written archive must not be served (Rasa would start without a model).
-    """
-    import shutil
-    import tarfile
-
-    source = settings.ROOT / "models" / "current.tar.gz"
-    if not source.exists():
-        pytest.fail("no trained model: run `make train` (make test does)")
-    target = folder / "model.tar.gz"
-    for _ in range(60):
-        shutil.copyfile(source, target)
-        try:
-            with tarfile.open(target) as archive:
-                archive.getmembers()  # reads the whole gzip stream
-            return target
-        except (EOFError, OSError, tarfile.TarError):
-            time.sleep(2)  # being written by `rasa train`: wait for the finished file
-    pytest.fail(f"{source} is not a readable model archive")
 
 
 @pytest.fixture(scope="module")
