@@ -37,12 +37,13 @@ setup: $(INSTALLED)
 
 # --- spaCy pipeline: blank English + entity ruler from the catalogue ------------------
 SPACY := models/spacy_en_sourcing/meta.json
-$(SPACY): data/catalogue.yml $(INSTALLED)
+# (order-only on the environment: reinstalling packages rebuilds nothing)
+$(SPACY): data/catalogue.yml | $(INSTALLED)
 	$(BIN)/bot nlp build-spacy --out models/spacy_en_sourcing --catalogue data/catalogue.yml
 	@touch $@
 
 # --- model: retrained only when data, domain or config changed ----------------------
-$(MODEL): $(INSTALLED) $(SPACY) $(TRAINING_FILES)
+$(MODEL): $(SPACY) $(TRAINING_FILES) | $(INSTALLED)
 	@mkdir -p models
 	@start=$$(date +%s); \
 	$(BIN)/rasa train --config config.yml --domain domain.yml --data data \
