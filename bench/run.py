@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ import psutil
 import requests
 
 from bot import settings
-from bot.serve import Servers, snapshot_model
+from bot.serve import Servers, snapshot_model, stop_processes
 
 ROOT = settings.ROOT
 BENCH = Path(__file__).resolve().parent
@@ -151,15 +150,7 @@ class BaselineServer:
         raise RuntimeError(f"baseline server did not come up in {timeout:.0f} s; see {out.name}")
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-        self.procs.clear()
+        stop_processes(self.procs)
 
 
 # --- measurement -----------------------------------------------------------------------

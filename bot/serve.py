@@ -61,6 +61,20 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def stop_processes(procs: list[subprocess.Popen], grace: float = 20) -> None:
+    """SIGTERM each process group (newest first), SIGKILL what outlives the grace time."""
+    for proc in reversed(procs):
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    procs.clear()
+
+
 def snapshot_model(folder: Path, source: Path = DEFAULT_MODEL) -> Path:
     """A private, verified copy of the trained model.
 
@@ -144,16 +158,7 @@ class Servers:
         return self
 
     def stop(self) -> None:
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.procs.clear()
+        stop_processes(self.procs)
 
     def __enter__(self) -> "Servers":
         return self.start()
