@@ -66,11 +66,11 @@ def open_widget(page: Page) -> None:
 
 
 def ask(page: Page, text: str) -> None:
-    """Type and send a message; wait until a new bot message arrives."""
+    """Type and send a message; wait until the bot answers (with one message or more)."""
     bots = page.locator(".sc-bot").count()
     page.get_by_label("Your message").fill(text)
     page.keyboard.press("Enter")
-    expect(page.locator(".sc-bot")).to_have_count(bots + 1, timeout=ANSWER_TIMEOUT)
+    expect(page.locator(".sc-bot")).not_to_have_count(bots, timeout=ANSWER_TIMEOUT)
 
 
 def log(page: Page):
@@ -250,7 +250,3 @@ def test_reconnecting_state_and_recovery(browser, servers, e2e_env, tmp_path):
     finally:
         context.close()
         second.stop()
-
-
-# TODO: complete the lead form in the widget (name, e-mail, consent, confirmation) and
-# find the lead in the sales database, once the lead form's conversation is settled.
