@@ -63,17 +63,10 @@ def log(message: str) -> None:
 
 def prepare_ours(work: Path) -> dict[str, str]:
     """SQLite sales DB (migrated, catalogue loaded) and tracker DB in `work`; the env for both servers."""
-    from bot import db
     from bot.catalogue import loader
 
     sales = f"sqlite:///{work / 'sales.db'}"
-    db.upgrade(sales)
-    engine = db.make_engine(sales)
-    try:
-        with db.session_scope(engine) as session:
-            loader.load_catalogue(session, settings.catalogue_yaml())
-    finally:
-        engine.dispose()
+    loader.load_into(sales)
     return {
         "SALES_DB_URL": sales,
         "TRACKER_DIALECT": "sqlite",

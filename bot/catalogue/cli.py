@@ -58,7 +58,7 @@ def _connect(url: str):
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from bot.catalogue.loader import CatalogueError, load_catalogue, read_catalogue
+    from bot.catalogue.loader import CatalogueError, load_into, read_catalogue
 
     path = args.file or settings.catalogue_yaml()
     url = args.url or settings.sales_db_url()
@@ -67,10 +67,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     except CatalogueError as exc:
         return _fail(str(exc))
     try:
-        engine = _connect(url)
-        db.upgrade(url)
-        with db.session_scope(engine) as session:
-            report = load_catalogue(session, path)
+        _connect(url).dispose()  # fails fast (5 s) when the database does not answer
+        report = load_into(url, path)
     except CatalogueError as exc:  # file changed between the two reads
         return _fail(str(exc))
     except (SQLAlchemyError, ImportError) as exc:

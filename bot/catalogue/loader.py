@@ -370,3 +370,18 @@ def sync(session: Session, specs: list[ServiceSpec]) -> LoadReport:
 def load_catalogue(session: Session, path: str | Path) -> LoadReport:
     """Validate `path` completely, then sync it into the session's transaction."""
     return sync(session, read_catalogue(path))
+
+
+def load_into(url: str, path: str | Path | None = None) -> LoadReport:
+    """Publish the catalogue to the database at `url`: validate the file first (a bad
+    file never touches the database), apply migrations, sync in one transaction."""
+    from bot import db, settings
+
+    specs = read_catalogue(path or settings.catalogue_yaml())
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    try:
+        with db.session_scope(engine) as session:
+            return sync(session, specs)
+    finally:
+        engine.dispose()

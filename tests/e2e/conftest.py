@@ -16,7 +16,6 @@ from bot.serve import Servers, free_port
 
 @pytest.fixture(scope="session")
 def e2e_env(tmp_path_factory):
-    from bot import db
     from bot.catalogue import loader
 
     folder = tmp_path_factory.mktemp("e2e")
@@ -24,9 +23,7 @@ def e2e_env(tmp_path_factory):
         "SALES_DB_URL": f"sqlite:///{folder / 'sales.db'}",
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
     }
-    db.upgrade(env["SALES_DB_URL"])
-    with db.session_scope(db.make_engine(env["SALES_DB_URL"])) as session:
-        loader.load_catalogue(session, settings.catalogue_yaml())
+    loader.load_into(env["SALES_DB_URL"])
     return env
 
 

@@ -32,7 +32,6 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from bot import settings
 from bot.serve import Servers, free_port, snapshot_model
 from tests.conftest import POSTGRES_URL, fresh_database, postgres_problem, unavailable
 
@@ -143,17 +142,10 @@ def tracker_db_url(services_available, run_id):
 @pytest.fixture(scope="module")
 def sales_db_url(services_available, tmp_path_factory):
     """A fresh PostgreSQL schema with the migrations applied and the catalogue loaded."""
-    from bot import db
     from bot.catalogue import loader
 
     with fresh_database("postgres", tmp_path_factory.mktemp("scale-sales")) as url:
-        db.upgrade(url)
-        engine = db.make_engine(url)
-        try:
-            with db.session_scope(engine) as session:
-                loader.load_catalogue(session, settings.catalogue_yaml())
-        finally:
-            engine.dispose()
+        loader.load_into(url)
         yield url
 
 
