@@ -1,40 +1,69 @@
-"""Lead form: thin adapters between the tracker and bot.sales (rules live in bot.sales.form)."""
+"""Lead form: thin adapters between the tracker and bot.sales (rules live in bot.sales.form).
+
+The form's questions are the domain's `lead_form.required_slots`; what each answer means,
+when to ask again and when to stop are decided in bot.sales.form. The texts are domain
+responses (utter_ask_<slot>, utter_lead_*); buttons come from bot.sales.form.buttons.
+"""
 from __future__ import annotations
 
-import json
 import logging
+from abc import ABC
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db
+from bot import db, settings
 from bot.catalogue import queries
 from bot.sales import form, repository, validation
-from bot.sales.form import SKIPPED
 
 logger = logging.getLogger(__name__)
 
-LEAD_SLOTS = [
-    "lead_name", "lead_email", "lead_company", "lead_company_size", "lead_service", "lead_model",
-    "lead_budget", "lead_timeline", "lead_role", "lead_phone", "lead_consent", "lead_confirmed",
-]
+
+# ----------------------------------------------------------------------------- domain and tracker
 
 
-def _reset() -> list[dict[str, Any]]:
-    return [SlotSet(slot, None) for slot in LEAD_SLOTS] + [SlotSet("lead_email_attempts", 0)]
+def form_slots(domain: DomainDict) -> list[str]:
+    """The form's questions, in order, as domain.yml lists them."""
+    return list(((domain.get("forms") or {}).get(form.FORM) or {}).get("required_slots") or [])
 
 
-def _service_names() -> dict[str, str]:
-    try:
-        with db.session_scope() as session:
-            return {s.slug: s.name for s in queries.list_services(session)}
-    except SQLAlchemyError as exc:
-        logger.error("catalogue unavailable for the lead form: %s", type(exc).__name__)
-        return {}
+def _digressions(domain: DomainDict) -> frozenset[str]:
+    """Intents answered by the digression rules inside the form (the form's ignored_intents)."""
+    return frozenset(((domain.get("forms") or {}).get(form.FORM) or {}).get("ignored_intents") or [])
+
+
+def _values(tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in form_slots(domain) + list(form.FLAGS)}
+
+
+def _turn(tracker: Tracker, domain: DomainDict) -> form.Turn:
+    latest = tracker.latest_message or {}
+    entities: dict[str, list[str]] = {}
+    for found in latest.get("entities") or []:
+        entities.setdefault(str(found.get("entity")), []).append(str(found.get("value")))
+    return form.Turn(
+        text=form.message_text(latest.get("text"), entities),
+        intent=(latest.get("intent") or {}).get("name"),
+        entities=entities,
+        requested=tracker.get_slot("requested_slot"),
+        fresh=form.fresh_message(tracker.events),
+        values=dict(tracker.slots),
+        digressions=_digressions(domain),
+        history=form.earlier_messages(tracker.events),
+    )
+
+
+def _reset(domain: DomainDict) -> list[EventType]:
+    return [SlotSet(slot, None) for slot in form_slots(domain) + list(form.FLAGS)]
+
+
+def _say(dispatcher: CollectingDispatcher, says: list[form.Say]) -> None:
+    for say in says:
+        dispatcher.utter_message(response=say.response, **dict(say.kwargs))
 
 
 def _page_url(tracker: Tracker) -> str | None:
@@ -47,6 +76,46 @@ def _page_url(tracker: Tracker) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- catalogue look-ups
+
+
+def _catalogue_error(exc: Exception) -> None:
+    logger.error("catalogue unavailable for the lead form: %s", type(exc).__name__)
+
+
+def find_service(text: str) -> str | None:
+    """The catalogue slug a button, name, synonym or typo names (None: no match or no DB)."""
+    try:
+        with db.session_scope() as session:
+            service = queries.get_service(session, text) or queries.find_service(session, text)
+            return service.slug if service else None
+    except SQLAlchemyError as exc:
+        _catalogue_error(exc)
+        return None
+
+
+def side_of(slug: str) -> str | None:
+    try:
+        with db.session_scope() as session:
+            service = queries.get_service(session, slug)
+            return service.side if service else None
+    except SQLAlchemyError as exc:
+        _catalogue_error(exc)
+        return None
+
+
+def service_names() -> dict[str, str]:
+    try:
+        with db.session_scope() as session:
+            return {s.slug: s.name for s in queries.list_services(session)}
+    except SQLAlchemyError as exc:
+        _catalogue_error(exc)
+        return {}
+
+
+# ----------------------------------------------------------------------------- the form
+
+
 class ActionStartLead(Action):
     """Say what happens next, and prefill what the conversation already told us."""
 
@@ -54,11 +123,8 @@ class ActionStartLead(Action):
         return "action_start_lead"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text="Happy to put you in touch with our sales team. A few quick questions first; "
-                 "say \"stop\" at any time and nothing is stored."
-        )
+                  domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_lead_intro")
         # The form's slots were cleared when the last form ended (submit or cancel).
         events = []
         if tracker.get_slot("service"):
@@ -69,181 +135,137 @@ class ActionStartLead(Action):
 
 
 class ValidateLeadForm(FormValidationAction):
-    """Each answer goes through its check in bot.sales.form; a hint is said, a None re-asks."""
+    """Runs bot.sales.form on each message: control words, extraction, checks, misses.
+
+    `extract_<slot>` and `validate_<slot>` exist for every question bot.sales.form can read
+    (added below the class): rasa-sdk calls them for the slots `required_slots` returns.
+    Returning no event for a message that is a question of its own makes Rasa reject the
+    form for this turn, so the digression rules answer it and the form asks again.
+    """
 
     def name(self) -> str:
         return "validate_lead_form"
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        # Without consent there is nothing to confirm: the form ends and nothing is stored.
-        if tracker.get_slot("lead_consent") is False:
-            return [s for s in domain_slots if s != "lead_confirmed"]
-        return domain_slots
+        return form.required_slots(domain_slots, tracker.slots)
 
-    @staticmethod
-    def _contact_answer(slot: str, tracker: Tracker) -> dict[str, Any]:
-        """The visitor's typed address or number for the slot being asked, even when its
-        intent is one the form ignores (then Rasa's own from_text mapping stays empty)."""
-        text = (tracker.latest_message or {}).get("text")
-        if tracker.get_slot("requested_slot") == slot and form.looks_like_contact(text):
-            return {slot: text}
-        return {}
-
-    async def extract_lead_email(self, dispatcher, tracker, domain):
-        return self._contact_answer("lead_email", tracker)
-
-    async def extract_lead_phone(self, dispatcher, tracker, domain):
-        return self._contact_answer("lead_phone", tracker)
-
-    @staticmethod
-    def _apply(slot: str, value: Any, check, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        if value is None:  # a slot cleared by our own actions: nothing to check or say
-            return {slot: None}
-        result = check(str(value))
-        if result.hint:
-            dispatcher.utter_message(text=result.hint)
-        return {slot: result.value}
-
-    def validate_lead_name(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_name", value, form.check_name, dispatcher)
-
-    def validate_lead_email(self, value, dispatcher, tracker, domain):
-        if value is None:
-            return {"lead_email": None}
-        attempts = int(tracker.get_slot("lead_email_attempts") or 0)
-        check, attempts = form.check_email(str(value), attempts)
-        if check.hint:
-            dispatcher.utter_message(text=check.hint)
-        return {"lead_email": check.value, "lead_email_attempts": attempts}
-
-    def validate_lead_company(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_company", value, form.check_company, dispatcher)
-
-    def validate_lead_company_size(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_company_size", value, form.check_company_size, dispatcher)
-
-    def validate_lead_service(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_service", value, _check_service, dispatcher)
-
-    def validate_lead_model(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_model", value, form.check_model, dispatcher)
-
-    def validate_lead_budget(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_budget", value, form.check_budget, dispatcher)
-
-    def validate_lead_timeline(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_timeline", value, form.check_timeline, dispatcher)
-
-    def validate_lead_role(self, value, dispatcher, tracker, domain):
-        return self._apply("lead_role", value, form.check_role, dispatcher)
-
-    def validate_lead_phone(self, value, dispatcher, tracker, domain):
-        email_skipped = tracker.get_slot("lead_email") == SKIPPED
-        return self._apply("lead_phone", value, lambda text: form.check_phone(text, email_skipped), dispatcher)
-
-    def validate_lead_consent(self, value, dispatcher, tracker, domain):
-        return {"lead_consent": None if value is None else bool(value)}
-
-    def validate_lead_confirmed(self, value, dispatcher, tracker, domain):
-        return {"lead_confirmed": None if value is None else bool(value)}
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = _turn(tracker, domain)
+        outcome = form.control(turn)
+        if outcome is None:
+            extracted = await self.get_extraction_events(dispatcher, tracker, domain)
+            tracker.add_slots(extracted)
+            validated = await self.get_validation_events(dispatcher, tracker, domain)
+            outcome = form.settle(turn, {e["name"]: e["value"] for e in extracted},
+                                  {e["name"]: e["value"] for e in validated}, side_of)
+            if outcome is None:
+                return []  # a digression: Rasa rejects the form, the rules answer
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in outcome.slots.items()]
+        tracker.add_slots(events)
+        _say(dispatcher, outcome.say)
+        # always name the next question (None ends the form), also when the list is the domain's
+        questions = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        next_slot = next((slot for slot in questions if tracker.get_slot(slot) is None), None)
+        return events + [SlotSet("requested_slot", next_slot)]
 
 
-def _check_service(text: str) -> form.Check:
-    """A catalogue slug for what the visitor named (button, name, synonym or typo)."""
-    if form.check_model(text).value == form.NOT_SURE:
-        return form.Check(form.NOT_SURE)
-    try:
-        with db.session_scope() as session:
-            service = queries.get_service(session, text) or queries.find_service(session, text)
-    except SQLAlchemyError as exc:
-        logger.error("catalogue unavailable for the lead form: %s", type(exc).__name__)
-        return form.Check(text[:200])  # keep the visitor's words; sales can read them
-    if service:
-        return form.Check(service.slug)
-    return form.Check(None, "I couldn't match that to one of our services. Pick one, or choose \"Not sure\".")
+def _extractor(slot: str):
+    async def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> dict[str, Any]:
+        return form.extract(slot, _turn(tracker, domain), find_service)
+    return extract
 
 
-class ActionAskLeadService(Action):
-    def name(self) -> str:
-        return "action_ask_lead_service"
+def _validator(slot: str):
+    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 domain: DomainDict) -> dict[str, Any]:
+        return {slot: form.check(slot, value, tracker.slots, find_service).value}
+    return validate
 
-    async def run(self, dispatcher, tracker, domain):
-        buttons = [
-            {"title": name, "payload": "/inform" + json.dumps({"service": slug}, separators=(",", ":"))}
-            for slug, name in _service_names().items()
-        ]
-        buttons.append({"title": "Not sure", "payload": '/inform{"form_value":"not sure"}'})
-        dispatcher.utter_message(text="Which service are you interested in?", buttons=buttons)
+
+for _slot in form.CHECKS:
+    setattr(ValidateLeadForm, f"extract_{_slot}", _extractor(_slot))
+    setattr(ValidateLeadForm, f"validate_{_slot}", _validator(_slot))
+
+
+class AskLeadQuestion(Action, ABC):
+    """`action_ask_<slot>`: the domain's utter_ask_<slot> with the form's buttons."""
+
+    slot = ""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        values = _values(tracker, domain)
+        kwargs: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        if self.slot in ("lead_service", "lead_confirmed"):
+            names = service_names()
+        if self.slot == "lead_confirmed":
+            kwargs["summary"] = form.summary(values, names)
+        if self.slot == "lead_consent":
+            kwargs["privacy_url"] = settings.privacy_url()
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}",
+                                 buttons=form.buttons(self.slot, values, list(names.items())), **kwargs)
         return []
 
 
-class ActionAskLeadConsent(Action):
-    def name(self) -> str:
-        return "action_ask_lead_consent"
-
-    async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=form.consent_text(), buttons=[
-            {"title": "Yes, contact me", "payload": "/affirm"},
-            {"title": "No", "payload": "/deny"},
-        ])
-        return []
+for _slot in form.CHECKS:
+    _name = f"action_ask_{_slot}"
+    globals()[f"ActionAsk_{_slot}"] = type(
+        f"ActionAsk_{_slot}", (AskLeadQuestion,), {"slot": _slot, "name": lambda self, n=_name: n})
 
 
-class ActionAskLeadConfirmed(Action):
-    def name(self) -> str:
-        return "action_ask_lead_confirmed"
+# ----------------------------------------------------------------------------- the end of the form
 
-    async def run(self, dispatcher, tracker, domain):
-        values = {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
-        dispatcher.utter_message(text=form.summary(values, _service_names()), buttons=[
-            {"title": "Yes, send it", "payload": "/affirm"},
-            {"title": "No", "payload": "/deny"},
-        ])
-        return []
+
+def consent_text(domain: DomainDict) -> str:
+    """The consent question exactly as the visitor saw it (stored with the lead)."""
+    template = domain["responses"]["utter_ask_lead_consent"][0]["text"]
+    return template.format(privacy_url=settings.privacy_url())
 
 
 class ActionSubmitLead(Action):
     def name(self) -> str:
         return "action_submit_lead"
 
-    async def run(self, dispatcher, tracker, domain):
-        values = {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        values = _values(tracker, domain)
+        if values[form.CANCELLED]:
+            gave_up = values[form.CANCELLED] == form.GAVE_UP
+            dispatcher.utter_message(response="utter_lead_gave_up" if gave_up else "utter_lead_cancelled")
+            return _reset(domain)
         if not values["lead_consent"]:
-            dispatcher.utter_message(
-                text="Understood. Without your consent I can't pass your details on, so I haven't stored anything.",
-                buttons=[{"title": "Our services", "payload": "/ask_catalogue_service"}],
-            )
-            return _reset()
+            dispatcher.utter_message(response="utter_lead_no_consent")
+            return _reset(domain)
         if not values["lead_confirmed"]:
-            dispatcher.utter_message(text="Okay, I haven't sent anything. Anything else I can help with?")
-            return _reset()
+            dispatcher.utter_message(response="utter_lead_not_sent")
+            return _reset(domain)
         try:
-            lead = repository.save_lead(db.get_engine(), form.lead_input(values, tracker.sender_id, _page_url(tracker)))
+            lead = repository.save_lead(db.get_engine(), form.lead_input(
+                values, tracker.sender_id, _page_url(tracker), consent_text(domain)))
         except (validation.InvalidInput, repository.ConsentRequired) as exc:
             # the form validated every field, so this is a bug, not the visitor's fault
             logger.error("lead refused by bot.sales: %s", type(exc).__name__)
-            dispatcher.utter_message(text=f"Sorry, I couldn't pass your details on: {exc} Nothing was stored.",
-                                     buttons=[{"title": "Start again", "payload": "/request_sales_contact"}])
-            return _reset()
+            dispatcher.utter_message(response="utter_lead_refused", reason=str(exc))
+            return _reset(domain)
         except SQLAlchemyError as exc:
             logger.error("lead could not be saved: %s", type(exc).__name__)
-            dispatcher.utter_message(
-                text="Sorry, I couldn't pass your details on just now, so nothing was stored. "
-                     "Please try again in a few minutes.",
-                buttons=[{"title": "Try again", "payload": "/request_sales_contact"}],
-            )
-            return _reset()
+            dispatcher.utter_message(response="utter_lead_save_failed")
+            return _reset(domain)
         logger.info("lead %s stored for conversation %s", lead.id, tracker.sender_id)
         # the webhook (if any) is sent by the outbox worker: the lead is already committed
-        dispatcher.utter_message(text="Thank you! Our sales team will get in touch within one business day.")
-        return _reset()
+        dispatcher.utter_message(response="utter_lead_sent")
+        return _reset(domain)
 
 
 class ActionCancelLead(Action):
     def name(self) -> str:
         return "action_cancel_lead"
 
-    async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text="Okay, I've stopped. Nothing was stored. Anything else I can help with?")
-        return _reset()
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_lead_cancelled")
+        return _reset(domain)

@@ -56,3 +56,8 @@ def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
         env.setdefault(key, value)
     env.update(overrides or {})
     return env
+
+
+def privacy_url() -> str:
+    """The privacy notice linked in the lead form's consent question."""
+    return os.environ.get("PRIVACY_URL", "/webhooks/webchat/privacy")

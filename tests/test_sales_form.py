@@ -1,65 +1,161 @@
 """The lead form's rules (bot.sales.form) and its actions, on a real database."""
 import pytest
+import yaml
 from sqlalchemy import func, select
 
-from actions.sales import ActionCancelLead, ActionStartLead, ActionSubmitLead, ValidateLeadForm
+from actions.sales import ActionCancelLead, ActionStartLead, ActionSubmitLead, ValidateLeadForm, consent_text
 from bot import db
-from bot.sales import form
+from bot.catalogue import loader
+from bot.sales import buckets, form
 from bot.sales.models import Lead
-from tests.action_helpers import make_tracker, run_action, texts
+from tests.action_helpers import ROOT, domain, form_tracker, make_tracker, run_action, texts
+
+FORM_SLOTS = domain()["forms"]["lead_form"]["required_slots"]
 
 
-def test_email_is_asked_again_then_phone_is_offered():
-    check, attempts = form.check_email("jane at acme", 0)
-    assert check.value is None and "skip" in check.hint and attempts == 1
-    check, attempts = form.check_email("still wrong", attempts)
-    assert check.value == form.SKIPPED and "phone" in check.hint and attempts == 2
+def slots_set(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-def test_email_can_be_skipped_after_one_failure_but_not_before():
-    assert form.check_email("skip", 0)[0].value is None
-    assert form.check_email("skip", 1)[0].value == form.SKIPPED
+# ----------------------------------------------------------------------------- which questions
+
+def test_required_slots_follow_the_domain_order():
+    assert form.required_slots(FORM_SLOTS, {}) == FORM_SLOTS
 
 
-def test_valid_email_is_normalised():
-    check, attempts = form.check_email("Jane.Doe@Acme.COM", 0)
-    assert check == form.Check("jane.doe@acme.com") and attempts == 0
+def test_skip_the_rest_keeps_name_email_company_and_the_closing_questions():
+    assert form.required_slots(FORM_SLOTS, {form.SKIP_OPTIONAL: True}) == [
+        "lead_name", "lead_email", "lead_company", "lead_consent", "lead_confirmed"]
 
 
-def test_phone_optional_unless_email_was_skipped():
-    assert form.check_phone("skip", email_skipped=False).value == form.SKIPPED
-    assert form.check_phone("skip", email_skipped=True).value is None
-    assert form.check_phone("+44 20 7946 0958", email_skipped=True).value == "+442079460958"
-    assert form.check_phone("12", email_skipped=False).value is None
+def test_a_phone_instead_of_the_email_is_asked_right_after_it():
+    slots = form.required_slots(FORM_SLOTS, {"lead_email": form.SKIPPED, form.SKIP_OPTIONAL: True})
+    assert slots[:4] == ["lead_name", "lead_email", "lead_phone", "lead_company"]
 
 
-@pytest.mark.parametrize("text, value", [
-    ("about 120 people", "51-200"), ("11-50", "11-50"), ("lots", None),
-])
-def test_company_size(text, value):
-    assert form.check_company_size(text).value == value
+def test_no_consent_means_nothing_to_confirm_and_cancel_means_no_questions():
+    assert "lead_confirmed" not in form.required_slots(FORM_SLOTS, {"lead_consent": False})
+    assert form.required_slots(FORM_SLOTS, {form.CANCELLED: form.STOPPED}) == []
 
 
-@pytest.mark.parametrize("text, value", [
-    ("managed_services", "managed_services"), ("msp please", "managed_services"),
-    ("outsourcing", "it_outsourcing"), ("not sure", form.NOT_SURE), ("pizza", None),
-])
-def test_model(text, value):
-    assert form.check_model(text).value == value
+def test_every_form_question_can_be_read_and_checked():
+    assert set(FORM_SLOTS) == set(form.CHECKS)
 
 
-def test_name_must_look_like_a_name():
-    assert form.check_name("  Jane   Doe ").value == "Jane Doe"
-    assert form.check_name("jane@acme.com").value is None
-    assert form.check_name("12345").value is None
+def test_every_digression_intent_has_a_rule_that_resumes_the_form():
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "sales.yml").read_text())["rules"]
+    resumed = {rule["steps"][0]["intent"] for rule in rules
+               if rule.get("condition") == [{"active_loop": "lead_form"}] and "intent" in rule["steps"][0]
+               and {"action": "lead_form"} in rule["steps"]}
+    ignored = set(domain()["forms"]["lead_form"]["ignored_intents"])
+    assert ignored - {"stop"} <= resumed
 
+
+def test_every_bucket_button_is_a_value_the_form_accepts():
+    for slot, choices in buckets.BY_SLOT.items():
+        for button in form.buttons(slot, {}):
+            if "form_value" in button["payload"]:
+                value = yaml.safe_load(button["payload"].removeprefix("/inform"))["form_value"]
+                assert (form.CHECKS[slot](value).value is not None or value in ("skip", "skip the rest")), value
+
+
+def test_a_retried_question_offers_a_skip():
+    assert "Skip" not in [b["title"] for b in form.buttons("lead_budget", {})]
+    assert "Skip" in [b["title"] for b in form.buttons("lead_budget", {form.ATTEMPTS: {"lead_budget": 1}})]
+    assert form.buttons("lead_email", {form.ATTEMPTS: {"lead_email": 1}}) == [form.PHONE_INSTEAD_BUTTON]
+
+
+# ----------------------------------------------------------------------------- asking at most twice
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('form') / 'sales.db'}"
+    loader.load_into(url)
+    return url
+
+
+def answer(text, slot, slots=None, intent="inform"):
+    return run_action(ValidateLeadForm(), form_tracker(text, slot, intent, slots or {}))
+
+
+BEFORE_BUDGET = {"lead_name": "Jane", "lead_email": "j@acme.com", "lead_company": "Acme",
+                 "lead_company_size": "1-10", "lead_service": "managed-helpdesk", "lead_model": "managed_services"}
+
+
+def test_a_bucket_question_missed_twice_is_skipped(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    messages, events = answer("purple", "lead_budget", BEFORE_BUDGET)
+    assert slots_set(events)[form.ATTEMPTS] == {"lead_budget": 1}
+    assert slots_set(events)["requested_slot"] == "lead_budget"
+    messages, events = answer("still purple", "lead_budget", {**BEFORE_BUDGET, form.ATTEMPTS: {"lead_budget": 1}})
+    assert slots_set(events)["lead_budget"] == form.SKIPPED
+    assert slots_set(events)["requested_slot"] == "lead_timeline"
+    assert [m["response"] for m in messages] == ["utter_lead_skipped"]
+
+
+def test_a_name_missed_twice_is_taken_as_given(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    _, events = answer("the boss", "lead_name", {form.ATTEMPTS: {"lead_name": 1}})
+    assert slots_set(events)["lead_name"] == "the boss"
+
+
+def test_an_email_missed_twice_switches_to_a_phone_number(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    messages, events = answer("jane acme dot com", "lead_email", {"lead_name": "Jane", form.ATTEMPTS: {"lead_email": 1}})
+    assert slots_set(events)["lead_email"] == form.SKIPPED
+    assert slots_set(events)["requested_slot"] == "lead_phone"
+    assert [m["response"] for m in messages] == ["utter_lead_email_to_phone"]
+
+
+def test_no_email_and_no_phone_ends_the_form_with_nothing_stored(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    _, events = answer("no idea", "lead_phone", {"lead_name": "Jane", "lead_email": form.SKIPPED,
+                                                 form.PHONE_WANTED: True, form.ATTEMPTS: {"lead_phone": 1}})
+    assert slots_set(events)[form.CANCELLED] == form.GAVE_UP
+    assert slots_set(events)["requested_slot"] is None
+
+
+def test_back_from_a_digression_the_question_is_not_counted_as_missed(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    tracker = form_tracker("how are managed services billed?", "lead_email", "ask_billing_model",
+                           {"lead_name": "Jane"}, after_digression=True)
+    messages, events = run_action(ValidateLeadForm(), tracker)
+    assert messages == [] and form.ATTEMPTS not in slots_set(events)
+
+
+def test_answers_given_before_the_form_are_not_asked_again(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    tracker = form_tracker("can someone from sales call me?", None, "request_sales_contact",
+                           history=["hi, we're a logistics firm of about 120 people", "do you run helpdesks?"])
+    _, events = run_action(ValidateLeadForm(), tracker)
+    assert slots_set(events)["lead_company_size"] == "51-200"
+    assert slots_set(events)["requested_slot"] == "lead_name"
+
+
+def test_a_catalogue_service_answers_the_model_question(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    _, events = answer("the helpdesk", "lead_service", {"lead_name": "Jane", "lead_email": "j@acme.com",
+                                                        "lead_company": "Acme", "lead_company_size": "1-10"})
+    assert slots_set(events)["lead_model"] == "managed_services"
+    assert slots_set(events)["requested_slot"] == "lead_budget"
+
+
+def test_an_invalid_correction_keeps_the_earlier_value(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    messages, events = answer("actually my email is jan at nowhere", "lead_company",
+                              {"lead_name": "Jan", "lead_email": "jan@acme.pl"})
+    assert slots_set(events)["lead_email"] == "jan@acme.pl"
+    assert "utter_lead_hint_email" in [m["response"] for m in messages]
+
+
+# ----------------------------------------------------------------------------- summary and the end
 
 def test_summary_lists_what_will_be_sent_and_skips_empty_fields():
     text = form.summary({"lead_name": "Jane", "lead_email": "jane@acme.com", "lead_phone": form.SKIPPED,
                          "lead_service": "managed-helpdesk", "lead_model": "managed_services"},
                         {"managed-helpdesk": "Managed helpdesk"})
     assert "Jane" in text and "jane@acme.com" in text and "Managed helpdesk" in text
-    assert "Phone" not in text and text.endswith("Shall I send it?")
+    assert "Phone" not in text
 
 
 FILLED = {
@@ -85,25 +181,35 @@ def test_submit_stores_one_lead_even_when_repeated(sales_db):
     tracker = make_tracker(slots=FILLED, sender_id="conv-1", events=[
         {"event": "user", "text": "hi", "metadata": {"page_url": "https://example.com/managed"}}])
     messages, events = run_action(ActionSubmitLead(), tracker)
-    assert "get in touch" in texts(messages)
-    assert {e["name"] for e in events if e["event"] == "slot"} >= {"lead_name", "lead_email"}
+    assert [m["response"] for m in messages] == ["utter_lead_sent"]
+    assert {e["name"] for e in events if e["event"] == "slot"} >= set(FORM_SLOTS) | set(form.FLAGS)
     run_action(ActionSubmitLead(), tracker)  # a retried action must not add a lead
     assert lead_count(sales_db) == 1
     with db.session_scope(sales_db) as session:
         lead = session.execute(select(Lead)).scalar_one()
         assert lead.page_url == "https://example.com/managed"
         assert lead.conversation_id == "conv-1" and lead.consent and lead.score > 0
+        assert lead.consent_text == consent_text(domain()) and "privacy notice: /" in lead.consent_text
 
 
-def test_no_consent_stores_nothing_and_says_so(sales_db):
-    messages, _ = run_action(ActionSubmitLead(), make_tracker(slots={**FILLED, "lead_consent": False}))
-    assert "haven't stored anything" in texts(messages)
-    assert lead_count(sales_db) == 0
+def test_skipped_questions_are_stored_as_unknown_and_the_score_says_so(sales_db):
+    slots = {**FILLED, "lead_budget": form.SKIPPED, "lead_role": form.SKIPPED, "lead_timeline": "not sure"}
+    run_action(ActionSubmitLead(), make_tracker(slots=slots, sender_id="conv-skip"))
+    with db.session_scope(sales_db) as session:
+        lead = session.execute(select(Lead)).scalar_one()
+        assert lead.budget is None and lead.role is None and lead.timeline == "not sure"
+        assert "Budget unknown (+0)" in lead.reasons and "Role unknown (+0)" in lead.reasons
 
 
-def test_not_confirmed_stores_nothing(sales_db):
-    messages, _ = run_action(ActionSubmitLead(), make_tracker(slots={**FILLED, "lead_confirmed": False}))
-    assert "haven't sent anything" in texts(messages)
+@pytest.mark.parametrize("slots, response", [
+    ({**FILLED, "lead_consent": False}, "utter_lead_no_consent"),
+    ({**FILLED, "lead_confirmed": False}, "utter_lead_not_sent"),
+    ({**FILLED, form.CANCELLED: form.STOPPED}, "utter_lead_cancelled"),
+    ({**FILLED, form.CANCELLED: form.GAVE_UP}, "utter_lead_gave_up"),
+])
+def test_a_form_that_did_not_end_in_yes_stores_nothing_and_says_so(sales_db, slots, response):
+    messages, _ = run_action(ActionSubmitLead(), make_tracker(slots=slots))
+    assert [m["response"] for m in messages] == [response]
     assert lead_count(sales_db) == 0
 
 
@@ -116,61 +222,28 @@ def test_phone_only_lead_is_stored(sales_db):
 def test_unreachable_database_loses_nothing_silently(monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", "postgresql://postgres@127.0.0.1:1/nothing")
     messages, _ = run_action(ActionSubmitLead(), make_tracker(slots=FILLED))
-    assert "nothing was stored" in texts(messages)
+    assert [m["response"] for m in messages] == ["utter_lead_save_failed"]
 
 
 def test_cancel_resets_the_form():
     messages, events = run_action(ActionCancelLead(), make_tracker(slots=FILLED))
-    assert "Nothing was stored" in texts(messages)
-    assert all(e["value"] in (None, 0) for e in events if e["event"] == "slot")
+    assert [m["response"] for m in messages] == ["utter_lead_cancelled"]
+    assert all(e["value"] is None for e in events if e["event"] == "slot")
 
 
 def test_start_prefills_service_and_model_from_the_conversation():
     _, events = run_action(ActionStartLead(), make_tracker(slots={"service": "soc-as-a-service", "sourcing_model": "managed_services"}))
-    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    values = slots_set(events)
     assert values["lead_service"] == "soc-as-a-service" and values["lead_model"] == "managed_services"
 
 
-def test_validation_counts_email_attempts():
-    validator = ValidateLeadForm()
-    from rasa_sdk.executor import CollectingDispatcher
+def test_every_response_the_form_says_is_in_the_domain():
+    import inspect
 
-    dispatcher = CollectingDispatcher()
-    result = validator.validate_lead_email("still not an address", dispatcher, make_tracker(slots={"lead_email_attempts": 1}), {})
-    assert result == {"lead_email": form.SKIPPED, "lead_email_attempts": 2}
-    assert "phone" in texts(dispatcher.messages)
-
-
-def test_cleared_slots_are_not_validated_into_answers():
-    """Slots cleared by our own actions reach the validator as None: no hint, no False consent."""
-    from rasa_sdk.executor import CollectingDispatcher
-
-    validator = ValidateLeadForm()
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker()
-    for slot in ("lead_name", "lead_email", "lead_company", "lead_company_size", "lead_service", "lead_model",
-                 "lead_budget", "lead_timeline", "lead_role", "lead_phone", "lead_consent", "lead_confirmed"):
-        result = getattr(validator, f"validate_{slot}")(None, dispatcher, tracker, {})
-        assert result[slot] is None
-    assert dispatcher.messages == []
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("scale.0.146-00@example-scale.com", True), ("+44 20 7946 0958", True), ("0049 30 1234567", True),
-    ("what's the sla?", False), ("call me at 5", False), ("", False),
-])
-def test_contact_answers_are_recognised_whatever_the_intent(text, expected):
-    assert form.looks_like_contact(text) is expected
-
-
-def test_email_typed_while_asked_is_taken_even_if_nlu_saw_a_question():
-    import asyncio
-
-    from rasa_sdk.executor import CollectingDispatcher
-
-    validator = ValidateLeadForm()
-    tracker = make_tracker("scale.0.146-00@example-scale.com", "ask_service_sla", slots={"requested_slot": "lead_email"})
-    extracted = asyncio.run(validator.extract_lead_email(CollectingDispatcher(), tracker, {}))
-    assert extracted == {"lead_email": "scale.0.146-00@example-scale.com"}
-    other = make_tracker("scale.0.146-00@example-scale.com", "ask_service_sla", slots={"requested_slot": "lead_company"})
-    assert asyncio.run(validator.extract_lead_email(CollectingDispatcher(), other, {})) == {}
+    responses = set(domain()["responses"])
+    said = {word.strip('"') for word in inspect.getsource(form).split() if word.strip('"(),').startswith("utter_")}
+    said = {s.strip('"(),') for s in said if "{" not in s}
+    assert said <= responses, said - responses
+    for slot in FORM_SLOTS:
+        assert f"utter_ask_{slot}" in responses
+        assert f"utter_lead_hint_{slot.removeprefix('lead_')}" in responses or slot in form.YES_NO

@@ -1,131 +1,520 @@
-"""The lead form's rules, without Rasa: what each answer means, and what to say back.
+"""The lead form's rules, without Rasa: which questions to ask, what a typed answer means,
+what to say back, and when to stop asking.
 
-Each check returns a Check: the value to store (None: ask again) and an optional hint
-for the visitor. actions/sales.py only moves values between these and the slots.
+actions/sales.py only moves values between the tracker and these functions. The form:
+- takes an answer that fits the pending question whatever intent NLU picked (bot.sales.reading
+  reads the sentence); a message that does not fit and is a question of its own is left to
+  the digression rules, which answer it and resume the form;
+- asks a question at most twice: the second time with its buttons and a way to skip, and
+  after a second miss it skips the question, takes the text as given, or stops;
+- ends with nothing stored when the visitor refuses, takes corrections ("actually my e-mail
+  is ...") at any step, a phone number instead of an e-mail, and "skip the rest";
+- skips what the conversation already told us (a service, "we're 120 people").
 """
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from bot.sales import validation
+from bot.sales import buckets, reading, validation
 from bot.sales.repository import LeadInput
 
+FORM = "lead_form"
 SKIPPED = "-"  # stored in a slot the visitor chose to leave empty
-MAX_EMAIL_ATTEMPTS = 2
-NOT_SURE = "not sure"
-_SKIP_WORDS = re.compile(r"^\s*(skip|no|nope|none|no thanks|no phone|-|n/a|rather not( say)?|pass)\s*[.!]*\s*$", re.I)
-_NOT_SURE_WORDS = re.compile(r"\b(not sure|don'?t know|no idea|unsure|both|either|undecided|no preference)\b", re.I)
+NOT_SURE = buckets.NOT_SURE
+MAX_ASKS = 2
+
+# Slots the form keeps besides the answers.
+ATTEMPTS = "lead_attempts"  # {slot: answers that did not fit}
+CANCELLED = "lead_cancelled"  # why the form ended early (nothing is stored): STOPPED or GAVE_UP
+SKIP_OPTIONAL = "lead_skip_optional"  # "skip the rest"
+PHONE_WANTED = "lead_phone_wanted"  # a phone number instead of (or before) the rest
+FLAGS = (ATTEMPTS, CANCELLED, SKIP_OPTIONAL, PHONE_WANTED)
+STOPPED = "stopped"  # the visitor asked to stop
+GAVE_UP = "gave_up"  # a required answer was missed twice
+
+REQUIRED = ("lead_name", "lead_email", "lead_company")
+CLOSING = ("lead_consent", "lead_confirmed")
+YES_NO = CLOSING
+# Intents that end a question with a request of its own even without a question mark.
+REQUEST_INTENTS = frozenset({"help", "bot_challenge", "request_sales_contact", "stop"})
+# Actions that may run between the visitor's message and the form without it being a digression.
+_NOT_DIGRESSIONS = frozenset({"action_listen", "action_extract_slots", FORM})
+MAX_HISTORY = 20  # earlier visitor messages read for answers given before the form started
+# questions whose "not sure" is not an answer of its own: it skips them
+BUCKETS_WITHOUT_NOT_SURE = frozenset(
+    slot for slot, choices in buckets.BY_SLOT.items() if NOT_SURE not in buckets.values(choices))
+
+FindService = Callable[[str], "str | None"]  # text or slug -> catalogue slug
 
 
-_EMAIL_LIKE = re.compile(r"^\s*\S+@\S+\s*$")
-_PHONE_LIKE = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$")
+def is_optional(slot: str) -> bool:
+    return slot not in REQUIRED and slot not in CLOSING
 
 
-def looks_like_contact(text: str | None) -> bool:
-    """An answer that is plainly an e-mail address or a phone number, whatever NLU
-    made of it (an address can look like an SLA question to the intent classifier)."""
-    return bool(text and (_EMAIL_LIKE.match(text) or _PHONE_LIKE.match(text)))
+@dataclass(frozen=True)
+class Say:
+    """A domain response (by name) and the values for its {placeholders}."""
+
+    response: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Check:
-    value: object | None
-    hint: str | None = None
+    value: Any | None
+    hint: Say | None = None
 
 
-def privacy_url() -> str:
-    return os.environ.get("PRIVACY_URL", "/webhooks/webchat/privacy")
+@dataclass
+class Outcome:
+    slots: dict[str, Any] = field(default_factory=dict)
+    say: list[Say] = field(default_factory=list)
 
 
-def consent_text() -> str:
-    """Shown to the visitor and stored with the lead, word for word."""
-    return (
-        "May our sales team contact you about this enquiry using the details you gave? "
-        f"We keep them only for that, as described in our privacy notice: {privacy_url()}"
-    )
+@dataclass(frozen=True)
+class Turn:
+    """One visitor message as the form sees it."""
+
+    text: str  # the message, or the value a button carried
+    intent: str | None
+    entities: Mapping[str, Sequence[str]]
+    requested: str | None  # the pending question
+    fresh: bool  # the form runs right after this message, not after a digression
+    values: Mapping[str, Any]  # slot values before this message
+    digressions: frozenset[str] = frozenset()
+    history: Sequence[str] = ()  # earlier visitor messages (for the form's start)
+
+    @property
+    def answering(self) -> bool:
+        return self.fresh and self.requested is not None
+
+    @property
+    def starting(self) -> bool:
+        return self.requested is None
 
 
-def check_name(text: str) -> Check:
-    name = " ".join((text or "").split())
-    if not re.search(r"[^\W\d_]", name) or "@" in name or len(name) > 100:
-        return Check(None, "Sorry, I didn't catch your name. How should our team address you?")
+def message_text(text: str | None, entities: Mapping[str, Sequence[str]]) -> str:
+    """What to read: the value a quick-reply button carried, else what was typed."""
+    carried = entities.get("form_value") or ()
+    if carried:
+        return reading.clean(carried[0])
+    return "" if (text or "").startswith("/") else reading.clean(text)
+
+
+def fresh_message(events: Sequence[Mapping[str, Any]]) -> bool:
+    """True when no other action ran between the latest visitor message and the form."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _NOT_DIGRESSIONS:
+            return False
+    return False
+
+
+def earlier_messages(events: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The visitor's messages before the latest one, newest last (bounded)."""
+    texts = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
+    return [t for t in texts[:-1] if t and not t.startswith("/")][-MAX_HISTORY:]
+
+
+# ----------------------------------------------------------------------------- which questions
+
+
+def _usable_email(values: Mapping[str, Any]) -> bool:
+    return values.get("lead_email") not in (None, SKIPPED)
+
+
+def phone_needed(values: Mapping[str, Any]) -> bool:
+    return values.get("lead_email") == SKIPPED or bool(values.get(PHONE_WANTED))
+
+
+def required_slots(form_slots: Sequence[str], values: Mapping[str, Any]) -> list[str]:
+    """The questions still part of this form, in the order the domain lists them.
+
+    Cancelled: none. "Skip the rest": name, e-mail, company and the closing questions.
+    A phone number asked for (or needed because the e-mail was skipped) comes right
+    after the e-mail. No consent: nothing to confirm.
+    """
+    if values.get(CANCELLED):
+        return []
+    slots = [s for s in form_slots if not (values.get(SKIP_OPTIONAL) and is_optional(s))]
+    if phone_needed(values):
+        slots = [s for s in slots if s != "lead_phone"]
+        at = slots.index("lead_email") + 1 if "lead_email" in slots else 0
+        slots.insert(at, "lead_phone")
+    if values.get("lead_consent") is False:
+        slots = [s for s in slots if s != "lead_confirmed"]
+    return slots
+
+
+# ----------------------------------------------------------------------------- what a message says
+
+
+def control(turn: Turn) -> Outcome | None:
+    """Messages about the form itself: stop, skip the rest, a phone instead, skip this one."""
+    if not turn.answering:
+        return None
+    text, slot, values = turn.text, turn.requested, turn.values
+    if reading.wants_to_stop(text) and not (slot == "lead_timeline" and reading.read_timeline(text)):
+        return Outcome({CANCELLED: STOPPED})
+    if reading.wants_to_skip_all(text):
+        return Outcome({SKIP_OPTIONAL: True}, [Say("utter_lead_skip_rest")])
+    if slot != "lead_phone" and reading.offers_phone_instead(text):
+        outcome = Outcome({PHONE_WANTED: True})
+        if not _usable_email(values):
+            outcome.slots["lead_email"] = SKIPPED
+        phone = check_phone(reading.read_phone(text) or "", {"lead_email": "x"}).value
+        if phone not in (None, SKIPPED):
+            outcome.slots["lead_phone"] = phone  # the number came with the offer
+        return outcome
+    if reading.wants_to_skip(text) or (
+            slot in BUCKETS_WITHOUT_NOT_SURE and reading.reads_not_sure(text) and READERS[slot](text, True) is None):
+        return skip(turn)
+    return None
+
+
+def skip(turn: Turn) -> Outcome | None:
+    """'skip' for the pending question: optional ones are left out; required ones can't be."""
+    slot, values = turn.requested, turn.values
+    if slot == "lead_email":
+        return Outcome({slot: SKIPPED, PHONE_WANTED: True}, [Say("utter_lead_email_to_phone")])
+    if slot == "lead_phone":
+        if not _usable_email(values):
+            return missed(turn, Say("utter_lead_need_contact"))
+        return Outcome({slot: SKIPPED})
+    if slot in YES_NO:
+        return None  # "no" answers a yes/no question
+    if not is_optional(slot or ""):
+        return None  # name and company can't be skipped: the check's hint explains
+    return Outcome({slot: NOT_SURE if slot == "lead_model" else SKIPPED})
+
+
+def is_digression(turn: Turn) -> bool:
+    """A message that doesn't answer the question but asks something of its own."""
+    if turn.intent not in turn.digressions:
+        return False
+    return reading.looks_like_question(turn.text) or turn.intent in REQUEST_INTENTS
+
+
+def _answer(slot: str, text: str, turn: Turn, find_service: FindService) -> Any | None:
+    """The raw answer to `slot` in the message being read (None: not answered)."""
+    pending = turn.answering and slot == turn.requested
+    if slot == "lead_service":
+        if not (pending or turn.starting):
+            return None  # a service named in passing mid-form is too easily a company's name
+        named = [find_service(v) for v in turn.entities.get("service") or ()]
+        if any(named):
+            return next(n for n in named if n)
+        if not pending:
+            return None
+        if reading.reads_not_sure(text) or reading.read_model(text) == NOT_SURE:
+            return NOT_SURE
+        return text
+    if slot in YES_NO:
+        if not pending:
+            return None
+        answer = reading.read_yes_no(text)
+        if answer is None and turn.intent in ("affirm", "deny"):
+            answer = turn.intent == "affirm"
+        return answer
+    if slot == "lead_model" and (turn.entities.get("sourcing_model") or ()):
+        return turn.entities["sourcing_model"][0]
+    reader = READERS[slot]
+    return reader(text, pending)
+
+
+def extract(slot: str, turn: Turn, find_service: FindService) -> dict[str, Any]:
+    """{slot: raw value} when this message answers or corrects `slot`, else {}.
+
+    The pending question takes a bare answer; other questions only explicit statements
+    ("my e-mail is ...", "change the company to ..."). When the form starts, the earlier
+    messages of the conversation are read too, so nothing is asked twice.
+    """
+    if not (turn.answering or turn.starting):
+        return {}  # back from a digression: that message was not an answer
+    if turn.answering and reading.looks_like_question(turn.text) and turn.intent in turn.digressions:
+        # a question of its own: only unmistakable details (an address, a number) count
+        if slot not in ("lead_email", "lead_phone"):
+            return {}
+    corrected = reading.corrections(turn.text).get(slot) if turn.answering else None
+    if corrected is not None:
+        return {slot: corrected}
+    value = _answer(slot, turn.text, turn, find_service)
+    if value is None and turn.starting and slot not in YES_NO and turn.values.get(slot) is None:
+        for earlier in reversed(turn.history):
+            if slot == "lead_service":
+                break  # services named earlier are prefilled from the conversation's `service` slot
+            value = READERS[slot](earlier, False)
+            if value is not None:
+                break
+    if value is None:
+        return {}
+    if slot != turn.requested and turn.values.get(slot) not in (None, SKIPPED) and slot not in (
+            "lead_email", "lead_phone", "lead_name", "lead_company"):
+        return {}  # an answer given earlier is only replaced by an explicit correction
+    return {slot: value}
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def check_name(text: str, values: Mapping[str, Any] | None = None) -> Check:
+    name = reading.read_name(text) or ""
+    if not name or len(name) > 100:
+        return Check(None, Say("utter_lead_hint_name"))
     return Check(name)
 
 
-def check_email(text: str, attempts: int) -> tuple[Check, int]:
-    """A valid address; after MAX_EMAIL_ATTEMPTS failures the visitor may give a phone instead."""
-    if attempts >= 1 and _SKIP_WORDS.match(text or ""):
-        return Check(SKIPPED, "No problem, a phone number will do instead."), attempts
+def check_email(text: str, values: Mapping[str, Any] | None = None) -> Check:
+    if text == SKIPPED:
+        return Check(SKIPPED)
     try:
-        email, _free = validation.validate_email(text)
-        return Check(email), attempts
-    except validation.InvalidInput as exc:
-        attempts += 1
-        if attempts >= MAX_EMAIL_ATTEMPTS:
-            return Check(SKIPPED, "That still isn't an e-mail address I can use, so let's take a phone number instead."), attempts
-        return Check(None, f"{exc} You can also type \"skip\" to leave a phone number instead."), attempts
+        email, _free = validation.validate_email(reading.read_email(text) or text)
+    except validation.EmailTypo as exc:
+        return Check(None, Say("utter_lead_hint_email_typo", {"suggestion": exc.suggestion}))
+    except validation.InvalidInput:
+        return Check(None, Say("utter_lead_hint_email"))
+    return Check(email)
 
 
-def check_company(text: str) -> Check:
-    company = " ".join((text or "").split())
-    if not company or len(company) > 200:
-        return Check(None, "Which company should our team mention when they contact you?")
+def check_company(text: str, values: Mapping[str, Any] | None = None) -> Check:
+    company = reading.read_company(text) if text != SKIPPED else SKIPPED
+    if not company:
+        return Check(None, Say("utter_lead_hint_company"))
     return Check(company)
 
 
-def _bucket(text: str, parse, allowed: tuple[str, ...], hint: str) -> Check:
-    value = (text or "").strip()
-    if value in allowed:
-        return Check(value)
-    parsed = parse(value)
-    return Check(parsed) if parsed else Check(None, hint)
+def _bucket(slot: str, parse: Callable[[str], str | None]) -> Callable[..., Check]:
+    allowed = buckets.values(buckets.BY_SLOT[slot])
+
+    def check(text: str, values: Mapping[str, Any] | None = None) -> Check:
+        value = (text or "").strip()
+        if value in allowed or value == SKIPPED:
+            return Check(value)
+        parsed = parse(value)
+        return Check(parsed) if parsed else Check(None, Say(f"utter_lead_hint_{slot.removeprefix('lead_')}"))
+
+    return check
 
 
-def check_company_size(text: str) -> Check:
-    return _bucket(text, validation.parse_company_size, validation.COMPANY_SIZES,
-                   "Roughly how many people work there? A number like 40, or pick a range.")
+check_company_size = _bucket("lead_company_size", reading.read_company_size)
+check_budget = _bucket("lead_budget", reading.read_budget)
+check_timeline = _bucket("lead_timeline", reading.read_timeline)
+check_role = _bucket("lead_role", reading.read_role)
+check_model = _bucket("lead_model", reading.read_model)
 
 
-def check_budget(text: str) -> Check:
-    return _bucket(text, validation.parse_budget, validation.BUDGETS,
-                   "Roughly what monthly budget? For example \"5k a month\", or pick an option.")
-
-
-def check_timeline(text: str) -> Check:
-    return _bucket(text, validation.parse_timeline, validation.TIMELINES,
-                   "When would you like to start? For example \"next month\", or pick an option.")
-
-
-def check_role(text: str) -> Check:
-    return _bucket(text, validation.parse_role, validation.ROLES,
-                   "Are you the one who decides, do you recommend, or are you researching?")
-
-
-def check_model(text: str) -> Check:
-    value = (text or "").strip().lower()
-    if value in ("managed_services", "it_outsourcing"):
-        return Check(value)
-    if _NOT_SURE_WORDS.search(value):
-        return Check(NOT_SURE)
-    if re.search(r"\bmanag|\bmsp", value):
-        return Check("managed_services")
-    if re.search(r"outsourc|body leas|staff aug|project", value):
-        return Check("it_outsourcing")
-    return Check(None, "Managed services, IT outsourcing, or not sure yet?")
-
-
-def check_phone(text: str, email_skipped: bool, region: str | None = None) -> Check:
-    if _SKIP_WORDS.match(text or ""):
-        if email_skipped:
-            return Check(None, "I need an e-mail address or a phone number so our team can reach you.")
+def check_phone(text: str, values: Mapping[str, Any] | None = None, region: str | None = None) -> Check:
+    values = values or {}
+    if text == SKIPPED or reading.wants_to_skip(text):
+        if not _usable_email(values):
+            return Check(None, Say("utter_lead_need_contact"))
         return Check(SKIPPED)
     try:
-        return Check(validation.validate_phone(text, region))
-    except validation.InvalidInput as exc:
-        return Check(None, f"{exc} Or type \"skip\".")
+        return Check(validation.validate_phone(reading.read_phone(text) or text, region))
+    except validation.InvalidInput:
+        return Check(None, Say("utter_lead_hint_phone"))
 
+
+def check_service(text: str, values: Mapping[str, Any] | None = None,
+                  find_service: FindService | None = None) -> Check:
+    """A catalogue slug, "not sure", or None with a hint (buttons show on the second ask)."""
+    if text in (NOT_SURE, SKIPPED):
+        return Check(text)
+    slug = find_service(text) if find_service else None
+    if slug:
+        return Check(slug)
+    return Check(None, Say("utter_lead_hint_service"))
+
+
+def check_yes_no(value: Any, values: Mapping[str, Any] | None = None) -> Check:
+    if isinstance(value, bool):
+        return Check(value)
+    answer = reading.read_yes_no(str(value or ""))
+    return Check(answer) if answer is not None else Check(None, Say("utter_lead_hint_yes_no"))
+
+
+READERS: dict[str, Callable[[str, bool], Any]] = {
+    "lead_name": reading.read_name,
+    "lead_email": reading.read_email,
+    "lead_company": reading.read_company,
+    "lead_company_size": reading.read_company_size,
+    "lead_model": reading.read_model,
+    "lead_budget": reading.read_budget,
+    "lead_timeline": reading.read_timeline,
+    "lead_role": reading.read_role,
+    "lead_phone": reading.read_phone,
+}
+CHECKS: dict[str, Callable[..., Check]] = {
+    "lead_name": check_name,
+    "lead_email": check_email,
+    "lead_company": check_company,
+    "lead_company_size": check_company_size,
+    "lead_service": check_service,
+    "lead_model": check_model,
+    "lead_budget": check_budget,
+    "lead_timeline": check_timeline,
+    "lead_role": check_role,
+    "lead_phone": check_phone,
+    "lead_consent": check_yes_no,
+    "lead_confirmed": check_yes_no,
+}
+
+
+def check(slot: str, value: Any, values: Mapping[str, Any], find_service: FindService) -> Check:
+    """The stored value for an extracted answer, or None and a hint."""
+    if value is None:
+        return Check(None)
+    if slot == "lead_service":
+        return check_service(str(value), values, find_service)
+    if slot in YES_NO:
+        return check_yes_no(value, values)
+    return CHECKS[slot](str(value), values)
+
+
+# ----------------------------------------------------------------------------- after an answer
+
+
+def after_answer(slot: str, value: Any, side_of: Callable[[str], str | None]) -> dict[str, Any]:
+    """Slots implied by an answer: a catalogue service tells the model (no need to ask)."""
+    if slot == "lead_service" and value not in (None, NOT_SURE, SKIPPED):
+        side = side_of(str(value))
+        if side:
+            return {"lead_model": side}
+    return {}
+
+
+def settle(turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any],
+           side_of: Callable[[str], str | None]) -> Outcome | None:
+    """What follows the checks of one message; None when it is a digression.
+
+    - an answer to another question that did not check out keeps the earlier value, and
+      the visitor hears why;
+    - an answer implies others (a catalogue service gives the model);
+    - the pending question missed: a question of its own goes to the digression rules,
+      anything else counts as a miss (see `missed`).
+    """
+    outcome = Outcome(dict(validated))
+    for slot, value in validated.items():
+        if slot == turn.requested or value is not None or extracted.get(slot) is None:
+            continue
+        outcome.slots[slot] = turn.values.get(slot)
+        hint = check(slot, extracted[slot], turn.values, lambda _text: None).hint
+        if hint and slot != "lead_service":
+            outcome.say.append(hint)
+    for slot, value in validated.items():
+        for implied, implied_value in after_answer(slot, value, side_of).items():
+            if turn.values.get(implied) in (None, NOT_SURE):
+                outcome.slots[implied] = implied_value
+    if not turn.answering or validated.get(turn.requested or "") is not None:
+        return outcome
+    changed = any(value is not None and value != turn.values.get(slot)
+                  for slot, value in outcome.slots.items() if slot != turn.requested)
+    if changed:
+        return outcome  # a correction or a detail given in passing: ask the question again
+    if is_digression(turn):
+        return None
+    hint = None
+    if extracted.get(turn.requested or "") is not None:
+        hint = check(turn.requested or "", extracted[turn.requested or ""], turn.values, lambda _text: None).hint
+    missed_outcome = missed(turn, hint)
+    outcome.slots.update(missed_outcome.slots)
+    outcome.say.extend(missed_outcome.say)
+    return outcome
+
+
+def as_given(text: str) -> str | None:
+    """The visitor's words, kept when a question was missed twice (bounded, one line)."""
+    text = reading.clean(text)
+    if (not text or "@" in text or reading.looks_like_question(text) or len(text) > 80
+            or len(text.split()) > 6 or not any(c.isalpha() for c in text)
+            or reading.wants_to_skip(text) or reading.wants_to_stop(text)):
+        return None
+    return text
+
+
+def missed(turn: Turn, hint: Say | None) -> Outcome:
+    """The answer did not fit: say why and ask again, or after the second miss move on."""
+    slot = turn.requested or ""
+    attempts = dict(turn.values.get(ATTEMPTS) or {})
+    attempts[slot] = attempts.get(slot, 0) + 1
+    outcome = Outcome({ATTEMPTS: attempts})
+    if attempts[slot] < MAX_ASKS:
+        outcome.say.append(hint or Say(f"utter_lead_hint_{slot.removeprefix('lead_')}"))
+        return outcome
+    values = turn.values
+    if slot in ("lead_name", "lead_company"):
+        taken = as_given(turn.text)
+        if taken:
+            outcome.slots[slot] = taken
+        elif slot == "lead_company" or reading.wants_to_skip(turn.text):
+            outcome.slots[slot] = SKIPPED
+        else:
+            outcome.slots[CANCELLED] = GAVE_UP
+    elif slot == "lead_email":
+        outcome.slots.update({slot: SKIPPED, PHONE_WANTED: True})
+        outcome.say.append(Say("utter_lead_email_to_phone"))
+    elif slot == "lead_phone":
+        if _usable_email(values):
+            outcome.slots[slot] = SKIPPED
+            outcome.say.append(Say("utter_lead_skipped"))
+        else:
+            outcome.slots[CANCELLED] = GAVE_UP
+    elif slot == "lead_service":
+        taken = as_given(turn.text)
+        outcome.slots[slot] = taken[:64] if taken else NOT_SURE
+    elif slot == "lead_model":
+        outcome.slots[slot] = NOT_SURE
+    elif slot in YES_NO:
+        outcome.slots[slot] = False
+    else:
+        outcome.slots[slot] = SKIPPED
+        outcome.say.append(Say("utter_lead_skipped"))
+    return outcome
+
+
+# ----------------------------------------------------------------------------- asking
+
+
+def _button(title: str, value: str) -> dict[str, str]:
+    return {"title": title, "payload": "/inform" + json.dumps({"form_value": value}, separators=(",", ":"))}
+
+
+SKIP_REST_BUTTON = _button("Skip the rest", "skip the rest")
+SKIP_BUTTON = _button("Skip", "skip")
+PHONE_INSTEAD_BUTTON = _button("Give a phone number instead", "a phone number instead")
+YES_NO_BUTTONS = {
+    "lead_consent": [{"title": "Yes, contact me", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+    "lead_confirmed": [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+}
+
+
+def buttons(slot: str, values: Mapping[str, Any], services: Sequence[tuple[str, str]] = ()) -> list[dict]:
+    """Quick replies for a question; after a miss, also a way to skip it."""
+    retry = (values.get(ATTEMPTS) or {}).get(slot, 0) >= 1
+    if slot in YES_NO_BUTTONS:
+        return list(YES_NO_BUTTONS[slot])
+    if slot == "lead_email":
+        return [PHONE_INSTEAD_BUTTON] if retry else []
+    if slot == "lead_phone":
+        return [] if phone_needed(values) else [SKIP_BUTTON]
+    if not is_optional(slot):
+        return []
+    if slot == "lead_service":
+        options = [{"title": name, "payload": "/inform" + json.dumps({"service": slug}, separators=(",", ":"))}
+                   for slug, name in services]
+        options.append(_button("Not sure", NOT_SURE))
+    else:
+        options = [_button(b.title, b.value) for b in buckets.BY_SLOT[slot]]
+    if retry:
+        options.append(SKIP_BUTTON)
+    return options + [SKIP_REST_BUTTON]
+
+
+# ----------------------------------------------------------------------------- the result
 
 FIELD_LABELS = (
     ("lead_name", "Name"), ("lead_email", "E-mail"), ("lead_phone", "Phone"),
@@ -136,8 +525,8 @@ FIELD_LABELS = (
 MODEL_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
 
 
-def summary(values: dict, service_names: dict[str, str] | None = None) -> str:
-    """What will be sent to sales, for the visitor to confirm."""
+def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None = None) -> str:
+    """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...")."""
     parts = []
     for key, label in FIELD_LABELS:
         value = values.get(key)
@@ -148,27 +537,32 @@ def summary(values: dict, service_names: dict[str, str] | None = None) -> str:
         if key == "lead_model":
             value = MODEL_LABELS.get(value, value)
         parts.append(f"{label}: {value}")
-    return "I'll send this to our sales team: " + "; ".join(parts) + ". Shall I send it?"
+    return "; ".join(parts)
 
 
-def lead_input(values: dict, conversation_id: str, page_url: str | None) -> LeadInput:
-    def field(key):
+def lead_input(values: Mapping[str, Any], conversation_id: str, page_url: str | None,
+               consent_text: str) -> LeadInput:
+    def field_value(key: str) -> Any:
         value = values.get(key)
         return None if value in (None, "", SKIPPED, NOT_SURE) else value
+
+    def bucket(key: str) -> Any:  # "not sure" is an answer here (it scores)
+        value = values.get(key)
+        return None if value in (None, "", SKIPPED) else value
 
     return LeadInput(
         conversation_id=conversation_id,
         name=values["lead_name"],
-        email=field("lead_email"),
+        email=field_value("lead_email"),
         consent=bool(values.get("lead_consent")),
-        consent_text=consent_text(),
-        company=field("lead_company"),
-        company_size=field("lead_company_size"),
-        service=field("lead_service"),
-        sourcing_model=field("lead_model"),
-        budget=values.get("lead_budget") if values.get("lead_budget") != SKIPPED else None,
-        timeline=values.get("lead_timeline") if values.get("lead_timeline") != SKIPPED else None,
-        role=field("lead_role"),
-        phone=field("lead_phone"),
+        consent_text=consent_text,
+        company=field_value("lead_company"),
+        company_size=field_value("lead_company_size"),
+        service=field_value("lead_service"),
+        sourcing_model=field_value("lead_model"),
+        budget=bucket("lead_budget"),
+        timeline=bucket("lead_timeline"),
+        role=field_value("lead_role"),
+        phone=field_value("lead_phone"),
         page_url=page_url,
     )

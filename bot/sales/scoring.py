@@ -8,29 +8,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from bot.sales import buckets
+from bot.sales.buckets import Bucket
+
 DEFAULT_THRESHOLD = 60
 FREE_MAIL_PENALTY = 10
 
-_BUDGET = {
-    "50k+/month": (25, "Budget of 50k+ per month"),
-    "15k-50k/month": (22, "Budget of 15k-50k per month"),
-    "5k-15k/month": (15, "Budget of 5k-15k per month"),
-    "under 5k/month": (6, "Budget under 5k per month, small for a managed contract"),
-    "not sure": (5, "Budget not decided yet"),
-}
-_AUTHORITY = {
-    "decision maker": (25, "Talks to a decision maker"),
-    "influencer": (15, "Contact influences the decision but does not sign"),
-    "researching": (3, "Visitor is only researching"),
-}
-_TIMELINE = {
-    "now/within 1 month": (25, "Wants to start within a month"),
-    "1-3 months": (20, "Wants to start in 1-3 months"),
-    "3-6 months": (12, "Wants to start in 3-6 months"),
-    "6+ months": (5, "Start is 6+ months away"),
-    "not sure": (3, "No start date yet"),
-}
-_SIZE = {"1-10": 0, "11-50": 3, "51-200": 5, "201-1000": 5, "1000+": 5}
+
+def _table(choices: tuple[Bucket, ...]) -> dict[str, tuple[int, str]]:
+    return {b.value: (b.points, b.reason) for b in choices}
+
+
+_BUDGET = _table(buckets.BUDGETS)
+_AUTHORITY = _table(buckets.ROLES)
+_TIMELINE = _table(buckets.TIMELINES)
+_SIZE = {b.value: b.points for b in buckets.COMPANY_SIZES}
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,24 @@ so the form can ask again instead of storing a guess.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import email_validator
 import phonenumbers
 
+from bot.sales import buckets
+
 
 class InvalidInput(ValueError):
     """Bad visitor input; str(exc) is a polite hint that can be shown to the visitor."""
+
+
+class EmailTypo(InvalidInput):
+    """An address at a misspelt mail domain; `suggestion` is the address meant."""
+
+    def __init__(self, suggestion: str):
+        super().__init__(f"Did you mean {suggestion}? Please type the address again.")
+        self.suggestion = suggestion
 
 
 # ---------------------------------------------------------------- e-mail
@@ -74,10 +85,7 @@ def validate_email(text: str) -> tuple[str, bool]:
     email = info.normalized.lower()
     domain = email.rsplit("@", 1)[1]
     if domain in _DOMAIN_TYPOS:
-        raise InvalidInput(
-            f"Did you mean {email.rsplit('@', 1)[0]}@{_DOMAIN_TYPOS[domain]}? "
-            "Please type the address again."
-        )
+        raise EmailTypo(f"{email.rsplit('@', 1)[0]}@{_DOMAIN_TYPOS[domain]}")
     return email, is_free_mail(domain)
 
 
@@ -115,20 +123,22 @@ _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "a couple": 2,
+    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "a couple of": 2, "a couple": 2,
     "a few": 3, "several": 5, "a hundred": 100, "hundred": 100, "a thousand": 1000,
     "thousand": 1000, "a half": 0.5, "half a": 0.5, "a": 1, "an": 1,
 }
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mln": 1e6,
                 "million": 1e6, "hundred": 100}
-_NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)"  # "100 000" or "2,500.50"
+NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)"  # "100 000" or "2,500.50"
 _NUMBER_RE = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<mult>k|m|mln|thousand|grand|million|hundred)?\b",
+    rf"(?P<num>{NUM})\s*(?P<mult>k|m|mln|thousand|grand|million|hundred)?\b",
     re.IGNORECASE,
 )
-_RANGE_RE = re.compile(rf"({_NUM})\s*(k|m)?\s*(?:-|–|to|and)\s*({_NUM})", re.IGNORECASE)
+_RANGE_RE = re.compile(rf"({NUM})\s*(k|m)?\s*(?:-|–|to|and)\s*({NUM})", re.IGNORECASE)
 _MORE_RE = re.compile(r"\b(over|more than|above|at least|\+|plus)\b|\d\s*\+", re.IGNORECASE)
 _LESS_RE = re.compile(r"\b(under|less than|below|up to|fewer than|max(imum)?)\b", re.IGNORECASE)
+# 7+ digits in one run (spaces and dashes allowed): a phone number, never an amount or a size
+_PHONE_RUN_RE = re.compile(r"\+?\d(?:[\s\-./()]*\d){6,}")
 
 
 def _to_float(num: str) -> float:
@@ -144,7 +154,7 @@ def _to_float(num: str) -> float:
     return float(f"{whole}.{num[last + 1:]}")
 
 
-def _words_to_digits(text: str) -> str:
+def words_to_digits(text: str) -> str:
     """'fifty people' -> '50 people' so one regex reads both."""
     for word in sorted(_WORD_NUMBERS, key=len, reverse=True):
         if word in ("a", "an", "hundred", "thousand"):
@@ -170,7 +180,7 @@ def _amount(text: str) -> float | None:
     "over 1000" becomes 1001 and "under 10" becomes 9.99 so the edges land in the
     bucket the visitor meant.
     """
-    text = _words_to_digits(text.lower())
+    text = words_to_digits(text.lower())
     rng = _RANGE_RE.search(text)
     if rng:
         upper_mult = _MULTIPLIERS.get((rng.group(2) or "").lower(), 1)
@@ -192,7 +202,7 @@ def _amount(text: str) -> float | None:
 
 # ---------------------------------------------------------------- company size
 
-COMPANY_SIZES = ("1-10", "11-50", "51-200", "201-1000", "1000+")
+COMPANY_SIZES = buckets.values(buckets.COMPANY_SIZES)
 _SIZE_WORDS = [
     (r"\b(just me|myself|solo|freelanc\w*|one[- ]man|self[- ]employed|sole trader)\b", "1-10"),
     (r"\b(enterprise|corporat(e|ion)|multinational|thousands)\b", "1000+"),
@@ -201,6 +211,13 @@ _SIZE_WORDS = [
     (r"\b(small|sme)\b", "11-50"),
     (r"\b(mid[- ]?(sized?|market)|medium)\b", "51-200"),
 ]
+# numbers that count things other than people ("40 servers", "3 sites", "24/7", "5k EUR")
+_NOT_PEOPLE_RE = re.compile(
+    rf"{NUM}\s*(?:k\b)?\s*(?:servers?|devices?|machines?|laptops?|pcs?|computers?|workstations?|"
+    r"sites?|offices?|locations?|branches|stores?|vms?|tb|gb|%|percent|eur\w*|€|usd|\$|gbp|£|pln|"
+    r"days?|weeks?|months?|years?|hours?|h\b)|24\s*/\s*7|24x7|[€$£]\s*" + NUM,
+    re.IGNORECASE,
+)
 
 
 def parse_company_size(text: str) -> str | None:
@@ -208,6 +225,7 @@ def parse_company_size(text: str) -> str | None:
     t = (text or "").strip().lower()
     if t in COMPANY_SIZES:
         return t
+    t = _NOT_PEOPLE_RE.sub(" ", _PHONE_RUN_RE.sub(" ", t))
     n = _amount(t)
     if n is not None and n >= 1:
         for upper, bucket in ((10, "1-10"), (50, "11-50"), (200, "51-200"), (1000, "201-1000")):
@@ -223,11 +241,12 @@ def parse_company_size(text: str) -> str | None:
 # ---------------------------------------------------------------- budget
 
 # Monthly spend; yearly or weekly figures are converted, no period means per month.
-BUDGETS = ("under 5k/month", "5k-15k/month", "15k-50k/month", "50k+/month", "not sure")
-_NOT_SURE_RE = re.compile(
+BUDGETS = buckets.values(buckets.BUDGETS)
+NOT_SURE_RE = re.compile(
     r"\b(not sure|unsure|no idea|don'?t know|dunno|depends|tbd|to be (decided|defined)|"
     r"no budget( yet)?|not (yet )?(defined|decided|set)|open|flexible|undecided|maybe|"
-    r"no rush|no hurry|just (exploring|looking|browsing|researching)|no plans?( yet)?)\b",
+    r"no rush|no hurry|just (exploring|looking|browsing|researching)|no plans?( yet)?|"
+    r"no clue|not decided|haven'?t decided|can'?t say|hard to say|not yet)\b",
     re.IGNORECASE,
 )
 
@@ -237,9 +256,9 @@ def parse_budget(text: str) -> str | None:
     t = (text or "").strip().lower()
     if t in BUDGETS:
         return t
-    amount = _amount(t)
+    amount = _amount(_PHONE_RUN_RE.sub(" ", t))
     if amount is None or amount <= 0:
-        return "not sure" if _NOT_SURE_RE.search(t) else None
+        return buckets.NOT_SURE if NOT_SURE_RE.search(t) else None
     if re.search(r"\b(year|yr|annual\w*|p\.?a\.?|per annum)\b", t):
         amount /= 12
     elif re.search(r"\b(quarter\w*)\b", t):
@@ -261,23 +280,28 @@ def parse_budget(text: str) -> str | None:
 
 # ---------------------------------------------------------------- timeline
 
-TIMELINES = ("now/within 1 month", "1-3 months", "3-6 months", "6+ months", "not sure")
+TIMELINES = buckets.values(buckets.TIMELINES)
 _TIMELINE_WORDS = [
     (r"\b(asap|a\.s\.a\.p|now|right away|immediately|urgent\w*|yesterday|today|"
      r"tomorrow|this week|next week|this month|within a month|in a month|"
      r"(in|within) (a|one|1) month|soon as possible|as soon as)\b", "now/within 1 month"),
     (r"\b(next month|next quarter|this quarter|in a quarter|coming months|"
-     r"couple of months|few months|q[1-4]|soon|shortly)\b", "1-3 months"),
-    (r"\b(half a year|half year|six months|this year|later this year|"
-     r"end of (the )?year|summer|autumn|fall|h2)\b", "3-6 months"),
-    (r"\b(next year|in a year|a year|long term|long-term|someday|eventually)\b", "6+ months"),
+     r"couple of months|few months|soon|shortly|early next year|beginning of next year)\b", "1-3 months"),
+    (r"\b(half a year|half year|six months|later this year|"
+     r"summer|autumn|fall|h2|mid[- ]next year|spring)\b", "3-6 months"),
+    (r"\b(next year|in a year|a year|long term|long-term|someday|eventually|later|"
+     r"not (any ?time )?soon|no rush|no hurry)\b", "6+ months"),
 ]
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_RE = re.compile(r"\b(?:in|by|from|early|mid|late|end of|start of|beginning of|around)?\s*"
+                       r"(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:in|by|from) may\b")
+_QUARTER_RE = re.compile(r"\bq([1-4])\b")
 
 
 def _months(text: str) -> float | None:
     """A duration in months from '2 weeks', '3-6 months', 'in 1 year'."""
     m = re.search(
-        rf"(?:{_NUM}\s*(?:-|–|to)\s*)?({_NUM})\+?\s*(day|week|wk|month|mo|year|yr)s?\b",
+        rf"(?:{NUM}\s*(?:-|–|to)\s*)?({NUM})\+?\s*(day|week|wk|month|mo|year|yr)s?\b",
         text,
     )
     if not m:
@@ -290,22 +314,47 @@ def _months(text: str) -> float | None:
     return months + 0.5 if "+" in m.group(0) else months
 
 
-def parse_timeline(text: str) -> str | None:
-    """'asap' -> 'now/within 1 month', 'next quarter' -> '1-3 months', '3-6 months' -> '3-6 months'."""
-    t = _words_to_digits((text or "").strip().lower())
+def _months_until(text: str, today: date) -> float | None:
+    """Months from today until a named quarter ('in Q2') or month ('from March')."""
+    quarter = _QUARTER_RE.search(text)
+    month_match = _MONTH_RE.search(text)
+    if quarter:
+        start = (int(quarter.group(1)) - 1) * 3 + 1
+    elif month_match:
+        name = (month_match.group(1) or "may")[:3]
+        start = _MONTHS.index(name) + 1
+    else:
+        return None
+    ahead = (start - today.month) % 12
+    if quarter and ahead > 9:  # "in Q4" said in November: this quarter
+        ahead = 0
+    if re.search(r"\bnext year\b", text) and ahead == 0:
+        ahead = 12
+    return float(ahead)
+
+
+def _timeline_bucket(months: float) -> str:
+    if months <= 1:
+        return "now/within 1 month"
+    if months <= 3:
+        return "1-3 months"
+    if months <= 6:
+        return "3-6 months"
+    return "6+ months"
+
+
+def parse_timeline(text: str, today: date | None = None) -> str | None:
+    """'asap' -> 'now/within 1 month', 'next quarter' -> '1-3 months', 'in Q2' -> from today's date."""
+    t = words_to_digits((text or "").strip().lower())
     if t in TIMELINES:
         return t
     months = _months(t)
+    if months is None:
+        months = _months_until(t, today or date.today())
     if months is not None:
-        if months <= 1:
-            return "now/within 1 month"
-        if months <= 3:
-            return "1-3 months"
-        if months <= 6:
-            return "3-6 months"
-        return "6+ months"
-    if _NOT_SURE_RE.search(t):
-        return "not sure"
+        return _timeline_bucket(months)
+    if NOT_SURE_RE.search(t) and not re.search(r"\b(no rush|no hurry)\b", t):
+        return buckets.NOT_SURE
     for pattern, bucket in _TIMELINE_WORDS:
         if re.search(pattern, t):
             return bucket
@@ -314,34 +363,37 @@ def parse_timeline(text: str) -> str | None:
 
 # ---------------------------------------------------------------- role
 
-ROLES = ("decision maker", "influencer", "researching")
+ROLES = buckets.values(buckets.ROLES)
 # Who is clearly not buying (checked first) and who is only looking (checked after titles).
 _STUDENT_RE = re.compile(
     r"\b(student|thesis|homework|course|journalist|writing an? (article|paper|essay))\b"
 )
 _RESEARCHING_RE = re.compile(
-    r"\b(research\w*|just (looking|curious|browsing|exploring)|curious|learning|"
-    r"exploring|gathering (info\w*|options))\b"
+    r"\b(research\w*|just (looking|curious|browsing|exploring|reading)|curious|learning|"
+    r"exploring|gathering (info\w*|options)|comparing options|window shopping)\b"
 )
 _NOT_DECIDER_RE = re.compile(
     r"(\bnot\b|n't\b|\bno\b)[^.]{0,20}\b(decision|decide|decider|sign|in charge|the boss|budget)"
 )
-_DECIDER_RE = re.compile(
-    r"\b(not|n't|no)\b[^.]{0,20}\b(decision|decide|decider|sign|in charge|the boss|budget)"
+# someone else decides: "I report to the CIO", "for my boss"
+_SUBORDINATE_RE = re.compile(
+    r"\b(report(ing)? to|on behalf of|for (my|our) (boss|manager|director|cto|ceo|cio|head)|"
+    r"my (boss|manager|director|cto|ceo|cio) (decides|signs|approves|will decide))\b"
 )
 _DECIDER_RE = re.compile(
     r"\b(ceo|cto|cio|cfo|coo|ciso|cdo|chief|founder|co-?founder|owner|proprietor|"
     r"director|head of|vp|vice president|president|managing partner|partner|"
     r"general manager|board|decision[- ]maker|i decide|i make the (decision|call)|"
     r"my (decision|call)|i sign|i approve|budget holder|the boss|i run|i own|"
+    r"final (say|word|decision)|i'?m the one who decides|i have the budget|"
     r"gesch(ä|ae)ftsf(ü|ue)hrer|prezes|dyrektor)\b"
 )
 _INFLUENCER_RE = re.compile(
     r"\b(manager|lead|team ?lead|engineer|architect|admin\w*|developer|dev|devops|"
     r"analyst|consultant|specialist|coordinator|procurement|purchasing|buyer|"
-    r"assistant|employee|staff|member|recommend\w*|evaluat\w*|shortlist\w*|"
+    r"assistant|employee|staff|member|recommend\w*|evaluat\w*|shortlist\w*|advis\w*|"
     r"my (boss|manager|team)|report to|on behalf|for (my|our) (boss|manager|cto|ceo)|"
-    r"it guy|sysadmin|project)\b"
+    r"it guy|sysadmin|project|part of the (team|committee)|involved|influence\w*)\b"
 )
 
 
@@ -352,7 +404,7 @@ def parse_role(text: str) -> str | None:
         return t
     if _STUDENT_RE.search(t):
         return "researching"
-    if _NOT_DECIDER_RE.search(t):
+    if _NOT_DECIDER_RE.search(t) or _SUBORDINATE_RE.search(t):
         return "influencer"
     if _DECIDER_RE.search(t):
         return "decision maker"

@@ -1,0 +1,386 @@
+"""Read what visitors type in the lead form: the answer in a sentence, and what they want.
+
+Pure functions, no Rasa and no database. Each `read_<field>` takes the visitor's message and
+returns the raw value it holds, or None when the message does not answer that question:
+- `pending=True`: the question was just asked, so a bare answer counts ("Patrick O'Brien",
+  "Nowak Logistics, we're a freight company", "a small team of 8").
+- `pending=False`: the message may mention it in passing or correct it ("my e-mail is ...",
+  "change the company to ...", "we're 120 people"); only explicit statements count.
+The checks that turn a raw value into a stored one (and their hints) are in bot.sales.form.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.sales import buckets, validation
+
+MAX_TEXT = 500  # a form answer longer than this is not an answer (and is never scanned)
+
+# ----------------------------------------------------------------------------- shape
+
+
+def clean(text: str | None) -> str:
+    """One line, single spaces, typographic apostrophes made plain, bounded."""
+    text = unicodedata.normalize("NFC", (text or "")[:MAX_TEXT])
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00b4", "'")
+    return " ".join(text.split())
+
+
+_QUESTION_START = re.compile(
+    r"^(what|whats|what's|how|why|which|who|whom|whose|where|when|do|does|did|can|could|would|"
+    r"will|should|shall|is|are|am|was|were|have|has|may|might|tell me|explain|describe|"
+    r"i (want|would like|'d like) to know|i'm wondering|i wonder|wondering)\b",
+    re.I,
+)
+
+
+def looks_like_question(text: str | None) -> bool:
+    """A question or request of its own: ends with '?' or starts like one."""
+    text = clean(text)
+    return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
+# ----------------------------------------------------------------------------- intents in the form
+
+_CANCEL = re.compile(
+    r"^(stop|cancel|quit|exit|abort|bye|goodbye|good bye|forget it|never ?mind|nvm|leave it)\b"
+    r"|\b(stop (this|the form|asking)|cancel (this|that|it|the form)|forget (it|about it)|never ?mind|"
+    r"changed my mind|leave me alone|"
+    r"(do ?n[o']?t|dont|not) (want|wish|like) to (give|share|leave|provide|hand over|be contacted)|"
+    r"(rather|prefer) not (to )?(give|share|leave|provide) (you )?(my|any) (details|data|info\w*|contact)|"
+    r"(do ?n[o']?t|dont) (contact|call|email|e-mail) me|"
+    r"(not|n't) (giving|sharing) (you )?(my|any) (details|data|info\w*))\b",
+    re.I,
+)
+_SKIP_ALL = re.compile(
+    r"\b(skip (all|everything|the rest|the others|these( questions)?|the (other|remaining|optional)"
+    r"( questions)?|(all )?(the )?(other|remaining|optional) (ones|questions))|"
+    r"no more questions|enough questions|(rather )?not answer (these|the rest|any more)|"
+    r"just (send|pass) (it|them|my details)|skip all)\b",
+    re.I,
+)
+_SKIP = re.compile(
+    r"^(skip( it| this| that| this one| that one| please)?|pass|next|no|nope|none|n/?a|-|"
+    r"no thanks|no thank you|rather not( say)?|i'?d rather not( say)?|prefer not to say|"
+    r"no comment|not telling|don'?t want to say|no phone|no number|no phone number|"
+    r"i'?ll skip( that| this| it)?|let'?s skip( that| this| it)?)[.!]*$",
+    re.I,
+)
+_PHONE_WORD = r"(phone|call|ring|number|mobile|cell|telephone)"
+_PHONE_INSTEAD = re.compile(
+    rf"\b{_PHONE_WORD}\b.*\b(instead|rather|prefer|than e-?mail|only)\b"
+    rf"|\b(instead|rather|prefer)\b.*\b{_PHONE_WORD}\b"
+    rf"|\b(can|could|may) i (give|leave|send|share) (you )?(a |my )?{_PHONE_WORD}"
+    r"|\b(no|don'?t have an?|without( an)?) (work )?e-?mail\b",
+    re.I,
+)
+
+
+def wants_to_stop(text: str | None) -> bool:
+    """'stop', 'I don't want to give my details', 'forget it': end the form, store nothing."""
+    return bool(_CANCEL.search(clean(text)))
+
+
+def wants_to_skip_all(text: str | None) -> bool:
+    """'skip the rest': leave out every optional question."""
+    return bool(_SKIP_ALL.search(clean(text)))
+
+
+def wants_to_skip(text: str | None) -> bool:
+    """'skip', 'pass', 'rather not say': leave out this question."""
+    return bool(_SKIP.match(clean(text)))
+
+
+def offers_phone_instead(text: str | None) -> bool:
+    """'can I give a phone instead?', 'I'd rather you call me', 'I don't have a work e-mail'."""
+    return bool(_PHONE_INSTEAD.search(clean(text)))
+
+
+# ----------------------------------------------------------------------------- corrections
+
+# words visitors use for each field, e.g. in "change the company to ..."
+FIELD_WORDS = {
+    "lead_name": r"(full )?name",
+    "lead_email": r"(e-?mail|mail)( address)?|address",
+    "lead_company": r"company( name)?|employer|organi[sz]ation|firm",
+    "lead_phone": r"(phone|mobile|cell|telephone)( number)?|number",
+    "lead_company_size": r"(company )?size|headcount|head count",
+    "lead_service": r"service",
+    "lead_budget": r"budget",
+    "lead_timeline": r"(start( date)?|timeline|timing)",
+    "lead_role": r"role|(job )?title|position",
+}
+
+
+def corrections(text: str | None) -> dict[str, str]:
+    """{slot: new raw value} for 'change the company to X', 'actually my e-mail is Y'."""
+    text = clean(text)
+    found: dict[str, str] = {}
+    for slot, words in FIELD_WORDS.items():
+        patterns = (
+            rf"\b(change|update|correct|fix|set|make|switch)\s+(the\s+|my\s+|our\s+)?({words})\s+(to|into|as|:)\s+(?P<v>.+)",
+            rf"\b(actually|sorry|oops|correction|wait|no)\b[\s,:]+(my\s+|the\s+|our\s+)?({words})\s+(is|was|should be|'s|:)\s+(actually\s+)?(?P<v>.+)",
+            rf"^(my\s+|the\s+|our\s+)({words})\s+(should be|is actually|is really)\s+(?P<v>.+)",
+            rf"\b(the\s+|my\s+|our\s+)?({words})\s+should be\s+(?P<v>.+)",
+        )
+        for pattern in patterns:
+            m = re.search(pattern, text, re.I)
+            if m:
+                value = re.split(r"\s+(?:and|but|please|thanks|thank you)\b|[;!?]", m.group("v"))[0]
+                value = value.strip(" ,")
+                if value:
+                    found[slot] = value
+                break
+    return found
+
+
+# ----------------------------------------------------------------------------- contact details
+
+_EMAIL_IN_TEXT = re.compile(r"[\w.%+'\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+_SPELLED_EMAIL = re.compile(r"^([\w.%+\-]+)\s+(?:at|\[at\]|\(at\))\s+([\w\-]+(?:\s+(?:dot|\.)\s+[\w\-]+)+)$", re.I)
+
+
+def read_email(text: str | None, pending: bool = True) -> str | None:
+    """The address inside the message ('my email is JAN@ACME.PL', 'sorry, kasia@x.pl')."""
+    text = clean(text)
+    m = _EMAIL_IN_TEXT.search(text)
+    if m:
+        return m.group(0).strip(".'-").lower()
+    spelled = _SPELLED_EMAIL.match(text) if pending else None
+    if spelled:  # "jan at acme dot pl"
+        domain = re.sub(r"\s+(?:dot|\.)\s+", ".", spelled.group(2))
+        return f"{spelled.group(1)}@{domain}".lower()
+    return None
+
+
+_PHONE_IN_TEXT = re.compile(r"(?:\+|\b00)\d[\d \-().]{6,18}\d")
+_LOCAL_PHONE = re.compile(r"^\(?\d[\d \-().]{6,18}\d$")
+
+
+def read_phone(text: str | None, pending: bool = True) -> str | None:
+    """A phone number in the message: with +CC anywhere, or a bare number when asked for."""
+    text = clean(text)
+    m = _PHONE_IN_TEXT.search(text)
+    if m:
+        return m.group(0).strip()
+    if pending:
+        bare = re.sub(r"^(it'?s|my (phone |mobile )?number is|call me (on|at)|you can (call|reach) me (on|at)|"
+                      r"number:?|phone:?|tel:?|mobile:?)\s*", "", text, flags=re.I).strip(" .")
+        if _LOCAL_PHONE.match(bare) and sum(c.isdigit() for c in bare) >= 7:
+            return bare
+    return None
+
+
+# ----------------------------------------------------------------------------- name and company
+
+# Words that are not names although they follow "I'm" or "it's" ("I'm interested", "it's fine").
+_NOT_NAME = frozenset(
+    """a an the and or but not no yes yeah yep ok okay sure fine good great well just also only here
+    there this that it its is are am was be been i me my we our you your he she they them his her
+    interested looking curious confused new back sorry happy glad ready busy wondering asking trying
+    working responsible calling writing from at in on of for with about to by as so very really
+    actually maybe hello hi hey thanks thank please name called sir madam what who how
+    why where when which company service services managed outsourcing msp it support help email
+    mail phone number skip none nothing anonymous private secret stop cancel bye later unknown
+    manager director cto ceo cio owner founder boss team staff head engineer developer student
+    user customer client visitor guest someone somebody person human bot test""".split()
+)
+_TITLE = re.compile(r"^(dr|mr|ms|mrs|prof)\.?$", re.I)
+_NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-.])*$", re.UNICODE)
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|of course|fine|right|well|so|um+|hm+|ah)\b[\s,!.:-]*)*"
+    r"(?:my name is|my name'?s|the name is|the name'?s|name is|name:|i am|i'm|im|this is|it is|it'?s|"
+    r"call me|you can call me|they call me|i go by|people call me|i'm called|i am called)?\s*",
+    re.I,
+)
+_NAME_END = re.compile(
+    r"\s*(?:,|;|\(|\s-\s|\s+(?:from|at|with|of|and|here|speaking|but|my|i'm|i am|we|our|email|e-mail)\b|"
+    r"(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bprof)[.!?](?:\s|$)).*$",
+    re.I,
+)
+
+
+def read_name(text: str | None, pending: bool = True) -> str | None:
+    """'Patrick O'Brien', 'my name is Tom Becker', 'sure, it's Marek Nowak', 'Kasia here'."""
+    text = clean(text)
+    if not text or looks_like_question(text):
+        return None
+    if not pending:
+        m = re.search(r"\b(?:my name is|my name'?s|this is)\s+(.+)", text, re.I)
+        if not m:
+            return None
+        text = m.group(1)
+    else:
+        text = _NAME_PREFIX.sub("", text, count=1)
+    text = _NAME_END.sub("", text).strip(" ,!")
+    text = text if re.search(r"\b(dr|mr|ms|mrs|prof)\.$", text, re.I) else text.rstrip(".")
+    tokens = text.split()
+    if not 1 <= len(tokens) <= 5 or len(text) > 80 or "@" in text:
+        return None
+    if _TITLE.match(tokens[0]) and len(tokens) == 1:
+        return None
+    if not all(_NAME_TOKEN.match(t) for t in tokens):
+        return None
+    if all(t.lower().strip(".") in _NOT_NAME for t in tokens) or tokens[0].lower() in _NOT_NAME:
+        return None
+    return text
+
+
+_COMPANY_PREFIX = re.compile(
+    r"^(?:(?:hi|sure|ok|okay|yes|yeah|of course|well|so)\b[\s,!.:-]*)*"
+    r"(?:i work (?:for|at|with)|i'm (?:with|at|from)|i am (?:with|at|from)|we are|we're|were|"
+    r"(?:my|our|the) company(?: name)? is(?: called)?|(?:my|our) employer is|company(?: name)?:|"
+    r"the company is called|we're called|we are called|it's called|it is called|it's|it is|its|"
+    r"(?:it's|we're|i'm) from|from|at|for|with)\s+",
+    re.I,
+)
+_COMPANY_END = re.compile(
+    r"(?:,|;|\s-\s|\s+\((?!.*\)$)|\s+(?:and|but|where|which|who)\s+(?:we|i|is|are)\b|"
+    r"\s+(?:we're|we are|we do|we have|i'm|i am)\b).*$",
+    re.I,
+)
+_COMPANY_PASSING = re.compile(
+    r"\b(?:i work (?:for|at)|(?:my|our) company is(?: called)?|company(?: name)? is|"
+    r"we(?:'re| are) called)\s+(.+)",
+    re.I,
+)
+
+
+def read_company(text: str | None, pending: bool = True) -> str | None:
+    """'Nowak Logistics, we're a freight company', 'I work for Acme', 'we are Fintera sp. z o.o.'."""
+    text = clean(text)
+    if not text or looks_like_question(text) or "@" in text or wants_to_skip(text) or wants_to_stop(text):
+        return None
+    if read_company_size(text, pending=False) or reads_not_sure(text):
+        return None  # "we're 50 people", "no idea": not a company's name
+    if pending:
+        text = _COMPANY_PREFIX.sub("", text, count=1)
+    else:
+        m = _COMPANY_PASSING.search(text)
+        if not m:
+            return None
+        text = m.group(1)
+    text = _COMPANY_END.sub("", text).strip(" ,!")
+    if text.endswith(".") and not re.search(r"\b(?:[a-z]\.){1,3}$|\b(?:ltd|inc|co|corp|o\.o)\.$", text, re.I):
+        text = text[:-1]
+    words = text.split()
+    if not 1 <= len(words) <= 8 or len(text) > 120 or not re.search(r"[^\W\d_]", text):
+        return None
+    if words[0].lower() in {"a", "an", "the", "not", "no", "just", "only", "none", "nothing"} and len(words) == 1:
+        return None
+    return text
+
+
+# ----------------------------------------------------------------------------- buckets
+
+_PEOPLE = r"(?:people|persons?|employees?|staff|users?|seats?|heads?|fte'?s?|colleagues|workers|members|folks|guys|souls)"
+_PEOPLE_NUMBER = re.compile(
+    rf"(?:{validation.NUM}\s*(?:k\b)?\s*(?:-|to|and)\s*)?{validation.NUM}\s*(?:k\b)?\+?\s*(?:-\s*)?(?:person|people|employee|staff|strong)\b"
+    rf"|{validation.NUM}\s*(?:k\b)?\+?\s+(?:\w+\s+)?{_PEOPLE}\b"
+    rf"|\b(?:team|company|firm|business|organi[sz]ation|staff|headcount) of (?:about |around |roughly |approx\.? |~)?{validation.NUM}"
+    rf"|\bwe(?:'re| are) (?:about |around |roughly |approx\.? |~|only |just )?{validation.NUM}\b(?!\s*(?:%|k\b|eur|euro|usd|years?|months?|servers?|sites?|offices?))",
+    re.I,
+)
+
+
+def read_company_size(text: str | None, pending: bool = True) -> str | None:
+    """A size bucket: '120', 'about 50 people', 'a small team of 8', 'two hundred', '1k+ staff'."""
+    text = clean(text)
+    typed = buckets.by_title(buckets.COMPANY_SIZES, text)
+    if typed:
+        return typed.value
+    if not pending:
+        m = _PEOPLE_NUMBER.search(validation.words_to_digits(text.lower()))
+        return validation.parse_company_size(m.group(0)) if m else None
+    return validation.parse_company_size(text)
+
+
+def read_budget(text: str | None, pending: bool = True) -> str | None:
+    """A monthly budget bucket from '5k a month', '60 grand a year', '€3,000', 'no idea'."""
+    text = clean(text)
+    typed = buckets.by_title(buckets.BUDGETS, text)
+    if typed:
+        return typed.value
+    if not pending and not re.search(r"\bbudget\b|€|\$|£|\b(eur|euros?|usd|gbp|pln|zł|chf)\b", text, re.I):
+        return None
+    return validation.parse_budget(text)
+
+
+def read_timeline(text: str | None, pending: bool = True) -> str | None:
+    """A start bucket from 'asap', 'next year', 'in Q2', 'in about 6 weeks', 'no rush'."""
+    text = clean(text)
+    typed = buckets.by_title(buckets.TIMELINES, text)
+    if typed:
+        return typed.value
+    if not pending and not re.search(r"\b(start|begin|kick ?off|go live|launch)\w*\b", text, re.I):
+        return None
+    return validation.parse_timeline(text)
+
+
+def read_role(text: str | None, pending: bool = True) -> str | None:
+    """A role bucket from 'I decide', 'CTO', 'head of IT', 'procurement', 'just researching'."""
+    text = clean(text)
+    typed = buckets.by_title(buckets.ROLES, text)
+    if typed:
+        return typed.value
+    if not pending:
+        return None
+    return validation.parse_role(text)
+
+
+_MODEL_WORDS = (
+    (re.compile(r"\b(not sure|no idea|unsure|don'?t know|dunno|undecided|no preference|either|both|"
+                r"a mix|mix of|combination|whatever you (recommend|suggest|think)|you (tell me|decide)|"
+                r"(your|you) recommend\w*|advise|depends|help me (choose|decide))\b", re.I), buckets.NOT_SURE),
+    (re.compile(r"\b(mana?g\w*|msp|subscription|monthly|ongoing|run (it|them) for us)\b", re.I), "managed_services"),
+    (re.compile(r"\b(outs\w*rc\w*|body ?leas\w*|staff aug\w*|contractors?|project|one[- ]off|time (and|&) material|"
+                r"t&m|fixed price)\b", re.I), "it_outsourcing"),
+)
+
+
+def read_model(text: str | None, pending: bool = True) -> str | None:
+    """'probably managed', 'outsourcing I guess', 'whatever you recommend' (not sure)."""
+    text = clean(text)
+    typed = buckets.by_title(buckets.MODELS, text)
+    if typed:
+        return typed.value
+    if not pending:
+        return None
+    for pattern, value in _MODEL_WORDS:
+        if pattern.search(text):
+            return value
+    return None
+
+
+def reads_not_sure(text: str | None) -> bool:
+    """'not sure', 'no idea', 'dunno': an answer that says the visitor doesn't know yet."""
+    return bool(validation.NOT_SURE_RE.search(clean(text)))
+
+
+# ----------------------------------------------------------------------------- yes / no
+
+_YES = re.compile(
+    r"^(yes|yeah|yea|yep|yup|ya|sure|ok|okay|k|of course|absolutely|definitely|certainly|"
+    r"please do|please|go ahead|go for it|fine|alright|all right|correct|right|that'?s right|"
+    r"that'?s correct|that'?s fine|agreed|i agree|i consent|consent|looks good|looks fine|looks right|"
+    r"all good|perfect|great|good|send it|send|do it|confirm(ed)?|y|👍|✅)(\b|\s|[,.!]|$)",
+    re.I,
+)
+_NO = re.compile(
+    r"^(no|nope|nah|n|not now|not really|rather not|i'?d rather not|don'?t|do not|negative|👎)(\b|\s|[,.!]|$)",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(don'?t|do not|never|not) (agree|consent|send|want|like)\b", re.I)
+
+
+def read_yes_no(text: str | None) -> bool | None:
+    """True for 'sure, go ahead' / 'looks good, send it'; False for 'no thanks'; None if unclear."""
+    text = clean(text).strip()
+    if not text:
+        return None
+    if _NO.match(text) or _NEGATED.search(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None
