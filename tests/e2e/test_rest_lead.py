@@ -3,29 +3,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.lead_script import CATALOGUE_QUESTION, LEAD_START, SERVICE, lead_answers
+
 pytestmark = pytest.mark.e2e
 
-ANSWERS = [
-    ("Jane Doe", "e-mail"),
-    ("{email}", "company"),
-    ("Acme GmbH", "How many people"),
-    ("about 120 people", "Which service"),
-    ('/inform{{"service":"managed-helpdesk"}}', "managed services or IT outsourcing"),
-    ('/inform{{"sourcing_model":"managed_services"}}', "budget"),
-    ("around 10k a month", "start"),
-    ("next quarter", "role"),
-    ("I'm the CTO", "phone"),
-    ("+44 20 7946 0958", "privacy notice"),
-    ("/affirm", "Shall I send it?"),
-    ("/affirm", "get in touch"),
-]
 
 
 def complete_form(visitor, email: str) -> None:
-    assert "name" in visitor.say_text("can someone from sales call me?")
-    for answer, expected in ANSWERS:
-        text = visitor.say_text(answer.format(email=email))
-        assert expected in text, f"after {answer!r}: {text!r}"
+    for message, expected in [CATALOGUE_QUESTION, LEAD_START, *lead_answers(email)]:
+        text = visitor.say_text(message)
+        assert expected in text, f"after {message!r}: {text!r}"
 
 
 def test_completed_form_gives_exactly_one_lead(visitor, bot_cli):
@@ -35,10 +22,10 @@ def test_completed_form_gives_exactly_one_lead(visitor, bot_cli):
     assert len(leads) == 1
     lead = leads[0]
     assert lead["email"] == "jane.doe@acme-e2e.com" and lead["consent"] is True
-    assert lead["service"] == "managed-helpdesk" and lead["budget"] == "5k-15k/month"
+    assert lead["service"] == SERVICE and lead["budget"] == "5k-15k/month"
     assert lead["phone"] == "+442079460958" and lead["score"] > 0 and lead["reasons"]
     shown = bot_cli("leads", "show", str(lead["id"]))
-    assert "can someone from sales call me?" in shown  # the transcript from the tracker store
+    assert LEAD_START[0] in shown  # the transcript from the tracker store
     print(shown)
 
 

@@ -33,6 +33,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bot.serve import Servers, free_port, snapshot_model
+from tests import lead_script
 from tests.conftest import POSTGRES_URL, fresh_database, postgres_problem, unavailable
 
 # a hard bound: the whole module (start-up included) normally takes ~3-4 min on 2 shared cores
@@ -60,24 +61,12 @@ CATALOGUE = [
     ("do you do SOC as a service?", "EUR 2,900"),
     ("how much is it?", "EUR 2,900"),  # "it" = the service found one turn (one replica) ago
 ]
-LEAD_START = [("can someone from sales call me?", "name")]
-# The form of tests/e2e/test_rest_lead.py with a unique e-mail per conversation. It comes
-# after the catalogue question, so the form already knows the service (SOC as a service,
-# a managed service) from the conversation, possibly from the other replica, and skips
-# "Which service" and "managed services or IT outsourcing".
-LEAD_ANSWERS = [
-    ("Jane Doe", "e-mail"),
-    ("{email}", "company"),
-    ("Acme GmbH", "How many people"),
-    ("about 120 people", "budget"),
-    ("around 10k a month", "start"),
-    ("next quarter", "role"),
-    ("I'm the CTO", "phone"),
-    ("+44 20 7946 0958", "privacy notice"),
-    ("/affirm", "Shall I send it?"),
-    ("/affirm", "get in touch"),
-]
-SERVICE = "soc-as-a-service"
+LEAD_START = [lead_script.LEAD_START]
+# The form of tests/e2e/test_rest_lead.py with a unique e-mail per conversation (lead_script).
+# It comes after the catalogue question, so the form already knows the service (possibly
+# from the other replica) and skips "Which service" and the model question.
+LEAD_ANSWERS = lead_script.lead_answers("{email}")
+SERVICE = lead_script.SERVICE
 TURNS = len(KNOWLEDGE) + len(RELATIONSHIP) + len(CATALOGUE) + len(LEAD_START) + len(LEAD_ANSWERS)
 
 
