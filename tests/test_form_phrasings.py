@@ -74,3 +74,14 @@ def test_typed_answer(slot, case, catalogue, monkeypatch):
         assert set_now.get(slot) == expect
     for other, value in (case.get("also") or {}).items():
         assert set_now.get(other) == value, other
+
+
+@pytest.mark.parametrize("text", ["not sure", "no idea", "Later", "1-10", "I decide", "Managed services"])
+def test_a_buttons_words_answer_only_the_pending_question(text, catalogue, monkeypatch):
+    """"not sure" to the service question must not also answer the model, budget and start."""
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    slots = earlier_answers("lead_service")
+    messages, events = run_action(ValidateLeadForm(), form_tracker(text, "lead_service", "inform", slots))
+    set_now = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert not {"lead_model", "lead_budget", "lead_timeline", "lead_role", "lead_company_size"} & {
+        k for k, v in set_now.items() if v is not None}

@@ -287,7 +287,7 @@ _PEOPLE_NUMBER = re.compile(
 def read_company_size(text: str | None, pending: bool = True) -> str | None:
     """A size bucket: '120', 'about 50 people', 'a small team of 8', 'two hundred', '1k+ staff'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.COMPANY_SIZES, text)
+    typed = buckets.by_title(buckets.COMPANY_SIZES, text) if pending else None  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending:
@@ -299,7 +299,7 @@ def read_company_size(text: str | None, pending: bool = True) -> str | None:
 def read_budget(text: str | None, pending: bool = True) -> str | None:
     """A monthly budget bucket from '5k a month', '60 grand a year', '€3,000', 'no idea'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.BUDGETS, text)
+    typed = buckets.by_title(buckets.BUDGETS, text) if pending else None  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending and not re.search(r"\bbudget\b|€|\$|£|\b(eur|euros?|usd|gbp|pln|zł|chf)\b", text, re.I):
@@ -310,7 +310,7 @@ def read_budget(text: str | None, pending: bool = True) -> str | None:
 def read_timeline(text: str | None, pending: bool = True) -> str | None:
     """A start bucket from 'asap', 'next year', 'in Q2', 'in about 6 weeks', 'no rush'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.TIMELINES, text)
+    typed = buckets.by_title(buckets.TIMELINES, text) if pending else None  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending and not re.search(r"\b(start|begin|kick ?off|go live|launch)\w*\b", text, re.I):
@@ -321,7 +321,7 @@ def read_timeline(text: str | None, pending: bool = True) -> str | None:
 def read_role(text: str | None, pending: bool = True) -> str | None:
     """A role bucket from 'I decide', 'CTO', 'head of IT', 'procurement', 'just researching'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.ROLES, text)
+    typed = buckets.by_title(buckets.ROLES, text) if pending else None  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending:
@@ -342,7 +342,7 @@ _MODEL_WORDS = (
 def read_model(text: str | None, pending: bool = True) -> str | None:
     """'probably managed', 'outsourcing I guess', 'whatever you recommend' (not sure)."""
     text = clean(text)
-    typed = buckets.by_title(buckets.MODELS, text)
+    typed = buckets.by_title(buckets.MODELS, text) if pending else None  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending:

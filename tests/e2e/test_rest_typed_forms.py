@@ -97,19 +97,22 @@ def questions_asked(transcript: list[str]) -> collections.Counter:
 @pytest.mark.parametrize("persona, lines, expected", FORMS, ids=[f[0] for f in FORMS])
 def test_a_typed_form_ends_in_exactly_one_lead(persona, lines, expected, visitor, bot_cli):
     transcript: list[str] = []
+    shown: list[str] = []  # for the failure message
     for line in lines:
         replies = visitor.say(line)
         assert replies, f"no answer to {line!r}"
         transcript += [r.get("text", "") for r in replies]
-    assert SENT in transcript[-1], f"{persona}: the form did not end with the lead sent: {transcript[-3:]}"
+        shown += [f"> {line}"] + [f"  < {r.get('text', '')}" for r in replies]
+    conversation = "\n".join(shown)
+    assert SENT in transcript[-1], f"{persona}: the form did not end with the lead sent:\n{conversation}"
     repeated = {q: n for q, n in questions_asked(transcript).items() if n > 2}
-    assert not repeated, f"{persona}: asked more than twice: {repeated}"
+    assert not repeated, f"{persona}: asked more than twice: {repeated}\n{conversation}"
     leads = [lead for lead in bot_cli("leads", "list", "--json", as_json=True)
              if lead["conversation_id"] == visitor.sender]
     assert len(leads) == 1, f"{persona}: {len(leads)} leads"
     lead = leads[0]
     for key, value in expected.items():
-        assert lead[key] == value, f"{persona}: {key} is {lead[key]!r}, expected {value!r}"
+        assert lead[key] == value, f"{persona}: {key} is {lead[key]!r}, expected {value!r}\n{conversation}"
     assert lead["consent"] is True
 
 
