@@ -163,3 +163,20 @@ def test_parse_timeline(text, expected):
 def test_parse_role(text, expected):
     assert parse_role(text) == expected
     assert expected is None or expected in ROLES
+
+
+@pytest.mark.parametrize("text, today, expected", [
+    ("in Q2", (2026, 11, 28), "3-6 months"),
+    ("in Q1", (2026, 11, 28), "1-3 months"),
+    ("Q4", (2026, 11, 28), "now/within 1 month"),
+    ("from March", (2026, 11, 28), "3-6 months"),
+    ("by September", (2026, 11, 28), "6+ months"),
+    ("early next year", (2026, 11, 28), "1-3 months"),
+    ("early next year", (2026, 3, 1), "6+ months"),
+    ("end of the year", (2026, 11, 28), "now/within 1 month"),
+    ("end of the year", (2026, 2, 1), "6+ months"),
+])
+def test_named_quarters_and_months_are_counted_from_today(text, today, expected):
+    from datetime import date
+
+    assert parse_timeline(text, date(*today)) == expected

@@ -243,6 +243,8 @@ def extract(slot: str, turn: Turn, find_service: FindService) -> dict[str, Any]:
     if corrected is not None:
         return {slot: corrected}
     value = _answer(slot, turn.text, turn, find_service)
+    if value is None and turn.answering and turn.requested == "lead_name" and slot in INTRO_READERS:
+        value = INTRO_READERS[slot](turn.text)  # "Maria Rossi, CIO at Vento Srl"
     if value is None and turn.starting and slot not in YES_NO and turn.values.get(slot) is None:
         for earlier in reversed(turn.history):
             if slot == "lead_service":
@@ -347,6 +349,11 @@ READERS: dict[str, Callable[[str, bool], Any]] = {
     "lead_timeline": reading.read_timeline,
     "lead_role": reading.read_role,
     "lead_phone": reading.read_phone,
+}
+# what a self-introduction may say besides the name
+INTRO_READERS: dict[str, Callable[[str], Any]] = {
+    "lead_company": reading.read_company_in_intro,
+    "lead_role": reading.read_role_in_intro,
 }
 CHECKS: dict[str, Callable[..., Check]] = {
     "lead_name": check_name,

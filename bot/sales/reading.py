@@ -272,6 +272,26 @@ def read_company(text: str | None, pending: bool = True) -> str | None:
     return text
 
 
+# "Maria Rossi, CIO at Vento Srl": a company and a title said with the name
+_COMPANY_IN_INTRO = re.compile(
+    r"\b(?:from|at|with)\s+((?:[A-Z0-9][\w&.'\-]*)(?:\s+(?:[A-Z0-9&][\w&.'\-]*|sp\.|z|o\.o\.|and|&))*)")
+_TITLE_IN_INTRO = re.compile(
+    r"\b(ceo|cto|cio|cfo|coo|ciso|founder|co-?founder|owner|director|head of \w+|vp|it manager|"
+    r"manager|procurement|purchasing|sysadmin|engineer|developer|consultant|student)\b", re.I)
+
+
+def read_company_in_intro(text: str | None) -> str | None:
+    """The company in a self-introduction: 'Tom Becker from Nowak Logistics', '... at Vento Srl'."""
+    m = _COMPANY_IN_INTRO.search(clean(text))
+    return read_company(m.group(1), pending=True) if m else None
+
+
+def read_role_in_intro(text: str | None) -> str | None:
+    """The role a job title in a self-introduction implies ('Maria Rossi, CIO at Vento')."""
+    text = clean(text)
+    return validation.parse_role(text) if _TITLE_IN_INTRO.search(text) else None
+
+
 # ----------------------------------------------------------------------------- buckets
 
 _PEOPLE = r"(?:people|persons?|employees?|staff|users?|seats?|heads?|fte'?s?|colleagues|workers|members|folks|guys|souls)"

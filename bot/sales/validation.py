@@ -251,6 +251,10 @@ NOT_SURE_RE = re.compile(
 )
 
 
+_MONEY_RE = re.compile(r"[€$£]|\b(eur\w*|usd|dollars?|gbp|pounds?|pln|zł|zl|chf|k|grand|thousand|m|mln|million)\b"
+                       r"|\d\s*k\b", re.IGNORECASE)
+
+
 def parse_budget(text: str) -> str | None:
     """'5k a month' -> '5k-15k/month', '120k per year' -> '5k-15k/month', 'not sure' -> 'not sure'."""
     t = (text or "").strip().lower()
@@ -259,6 +263,8 @@ def parse_budget(text: str) -> str | None:
     amount = _amount(_PHONE_RUN_RE.sub(" ", t))
     if amount is None or amount <= 0:
         return buckets.NOT_SURE if NOT_SURE_RE.search(t) else None
+    if amount < 1000 and not _MONEY_RE.search(t):
+        return None  # "about 230": no IT budget that small comes without a currency or a "k"
     if re.search(r"\b(year|yr|annual\w*|p\.?a\.?|per annum)\b", t):
         amount /= 12
     elif re.search(r"\b(quarter\w*)\b", t):
@@ -282,11 +288,14 @@ def parse_budget(text: str) -> str | None:
 
 TIMELINES = buckets.values(buckets.TIMELINES)
 _TIMELINE_WORDS = [
-    (r"\b(asap|a\.s\.a\.p|now|right away|immediately|urgent\w*|yesterday|today|"
+    # "now" alone counts only as the answer itself ("now", "right now"), not inside a sentence
+    # ("we pay 4000 a month now for our current provider")
+    (r"^now\b|\bright now\b|\b(start|begin)\w* now\b", "now/within 1 month"),
+    (r"\b(asap|a\.s\.a\.p|right away|immediately|urgent\w*|yesterday|today|"
      r"tomorrow|this week|next week|this month|within a month|in a month|"
      r"(in|within) (a|one|1) month|soon as possible|as soon as)\b", "now/within 1 month"),
     (r"\b(next month|next quarter|this quarter|in a quarter|coming months|"
-     r"couple of months|few months|soon|shortly|early next year|beginning of next year)\b", "1-3 months"),
+     r"couple of months|few months|soon|shortly)\b", "1-3 months"),
     (r"\b(half a year|half year|six months|later this year|"
      r"summer|autumn|fall|h2|mid[- ]next year|spring)\b", "3-6 months"),
     (r"\b(next year|in a year|a year|long term|long-term|someday|eventually|later|"
@@ -318,6 +327,10 @@ def _months_until(text: str, today: date) -> float | None:
     """Months from today until a named quarter ('in Q2') or month ('from March')."""
     quarter = _QUARTER_RE.search(text)
     month_match = _MONTH_RE.search(text)
+    if re.search(r"\b(early|beginning of|start of|first thing) next year\b", text):
+        return float(13 - today.month)
+    if re.search(r"\b(end of (the |this )?year|year[- ]end|later this year|this year)\b", text):
+        return float(12 - today.month)
     if quarter:
         start = (int(quarter.group(1)) - 1) * 3 + 1
     elif month_match:
