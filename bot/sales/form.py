@@ -162,6 +162,10 @@ def control(turn: Turn) -> Outcome | None:
         return Outcome({CANCELLED: STOPPED})
     if reading.wants_to_skip_all(text):
         return Outcome({SKIP_OPTIONAL: True}, [Say("utter_lead_skip_rest")])
+    if slot == "lead_email" and not reading.read_email(text) and reading.read_phone(text, pending=False):
+        phone = check_phone(reading.read_phone(text) or "", {"lead_email": "x"}).value
+        if phone not in (None, SKIPPED):  # a phone number where the e-mail was asked: take it instead
+            return Outcome({"lead_phone": phone, "lead_email": SKIPPED, PHONE_WANTED: True})
     if slot != "lead_phone" and reading.offers_phone_instead(text):
         outcome = Outcome({PHONE_WANTED: True})
         if not _usable_email(values):
