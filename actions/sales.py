@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
 from bot.catalogue import queries
-from bot.sales import form, repository, validation
+from bot.sales import form, repository, spool, throttle, validation
 from bot.sales.form import SKIPPED
 
 logger = logging.getLogger(__name__)
@@ -219,15 +219,24 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(text="Okay, I haven't sent anything. Anything else I can help with?")
             return _reset()
         try:
-            lead = repository.save_lead(db.get_engine(), form.lead_input(values, tracker.sender_id, _page_url(tracker)))
+            data = form.lead_input(values, tracker.sender_id, _page_url(tracker))
+            data.client_key = throttle.client_key(tracker.events)
+            lead = spool.save_or_keep(data, limits=throttle.Limits.from_settings())
+            if lead is None:  # the sales database is down: the lead waits in the spool
+                dispatcher.utter_message(response="utter_lead_queued")
+                return _reset()
         except (validation.InvalidInput, repository.ConsentRequired) as exc:
             # the form validated every field, so this is a bug, not the visitor's fault
             logger.error("lead refused by bot.sales: %s", type(exc).__name__)
             dispatcher.utter_message(text=f"Sorry, I couldn't pass your details on: {exc} Nothing was stored.",
                                      buttons=[{"title": "Start again", "payload": "/request_sales_contact"}])
             return _reset()
-        except SQLAlchemyError as exc:
-            logger.error("lead could not be saved: %s", type(exc).__name__)
+        except throttle.LeadThrottled as exc:
+            logger.warning("lead refused by the throttle: %s", exc)
+            dispatcher.utter_message(response="utter_lead_throttled")
+            return _reset()
+        except (SQLAlchemyError, OSError) as exc:  # neither the database nor the spool took it
+            logger.error("lead could not be saved nor spooled: %s", type(exc).__name__)
             dispatcher.utter_message(
                 text="Sorry, I couldn't pass your details on just now, so nothing was stored. "
                      "Please try again in a few minutes.",

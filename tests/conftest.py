@@ -104,6 +104,12 @@ def engine(db_url):
     eng.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _private_lead_spool(tmp_path_factory, monkeypatch):
+    """Every test spools leads into a folder of its own, never into the project's var/."""
+    monkeypatch.setenv("LEAD_SPOOL_DIR", str(tmp_path_factory.mktemp("spool")))
+
+
 @pytest.fixture
 def catalogue_file(tmp_path):
     """A private, editable copy of data/catalogue.yml."""

@@ -48,10 +48,10 @@ def consent_text() -> str:
 
 
 def check_name(text: str) -> Check:
-    name = " ".join((text or "").split())
-    if not re.search(r"[^\W\d_]", name) or "@" in name or len(name) > 100:
-        return Check(None, "Sorry, I didn't catch your name. How should our team address you?")
-    return Check(name)
+    try:
+        return Check(validation.validate_name(text))
+    except validation.InvalidInput as exc:
+        return Check(None, str(exc))
 
 
 def check_email(text: str, attempts: int) -> tuple[Check, int]:

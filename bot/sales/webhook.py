@@ -7,7 +7,6 @@ Delivery is at least once: receivers dedupe on the Idempotency-Key header (lead 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db
+from bot import db, settings
 from bot.sales.models import OutboxItem, utcnow
 
 log = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ def deliver_pending(
     url: defaults to SALES_WEBHOOK_URL; without one nothing is attempted.
     """
     stats = DeliveryStats()
-    url = url or os.environ.get("SALES_WEBHOOK_URL")
+    url = url or settings.sales_webhook_url()
     if not url:
         return stats
     try:
