@@ -157,7 +157,7 @@ class Servers:
         _wait_until_up(child.health_url, proc, child.log, self.timeout)
         child.started_at = time.monotonic()
 
-    def start(self, timeout: float | None = None) -> "Servers":
+    def start(self, timeout: float | None = None) -> Servers:
         if timeout is not None:
             self.timeout = timeout
         if not Path(self.model).exists():
@@ -227,7 +227,7 @@ class Servers:
     def stop(self) -> None:
         stop_processes(self.procs)
 
-    def __enter__(self) -> "Servers":
+    def __enter__(self) -> Servers:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -49,10 +49,12 @@ def test_formula_like_or_odd_names_are_refused(name):
 
 def test_name_with_escape_codes_is_stored_clean(engine):
     saved = save_lead(engine, LeadInput(conversation_id="c1", name="Jane\x1b[2J Doe", email="j@acme.com",
-                                        consent=True, company="Acme\x07", page_url="javascript:alert(1)"))
+                                        consent=True, company="Acme\x07",
+                                        page_url="javascript:alert(1)"))
     assert (saved.name, saved.company, saved.page_url) == ("Jane Doe", "Acme", None)
 
 
 def test_the_repository_refuses_a_formula_name_too(engine):
     with pytest.raises(validation.InvalidInput):
-        save_lead(engine, LeadInput(conversation_id="c1", name="=HYPERLINK(1)", email="j@acme.com", consent=True))
+        save_lead(engine, LeadInput(conversation_id="c1", name="=HYPERLINK(1)", email="j@acme.com",
+                                    consent=True))

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 EMAIL_MASK = "<email>"
 PHONE_MASK = "<phone>"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import bindparam, create_engine, delete, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
@@ -100,7 +100,8 @@ def delete_conversations(conn: Connection, sender_ids: Iterable[str]) -> int:
 
 def _person_conversations(conn: Connection, lead_conversations: Iterable[str],
                           email: str | None, phone: str | None) -> set[str]:
-    return conversations_of(conn, lead_conversations) | conversations_mentioning(conn, [email or "", phone or ""])
+    mentioning = conversations_mentioning(conn, [email or "", phone or ""])
+    return conversations_of(conn, lead_conversations) | mentioning
 
 
 # ----------------------------------------------------------------- sales tables
@@ -176,7 +177,8 @@ def export_person(email_or_phone: str, engine: Engine | None = None, tracker_url
     try:
         if _has_events(tracker):
             with tracker.connect() as conn:
-                ids = _person_conversations(conn, [lead["conversation_id"] for lead in lead_data], email, phone)
+                lead_conversations = [lead["conversation_id"] for lead in lead_data]
+                ids = _person_conversations(conn, lead_conversations, email, phone)
             for sender_id in sorted(ids):
                 lines = transcript.read_transcript(sender_id, tracker_url)
                 conversations.append({

@@ -16,7 +16,10 @@ import unicodedata
 # CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \), and any other ESC + one char;
 # every repetition bounded, so hostile input costs linear time.
 _ESCAPE_RE = re.compile(
-    r"\x1b\[[0-?]{0,64}[ -/]{0,16}[@-~]?|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|\x1b.?|\x9b[0-?]{0,64}[ -/]{0,16}[@-~]?",
+    r"\x1b\[[0-?]{0,64}[ -/]{0,16}[@-~]?"  # CSI
+    r"|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?"  # OSC
+    r"|\x1b.?"  # any other escape
+    r"|\x9b[0-?]{0,64}[ -/]{0,16}[@-~]?",  # the one-byte (C1) CSI
     re.DOTALL,
 )
 # Characters that reorder or hide text without being visible.

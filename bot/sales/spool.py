@@ -146,11 +146,12 @@ def run_worker(stop_event: threading.Event, interval: float, folder: Path | None
         stop_event.wait(interval)
 
 
-def start_worker(interval: float | None = None, folder: Path | None = None) -> tuple[threading.Thread, threading.Event]:
+def start_worker(interval: float | None = None,
+                 folder: Path | None = None) -> tuple[threading.Thread, threading.Event]:
     """Flush the spool every `interval` seconds in a daemon thread; set the event to stop."""
     stop = threading.Event()
-    thread = threading.Thread(target=run_worker, args=(stop, interval or settings.lead_spool_interval(), folder),
-                              name="lead-spool", daemon=True)
+    every = interval or settings.lead_spool_interval()
+    thread = threading.Thread(target=run_worker, args=(stop, every, folder), name="lead-spool", daemon=True)
     thread.start()
     return thread, stop
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,7 +39,7 @@ class Limits:
     total: int
 
     @classmethod
-    def from_settings(cls) -> "Limits":
+    def from_settings(cls) -> Limits:
         return cls(
             window=timedelta(seconds=settings.lead_limit_window()),
             per_client=settings.lead_limit_per_client(),
@@ -61,7 +62,8 @@ def check(session: Session, limits: Limits, lead: Lead, now: datetime) -> None:
     recent = select(func.count()).select_from(Lead).where(Lead.created_at >= now - limits.window)
     counts = [("in total", limits.total, recent)]
     if lead.client_key:
-        counts.append(("from this client", limits.per_client, recent.where(Lead.client_key == lead.client_key)))
+        same_client = recent.where(Lead.client_key == lead.client_key)
+        counts.append(("from this client", limits.per_client, same_client))
     if lead.email:
         counts.append(("for this e-mail address", limits.per_contact, recent.where(Lead.email == lead.email)))
     elif lead.phone:

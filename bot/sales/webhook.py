@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
+# 30 s doubling to 6 h: 20 attempts cover about three days of a receiver being down
+# (a weekend); the lead itself is in the database whatever happens here.
+MAX_ATTEMPTS = 20
 BATCH = 50
 
 
@@ -65,7 +68,7 @@ def deliver_pending(
     target: Union[Engine, Callable[[], Session], None] = None,
     url: str | None = None,
     timeout: float = 5,
-    max_attempts: int = 8,
+    max_attempts: int = MAX_ATTEMPTS,
     now: datetime | None = None,
     backoff_base: timedelta = BACKOFF_BASE,
 ) -> DeliveryStats:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Text
+from typing import Any
+from collections.abc import Awaitable, Callable
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -70,7 +71,7 @@ class HealthInput(InputChannel):
     """Not a chat channel: only the health route under /webhooks/health/."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "health"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
