@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 
 from bot import settings
 from bot.serve import free_port
-from tests.conftest import POSTGRES_URL, postgres_problem, unavailable
+from tests.conftest import POSTGRES_URL, postgres_admin, postgres_problem, unavailable
 from tests.e2e.conftest import Visitor
 from tests.e2e.test_rest_lead import ANSWERS
 
@@ -76,20 +76,10 @@ class SalesDatabase:
         self.admin_url = admin.set(database=self.name).render_as_string(hide_password=False)
         self.url = admin.set(database=self.name, username=self.name, password=None).render_as_string(
             hide_password=False)
-        self._server = admin
 
-    def _admin(self, sql: str, database: str | None = None) -> None:
-        import psycopg2
-
-        conn = psycopg2.connect(host=self._server.host, port=self._server.port or 5432,
-                                user=self._server.username, password=self._server.password,
-                                dbname=database or self._server.database, connect_timeout=5)
-        conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
+    @staticmethod
+    def _admin(sql: str) -> None:
+        postgres_admin(sql)
 
     def create(self) -> None:
         self._admin(f'CREATE ROLE "{self.name}" LOGIN')
