@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 
 EMAIL_MASK = "<email>"
 PHONE_MASK = "<phone>"
@@ -142,7 +142,8 @@ def scrub_value(key: str, value: Any) -> Any:
     return f"<{len(str(value))} characters hidden>"
 
 
-def visitor_text_scrubber(_logger: Any, _method: str, event_dict: dict) -> dict:
+def visitor_text_scrubber(_logger: Any, _method: str,
+                          event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """A structlog processor: visitor text under VISITOR_TEXT_KEYS becomes its shape."""
     for key in VISITOR_TEXT_KEYS.intersection(event_dict):
         event_dict[key] = scrub_value(key, event_dict[key])

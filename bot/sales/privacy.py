@@ -156,6 +156,11 @@ def forget(email_or_phone: str, engine: Engine | None = None, tracker_url: str |
     return counts
 
 
+def _iso(value: datetime | None) -> str | None:
+    when = as_utc(value)
+    return when.isoformat() if when else None
+
+
 def export_person(email_or_phone: str, engine: Engine | None = None, tracker_url: str | None = None,
                   spool_dir=None) -> dict:
     """Everything stored about one person, as JSON-ready data (GDPR art. 15)."""
@@ -164,7 +169,7 @@ def export_person(email_or_phone: str, engine: Engine | None = None, tracker_url
         contacts, leads = _person_rows(session, key, email, phone)
         contact_data = [{
             "id": c.id, "email": c.email, "phone": c.phone, "name": c.name, "company": c.company,
-            "created_at": as_utc(c.created_at).isoformat(),
+            "created_at": _iso(c.created_at),
         } for c in contacts]
         lead_data = [repository.lead_to_dict(lead) for lead in leads]
     spooled = []
