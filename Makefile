@@ -105,9 +105,10 @@ scale-test: $(MODEL)
 
 # break one thing at a time under `bot run` (sales database, action server, Redis, webhook
 # receiver, a dead child) and count the leads lost: each must be 0
-drills: $(MODEL) db
+drills: $(MODEL)
+	@rm -f results/drills.json
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/drills
-	@cat results/drills.json
+	@cat results/drills.json 2>/dev/null || echo "drills: skipped (no PostgreSQL or redis-server)"
 
 # not a test: drives ours and the `rasa init` baseline at 1, 10, 30 visitors
 # (BENCH_ARGS=--quick for 20 s per level); results in bench/results/
