@@ -29,8 +29,8 @@ ANSWERS = [
     ("next quarter", "role"),
     ("I'm the CTO", "phone"),
     ("+44 20 7946 0958", "privacy notice"),
-    ("yes, contact me", "Shall I send it?"),
-    ("yes send it", "get in touch"),
+    ("/affirm", "Shall I send it?"),  # the "Yes, contact me" button
+    ("/affirm", "get in touch"),  # "Yes, send it"
 ]
 SECRETS = [NAME, "Quintessa", "Marlowe", COMPANY, "Zorblat", EMAIL, "zorblat-pii", "+44 20 7946 0958",
            "+442079460958", "7946 0958", "79460958"]
