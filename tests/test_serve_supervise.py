@@ -49,7 +49,8 @@ def test_a_dead_child_is_restarted_with_growing_back_off(supervised):
         said += this_round
         assert requests.get(child.health_url, timeout=5).ok
         assert child.failures == round_
-    delays = [float(line.split("restarting it in ")[1].split(" s")[0]) for line in said if "restarting" in line]
+    delays = [float(line.split("restarting it in ")[1].split(" s")[0])
+              for line in said if "restarting" in line]
     assert delays == sorted(delays) and len(delays) == 3
 
 
