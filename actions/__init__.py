@@ -1,14 +1,20 @@
-"""Custom actions for the action server (`rasa run actions --actions actions`).
+"""Custom actions for the action server (`python -m bot.action_server`, see bot/serve.py).
 
-Importing this package is the action server's start-up: it installs the log filter that
-masks e-mail addresses and phone numbers, and, when SALES_WEBHOOK_URL is set, starts
-the one background worker that delivers committed leads from the outbox.
+Importing this package is the action server's start-up: it installs the log policy
+(bot.sales.logsafe), starts the worker that moves leads from the local spool into the
+sales database once it is reachable again, and, when SALES_WEBHOOK_URL is set, the
+worker that delivers committed leads from the outbox.
 """
-import os
+from datetime import timedelta
 
-from bot.sales import logsafe, webhook
+from bot import settings
+from bot.sales import logsafe, spool, webhook
 
 logsafe.install()
 
-if os.environ.get("SALES_WEBHOOK_URL"):
-    _outbox_worker = webhook.start_worker(interval=float(os.environ.get("SALES_WEBHOOK_INTERVAL", "5")))
+_spool_worker = spool.start_worker()
+if settings.sales_webhook_url():
+    _outbox_worker = webhook.start_worker(
+        interval=settings.sales_webhook_interval(),
+        backoff_base=timedelta(seconds=settings.sales_webhook_backoff()),
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
 from bot.catalogue import queries
-from bot.sales import form, repository, validation
+from bot.sales import form, repository, spool, throttle, validation
 
 logger = logging.getLogger(__name__)
 
@@ -248,15 +248,23 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(response="utter_lead_not_sent")
             return _reset(domain)
         try:
-            lead = repository.save_lead(db.get_engine(), form.lead_input(
-                values, tracker.sender_id, _page_url(tracker), consent_text(domain)))
+            data = form.lead_input(values, tracker.sender_id, _page_url(tracker), consent_text(domain))
+            data.client_key = throttle.client_key(tracker.events)
+            lead = spool.save_or_keep(data, limits=throttle.Limits.from_settings())
+            if lead is None:  # the sales database is down: the lead waits in the spool
+                dispatcher.utter_message(response="utter_lead_queued")
+                return _reset(domain)
         except (validation.InvalidInput, repository.ConsentRequired) as exc:
             # the form validated every field, so this is a bug, not the visitor's fault
             logger.error("lead refused by bot.sales: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_lead_refused", reason=str(exc))
             return _reset(domain)
-        except SQLAlchemyError as exc:
-            logger.error("lead could not be saved: %s", type(exc).__name__)
+        except throttle.LeadThrottled as exc:
+            logger.warning("lead refused by the throttle: %s", exc)
+            dispatcher.utter_message(response="utter_lead_throttled")
+            return _reset(domain)
+        except (SQLAlchemyError, OSError) as exc:  # neither the database nor the spool took it
+            logger.error("lead could not be saved nor spooled: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_lead_save_failed")
             return _reset(domain)
         logger.info("lead %s stored for conversation %s", lead.id, tracker.sender_id)

@@ -96,6 +96,30 @@ def snapshot_model(folder: Path, source: Path = DEFAULT_MODEL) -> Path:
     raise ServerFailed(f"{source} is not a readable model archive")
 
 
+# A child that dies is started again after 1, 2, 4 ... 60 s; one that stayed up this long
+# starts from 1 s again, and after this many failures in a row `bot run` gives up.
+RESTART_BACKOFF = (1.0, 60.0)
+STABLE_AFTER = 120.0
+MAX_FAILURES = 8
+
+
+@dataclass
+class Child:
+    """One server process that Servers starts, watches and restarts."""
+
+    name: str
+    args: list[str]
+    log: Path
+    health_url: str
+    failures: int = 0  # unexpected exits in a row
+    started_at: float = 0.0
+    restart_at: float | None = None
+
+    def backoff(self) -> float:
+        base, cap = RESTART_BACKOFF
+        return min(cap, base * 2 ** max(0, self.failures - 1))
+
+
 @dataclass
 class Servers:
     rasa_port: int = 5005
@@ -104,7 +128,9 @@ class Servers:
     env_overrides: dict[str, str] = field(default_factory=dict)
     log_dir: Path = settings.VAR_DIR / "logs"
     start_actions: bool = True
-    procs: list[subprocess.Popen] = field(default_factory=list)
+    procs: list[subprocess.Popen] = field(default_factory=list)  # same order as children
+    children: list[Child] = field(default_factory=list)
+    timeout: float = 180
 
     @property
     def rasa_url(self) -> str:
@@ -116,14 +142,24 @@ class Servers:
 
     def _spawn(self, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         log.parent.mkdir(parents=True, exist_ok=True)
-        out = open(log, "ab")
-        proc = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.procs.append(proc)
-        return proc
+        with open(log, "ab") as out:
+            return subprocess.Popen(
+                args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
-    def start(self, timeout: float = 180) -> "Servers":
+    def _launch(self, child: Child, index: int) -> None:
+        """Start the child (in slot `index` of procs) and wait until it answers."""
+        proc = self._spawn(child.args, self._env, child.log)
+        if index < len(self.procs):
+            self.procs[index] = proc
+        else:
+            self.procs.append(proc)
+        _wait_until_up(child.health_url, proc, child.log, self.timeout)
+        child.started_at = time.monotonic()
+
+    def start(self, timeout: float | None = None) -> Servers:
+        if timeout is not None:
+            self.timeout = timeout
         if not Path(self.model).exists():
             raise ServerFailed(f"no trained model at {self.model}: run `make train`")
         # Never mistake another process's server for ours
@@ -133,42 +169,79 @@ class Servers:
             raise ServerFailed(f"port {busy[0]} is already in use: is the assistant running already?")
         overrides = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
         overrides.update(self.env_overrides)
-        env = settings.rasa_env(overrides)
+        self._env = settings.rasa_env(overrides)
         rasa = str(Path(sys.executable).with_name("rasa"))
+        self.children = []
+        if self.start_actions:
+            self.children.append(Child(
+                "action server",
+                [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
+                self.log_dir / f"actions-{self.action_port}.log",
+                f"http://127.0.0.1:{self.action_port}/health",
+            ))
+        self.children.append(Child(
+            "Rasa server",
+            [rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+            self.log_dir / f"rasa-{self.rasa_port}.log",
+            self.rasa_url + "/",
+        ))
         try:
-            if self.start_actions:
-                log = self.log_dir / f"actions-{self.action_port}.log"
-                proc = self._spawn(
-                    [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-                    env, log,
-                )
-                _wait_until_up(f"http://127.0.0.1:{self.action_port}/health", proc, log, timeout)
-            log = self.log_dir / f"rasa-{self.rasa_port}.log"
-            proc = self._spawn(
-                [
-                    rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
-                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-                ],
-                env, log,
-            )
-            _wait_until_up(self.rasa_url + "/", proc, log, timeout)
+            for index, child in enumerate(self.children):
+                self._launch(child, index)
         except BaseException:
             self.stop()
             raise
         return self
 
+    def supervise(self, say=print) -> None:
+        """One round of watching: a child that died is restarted after its back-off.
+
+        Raises ServerFailed when a child failed MAX_FAILURES times in a row.
+        """
+        now = time.monotonic()
+        for index, child in enumerate(self.children):
+            proc = self.procs[index]
+            if proc.poll() is None:
+                if child.failures and now - child.started_at > STABLE_AFTER:
+                    child.failures = 0
+                continue
+            if child.restart_at is None:
+                child.failures += 1
+                if child.failures > MAX_FAILURES:
+                    raise ServerFailed(f"the {child.name} failed {MAX_FAILURES} times in a row; "
+                                       f"see {child.log}")
+                child.restart_at = now + child.backoff()
+                say(f"the {child.name} exited (code {proc.returncode}); restarting it in "
+                    f"{child.backoff():.0f} s")
+            elif now >= child.restart_at:
+                child.restart_at = None
+                try:
+                    self._launch(child, index)
+                except ServerFailed as exc:
+                    stop_processes([self.procs[index]], grace=5)  # counted as the next failure
+                    say(f"the {child.name} did not come back: {str(exc).splitlines()[0]}")
+                else:
+                    say(f"the {child.name} is back")
+
     def stop(self) -> None:
         stop_processes(self.procs)
 
-    def __enter__(self) -> "Servers":
+    def __enter__(self) -> Servers:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
-    """`bot run`: serve until Ctrl-C."""
+    """`bot run`: serve until Ctrl-C or SIGTERM; a server that dies is restarted."""
+    if not os.environ.get("ACTION_SERVER_SECRET"):
+        settings.renew_dev_action_secret()  # a new development secret per `bot run`
     servers = Servers(
         rasa_port=int(os.environ.get("RASA_PORT", 5005)),
         action_port=int(os.environ.get("ACTION_PORT", 5055)),
@@ -189,19 +262,19 @@ def main() -> int:
         f"Press Ctrl-C to stop.",
         flush=True,
     )
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGTERM, _interrupt)  # also ends a wait for a restarting child
+    code = 0
     try:
-        while not stop and all(p.poll() is None for p in servers.procs):
+        while True:
+            servers.supervise(say=lambda line: print(line, file=sys.stderr, flush=True))
             time.sleep(1)
     except KeyboardInterrupt:
         pass
-    failed = [p for p in servers.procs if p.poll() not in (None, 0)]
+    except ServerFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 1
     servers.stop()
-    if failed:
-        print(f"a server stopped unexpectedly; see {servers.log_dir}", file=sys.stderr)
-        return 1
-    return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ database by setting the variable.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,111 @@ def catalogue_yaml() -> Path:
     return Path(os.environ.get("CATALOGUE_YAML", ROOT / "data" / "catalogue.yml"))
 
 
+def _float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def log_level() -> str:
+    """LOG_LEVEL (Rasa's own variable): the action server runner follows it too."""
+    return os.environ.get("LOG_LEVEL", "INFO").upper()
+
+
+# --- action server -------------------------------------------------------------------
+DEV_ACTION_SECRET_FILE = VAR_DIR / "action-server.secret"
+
+
+def action_server_host() -> str:
+    """Interface the action server listens on; only the Rasa server needs to reach it."""
+    return os.environ.get("ACTION_SERVER_HOST", "127.0.0.1")
+
+
+def action_server_secret() -> str:
+    """Shared secret the Rasa server sends to the action server (ACTION_SERVER_SECRET).
+
+    Unset (development): a random one kept in var/action-server.secret (mode 0600), which
+    `bot run` renews at each start and `bot shell` reads, so both talk to the same server.
+    """
+    secret = os.environ.get("ACTION_SERVER_SECRET")
+    if secret:
+        return secret
+    try:
+        secret = DEV_ACTION_SECRET_FILE.read_text().strip()
+    except OSError:
+        secret = ""
+    return secret or renew_dev_action_secret()
+
+
+def renew_dev_action_secret() -> str:
+    """A new development secret in var/action-server.secret, readable by this user only."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    fd = os.open(DEV_ACTION_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret
+
+
+# --- leads: webhook outbox, spool, throttle --------------------------------------------
+def sales_webhook_url() -> str | None:
+    """Post each new lead there (outbox with retries); unset: no webhook."""
+    return os.environ.get("SALES_WEBHOOK_URL") or None
+
+
+def sales_webhook_interval() -> float:
+    """Seconds between two passes of the outbox worker."""
+    return _float("SALES_WEBHOOK_INTERVAL", 5.0)
+
+
+def sales_webhook_backoff() -> float:
+    """Seconds before the first retry of a failed delivery; doubles per attempt."""
+    return _float("SALES_WEBHOOK_BACKOFF_SECONDS", 30.0)
+
+
+def lead_spool_dir() -> Path:
+    """Leads submitted while the sales database is down wait here (one file per conversation)."""
+    return Path(os.environ.get("LEAD_SPOOL_DIR", VAR_DIR / "spool" / "leads"))
+
+
+def lead_spool_interval() -> float:
+    """Seconds between two attempts to move spooled leads into the sales database."""
+    return _float("LEAD_SPOOL_INTERVAL", 10.0)
+
+
+def lead_limit_window() -> float:
+    """The throttle's time window in seconds (LEAD_LIMIT_WINDOW_SECONDS)."""
+    return _float("LEAD_LIMIT_WINDOW_SECONDS", 3600.0)
+
+
+def lead_limit_per_client() -> int:
+    """New leads one client (as the channel identifies it) may create per window."""
+    return _int("LEAD_LIMIT_PER_CLIENT", 5)
+
+
+def lead_limit_per_contact() -> int:
+    """New leads for one e-mail address or phone number per window."""
+    return _int("LEAD_LIMIT_PER_CONTACT", 3)
+
+
+def lead_limit_total() -> int:
+    """New leads from all visitors together per window: a flood stops here."""
+    return _int("LEAD_LIMIT_TOTAL", 200)
+
+
 def rasa_env_defaults() -> dict[str, str]:
     """Values for the ${...} variables in endpoints.yml when the environment has none."""
     return {
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "ACTION_SERVER_SECRET": action_server_secret(),
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB_URL": tracker_db_url(),
         "TRACKER_DB_NAME": "rasa",

@@ -50,6 +50,21 @@ def postgres_problem() -> str | None:
         return detail[0] if detail else type(exc).__name__
 
 
+def postgres_admin(sql: str, database: str | None = None) -> None:
+    """Run one statement on the test server outside a transaction (CREATE/DROP DATABASE, roles)."""
+    import psycopg2
+
+    dsn = make_url(POSTGRES_URL)
+    conn = psycopg2.connect(host=dsn.host, port=dsn.port or 5432, user=dsn.username, password=dsn.password,
+                            dbname=database or dsn.database, connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
 @contextmanager
 def fresh_database(backend: str, directory: Path) -> Iterator[str]:
     """URL of an empty database, removed afterwards.
@@ -102,6 +117,12 @@ def engine(db_url):
     eng = db.make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _private_lead_spool(tmp_path_factory, monkeypatch):
+    """Every test spools leads into a folder of its own, never into the project's var/."""
+    monkeypatch.setenv("LEAD_SPOOL_DIR", str(tmp_path_factory.mktemp("spool")))
 
 
 @pytest.fixture

@@ -78,3 +78,76 @@ def test_install_covers_handlers_added_later(monkeypatch):
     logger.warning("visitor wrote %s", "reach me at anna@acme.com or +44 20 7946 0958")
     logger.removeHandler(handler)
     assert records == ["visitor wrote reach me at <email> or <phone>"]
+
+
+# --- hostile sizes: the masks must stay linear (issue 10: 60 KB word 2 s, 64 KB id 22 s) ---
+
+HOSTILE = {
+    "60 KB word": "a" * 60_000,
+    "64 KB sender id": "Tracker with sender_id '" + "x" * 65_536 + "' stored to database",
+    "60 KB of 'a.'": "a." * 30_000,
+    "60 KB of 'a@'": "a@" * 30_000,
+    "60 KB of '1 '": "1 " * 30_000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_masks_are_linear_even_without_the_cut(name):
+    import time
+
+    start = time.perf_counter()
+    redact(HOSTILE[name], limit=10**7)  # the regexes alone, on the whole input
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_log_record_is_cut_then_masked_quickly(name):
+    import time
+
+    record = logging.LogRecord("t", logging.DEBUG, __file__, 1, "%s", (HOSTILE[name],), None)
+    start = time.perf_counter()
+    logsafe._redact_record(record)
+    assert time.perf_counter() - start < 0.05
+    assert len(record.getMessage()) < logsafe.MAX_RECORD_CHARS + 100
+
+
+def test_a_record_is_cut_before_masking():
+    text = "x" * 3000 + " anna@acme.com"
+    assert redact(text).endswith("[1014 more characters]") and "anna" not in redact(text)
+    assert redact("mail anna@acme.com") == "mail <email>"
+
+
+# --- visitor text in Rasa's structured (structlog) debug events ---
+
+def test_scrubber_keeps_the_shape_of_visitor_text_only():
+    event = {
+        "event": "processor.message.parse",
+        "parse_data_text": "Quintessa Marlowe",
+        "parse_data_intent": {"name": "inform", "confidence": 0.99},
+        "slot_values": "\tlead_name: Quintessa Marlowe\n\tlead_company: Zorblat Industries\n"
+                       "\tlead_email: None",
+        "rasa_events": ["SlotSet(key: lead_name, value: Quintessa Marlowe)",
+                        "BotUttered('Thanks, Quintessa')"],
+        "current_states": "[state 4] user text: Zorblat Industries | previous action: action_listen",
+        "slot_candidates": {"lead_company": "Zorblat Industries"},
+        "text": "Quintessa", "action_name": "lead_form",
+    }
+    scrubbed = logsafe.visitor_text_scrubber(None, "debug", dict(event))
+    flat = repr(scrubbed)
+    assert "Quintessa" not in flat and "Zorblat" not in flat
+    assert scrubbed["parse_data_text"] == "<17 characters hidden>"
+    assert scrubbed["parse_data_intent"] == {"name": "inform", "confidence": 0.99}  # intents stay
+    assert "lead_name: <hidden>" in scrubbed["slot_values"]
+    assert scrubbed["rasa_events"] == ["SlotSet(lead_name)", "BotUttered"]
+    assert scrubbed["slot_candidates"] == {"lead_company": "<hidden>"}
+    assert scrubbed["action_name"] == "lead_form" and scrubbed["event"] == event["event"]
+
+
+def test_install_puts_the_scrubber_first_in_structlog(monkeypatch):
+    import structlog
+
+    processors = [structlog.processors.JSONRenderer()]
+    monkeypatch.setattr(structlog._config._CONFIG, "default_processors", processors)
+    logsafe._install_structlog()
+    logsafe._install_structlog()  # once only
+    assert processors[0] is logsafe.visitor_text_scrubber and len(processors) == 2

@@ -1,5 +1,4 @@
 """`bot leads ...` end to end on real databases, with a tracker written by Rasa itself."""
-import asyncio
 import csv
 import json
 import subprocess
@@ -9,7 +8,7 @@ import pytest
 
 from bot import cli
 from bot.sales.repository import LeadInput, save_lead
-from sales_fixtures import count, tracker_url  # noqa: F401
+from sales_fixtures import count, tracker_url, write_rasa_tracker  # noqa: F401
 
 JSON_KEYS = {"id", "created_at", "name", "email", "company", "company_size", "service",
              "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
@@ -37,24 +36,6 @@ def add(engine, conversation_id, email, **extra):
     return save_lead(engine, LeadInput(conversation_id=conversation_id, email=email, **fields))
 
 
-def write_rasa_tracker(tracker_db: str, conversation_id: str, turns):
-    """Store a conversation through Rasa's own SQLTrackerStore (sqlite file)."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    events = [ActionExecuted("action_listen")]
-    for who, text in turns:
-        if who == "visitor":
-            events.append(UserUttered(text, intent={"name": "inform", "confidence": 1.0}))
-        else:
-            events.append(BotUttered(text))
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=tracker_db)
-    asyncio.run(store.save(DialogueStateTracker.from_events(conversation_id, events)))
-    store.engine.dispose()
-
-
 def test_list_json_has_the_documented_keys(env, engine, capsys):
     add(engine, "conv-1", "anna@acme.com")
     add(engine, "conv-2", "joe@gmail.com", role="student", budget="not sure",
@@ -74,21 +55,44 @@ def test_list_json_has_the_documented_keys(env, engine, capsys):
 
 
 def test_export_csv(env, engine, capsys, tmp_path):
-    saved = add(engine, "conv-1", "anna@acme.com", name="Anna, \"the\" CTO")
+    saved = add(engine, "conv-1", "anna@acme.com", name="O'Brien, Anna", phone="+44 20 7946 0958",
+                company='=HYPERLINK("http://evil.example","click")')
+    add(engine, "conv-2", "joe@acme.com", company="@SUM(1+1)")
     target = tmp_path / "leads.csv"
     code, out, _ = run(capsys, "export", "--csv", str(target))
-    assert code == 0 and "1 lead" in out
+    assert code == 0 and "2 lead" in out
     with target.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 1
+    assert len(rows) == 2
     assert JSON_KEYS <= set(rows[0])
-    assert rows[0]["id"] == str(saved.id) and rows[0]["name"] == 'Anna, "the" CTO'
-    assert "decision maker" in rows[0]["reasons"]
+    first = next(row for row in rows if row["id"] == str(saved.id))
+    assert first["name"] == "O'Brien, Anna" and "decision maker" in first["reasons"]
+    # what a spreadsheet would run as a formula starts with an apostrophe instead
+    assert first["company"] == "'" + '=HYPERLINK("http://evil.example","click")'
+    assert first["phone"] == "'+442079460958"
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_show_and_list_escape_terminal_codes(env, engine, tracker_url, capsys):
+    from sqlalchemy import text
+
+    saved = add(engine, "conv-esc", "anna@acme.com", company="Acme\x1b[2J\x1b]0;owned\x07 GmbH")
+    with engine.begin() as conn:  # as if written before control characters were stripped
+        conn.execute(text("UPDATE leads SET role = :role"), {"role": "cto\x1b[31m"})
+    write_rasa_tracker(tracker_url, "conv-esc", [("visitor", "hi \x1b]52;c;cGF5bG9hZA==\x07 there\u202e")])
+    code, out, _ = run(capsys, "show", str(saved.id))
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "company: Acme GmbH" in out  # stripped when stored
+    assert "cto\\x1b[31m" in out and "hi \\x1b]52;c;cGF5bG9hZA==\\x07 there\\u202e" in out
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "\x1b" not in out
 
 
 def test_show_prints_reasons_and_transcript(env, engine, tracker_url, tmp_path, capsys):
     saved = add(engine, "conv-show", "anna@acme.com")
-    write_rasa_tracker(str(tmp_path / "tracker.db"), "conv-show",
+    write_rasa_tracker(tracker_url, "conv-show",
                        [("visitor", "do you offer a managed helpdesk?"), ("bot", "Yes, we do.")])
     code, out, _ = run(capsys, "show", str(saved.id))
     assert code == 0
@@ -108,9 +112,8 @@ def test_forget_removes_leads_contact_outbox_and_tracker_events(
     add(engine, "conv-a", "anna@acme.com")
     add(engine, "conv-b", "anna@acme.com")
     add(engine, "conv-other", "joe@other.com")
-    tracker_db = str(tmp_path / "tracker.db")
     for conv in ("conv-a", "conv-b", "conv-other"):
-        write_rasa_tracker(tracker_db, conv, [("visitor", "hi"), ("bot", "hello")])
+        write_rasa_tracker(tracker_url, conv, [("visitor", "hi"), ("bot", "hello")])
 
     from sqlalchemy import create_engine, text
 

@@ -201,6 +201,17 @@ def test_skipped_questions_are_stored_as_unknown_and_the_score_says_so(sales_db)
         assert "Budget unknown (+0)" in lead.reasons and "Role unknown (+0)" in lead.reasons
 
 
+def test_a_client_over_the_lead_limit_is_refused_politely(sales_db, monkeypatch):
+    monkeypatch.setenv("LEAD_LIMIT_PER_CLIENT", "1")
+    for n in range(2):
+        tracker = make_tracker(slots=FILLED, sender_id=f"conv-{n}", events=[
+            {"event": "user", "text": "hi", "metadata": {"client_key": "one-client"}}])
+        messages, events = run_action(ActionSubmitLead(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_lead_throttled"]
+    assert {e["name"] for e in events if e["event"] == "slot"} >= {"lead_name", "lead_email"}  # form reset
+    assert lead_count(sales_db) == 1
+
+
 @pytest.mark.parametrize("slots, response", [
     ({**FILLED, "lead_consent": False}, "utter_lead_no_consent"),
     ({**FILLED, "lead_confirmed": False}, "utter_lead_not_sent"),
@@ -219,8 +230,20 @@ def test_phone_only_lead_is_stored(sales_db):
     assert lead_count(sales_db) == 1
 
 
-def test_unreachable_database_loses_nothing_silently(monkeypatch):
+def test_unreachable_database_keeps_the_lead_in_the_spool(monkeypatch):
+    from bot.sales import spool
+
     monkeypatch.setenv("SALES_DB_URL", "postgresql://postgres@127.0.0.1:1/nothing")
+    messages, _ = run_action(ActionSubmitLead(), make_tracker(slots=FILLED))
+    assert [m.get("response") for m in messages] == ["utter_lead_queued"]
+    (kept,) = spool.pending()
+    assert spool.read(kept).name == FILLED["lead_name"]
+
+
+def test_unreachable_database_and_spool_lose_nothing_silently(monkeypatch, tmp_path):
+    monkeypatch.setenv("SALES_DB_URL", "postgresql://postgres@127.0.0.1:1/nothing")
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("LEAD_SPOOL_DIR", str(tmp_path / "a-file" / "spool"))  # cannot be created
     messages, _ = run_action(ActionSubmitLead(), make_tracker(slots=FILLED))
     assert [m["response"] for m in messages] == ["utter_lead_save_failed"]
 

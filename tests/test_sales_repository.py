@@ -4,7 +4,7 @@ import threading
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.sales import repository
+from bot.sales import privacy, repository
 from bot.sales.repository import ConsentRequired, LeadInput, get_lead, list_leads, save_lead
 from bot.sales.validation import InvalidInput
 from sales_fixtures import count
@@ -56,7 +56,8 @@ def test_returning_visitor_is_linked_not_duplicated(engine):
     with Session(engine, future=True) as session:
         leads = list_leads(session)
         assert [x.conversation_id for x in leads] == ["conv-2", "conv-1"]  # newest first
-        assert leads[0].contact.company == "Acme GmbH"
+        assert leads[0].company == "Acme GmbH"  # the lead keeps its own values
+        assert leads[0].contact.company is None  # the contact keeps its first ones
 
 
 @pytest.mark.parametrize("consent", [False, None, "yes"])
@@ -91,11 +92,11 @@ def test_forget_by_email_or_phone(engine, tmp_path):
     save_lead(engine, lead("conv-1"))
     save_lead(engine, lead("conv-2", email=None, phone="+44 20 7946 0958"))
     save_lead(engine, lead("conv-3", email="joe@other.com", phone=None))
-    assert repository.forget("ANNA@acme.com", engine=engine, tracker_url=tracker) == {
-        "leads": 1, "contacts": 1, "outbox": 0, "events": 0}
-    assert repository.forget("+44 20 7946 0958", engine=engine, tracker_url=tracker)["leads"] == 1
+    assert privacy.forget("ANNA@acme.com", engine=engine, tracker_url=tracker) == {
+        "leads": 1, "contacts": 1, "outbox": 0, "spooled": 0, "conversations": 0, "events": 0}
+    assert privacy.forget("+44 20 7946 0958", engine=engine, tracker_url=tracker)["leads"] == 1
     with pytest.raises(InvalidInput):
-        repository.forget("not a person", engine=engine, tracker_url=tracker)
+        privacy.forget("not a person", engine=engine, tracker_url=tracker)
     with Session(engine, future=True) as session:
         assert [x.conversation_id for x in list_leads(session)] == ["conv-3"]
     assert count(engine, "contacts") == 1

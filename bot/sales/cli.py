@@ -1,10 +1,13 @@
-"""`bot leads ...`: what sales use to read, export, erase and deliver leads."""
+"""`bot leads ...`: what sales use to read, export, erase and deliver leads.
+
+Everything printed passes sanitize.for_terminal (visitor text may hold escape codes) and
+every CSV cell sanitize.for_csv (a cell starting with = + - @ would run as a formula).
+"""
 from __future__ import annotations
 
 import argparse
 import csv
 import json
-import os
 import sys
 from contextlib import nullcontext
 
@@ -12,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
-from bot.sales import repository, transcript, validation, webhook
+from bot.sales import privacy, repository, sanitize, transcript, validation, webhook
 
 CSV_FIELDS = (
     "id", "created_at", "name", "email", "company", "company_size", "service",
@@ -63,6 +66,7 @@ def _cmd_list(args) -> int:
         rows.append((str(lead["id"]), lead["created_at"][:16].replace("T", " "), str(lead["score"]),
                      "yes" if lead["qualified"] else "no", lead["name"] or "", lead["company"] or "",
                      lead["service"] or "", lead["email"]))
+    rows = [tuple(sanitize.for_terminal(cell) for cell in row) for row in rows]
     widths = [min(30, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths)).rstrip())
@@ -80,10 +84,10 @@ def _cmd_show(args) -> int:
                 "service", "sourcing_model", "budget", "timeline", "score", "qualified",
                 "conversation_id", "page_url", "consent_at", "consent_text"):
         value = data[key]
-        print(f"{key.replace('_', ' '):>16}: {'' if value is None else value}")
+        print(f"{key.replace('_', ' '):>16}: {sanitize.for_terminal(value)}")
     print("\nWhy this score:")
     for reason in data["reasons"]:
-        print(f"  - {reason}")
+        print(f"  - {sanitize.for_terminal(reason)}")
     print("\nConversation:")
     try:
         lines = transcript.read_transcript(data["conversation_id"], args.tracker_url)
@@ -94,11 +98,13 @@ def _cmd_show(args) -> int:
         print("  (no transcript in the tracker store)")
     for line in lines:
         when = line.time.strftime("%Y-%m-%d %H:%M:%S") if line.time else ""
-        print(f"  {when} {line.who:>7}: {line.text}")
+        print(f"  {when} {line.who:>7}: {sanitize.for_terminal(line.text)}")
     return 0
 
 
 def _cmd_export(args) -> int:
+    if args.email:
+        return _export_person(args)
     engine = _engine(args)
     with db.session_scope(engine) as session:
         leads = [repository.lead_to_dict(lead) for lead in
@@ -108,24 +114,47 @@ def _cmd_export(args) -> int:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for lead in leads:
-            writer.writerow({**lead, "reasons": "; ".join(lead["reasons"])})
+            row = {**lead, "reasons": "; ".join(lead["reasons"])}
+            writer.writerow({key: sanitize.for_csv(value) for key, value in row.items()})
     if args.csv != "-":
         print(f"exported {len(leads)} lead(s) to {args.csv}")
     return 0
 
 
+def _export_person(args) -> int:
+    data = privacy.export_person(args.email, engine=_engine(args), tracker_url=args.tracker_url)
+    out = args.out or "-"
+    target = nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8")
+    with target as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    if out != "-":
+        print(f"exported {len(data['leads'])} lead(s) and {len(data['conversations'])} conversation(s) "
+              f"of {sanitize.for_terminal(data['subject'])} to {out}")
+    return 0
+
+
 def _cmd_forget(args) -> int:
     engine = _engine(args)
-    counts = repository.forget(args.email, engine=engine, tracker_url=args.tracker_url)
-    print(f"forgot {args.email}: {counts['leads']} lead(s), {counts['contacts']} contact(s), "
-          f"{counts['outbox']} outbox row(s), {counts['events']} tracker event(s)")
+    counts = privacy.forget(args.email, engine=engine, tracker_url=args.tracker_url)
+    print(f"forgot {sanitize.for_terminal(args.email)}: {counts['leads']} lead(s), {counts['contacts']} "
+          f"contact(s), {counts['outbox']} outbox row(s), {counts['events']} tracker event(s) in "
+          f"{counts['conversations']} conversation(s), {counts['spooled']} spooled lead(s)")
+    return 0
+
+
+def _cmd_purge(args) -> int:
+    counts = privacy.purge(args.older_than, engine=_engine(args), tracker_url=args.tracker_url)
+    print(f"purged what is older than {args.older_than:g} day(s): {counts['leads']} lead(s), "
+          f"{counts['contacts']} contact(s), {counts['outbox']} outbox row(s), {counts['events']} "
+          f"tracker event(s) in {counts['conversations']} conversation(s)")
     return 0
 
 
 def _cmd_deliver(args) -> int:
     engine = _engine(args)
     url = args.webhook_url or None
-    if not (url or os.environ.get("SALES_WEBHOOK_URL")):
+    if not (url or settings.sales_webhook_url()):
         raise CommandError("SALES_WEBHOOK_URL is not set: there is nowhere to deliver leads to")
     stats = webhook.deliver_pending(engine, url=url, timeout=args.timeout)
     print(f"delivered {stats.delivered}, failed {stats.failed} (will retry), gave up {stats.gave_up}")
@@ -149,7 +178,7 @@ def _run(handler):
 
 
 def register(subparsers) -> None:
-    leads = subparsers.add_parser("leads", help="sales leads: list, show, export, forget, deliver")
+    leads = subparsers.add_parser("leads", help="sales leads: list, show, export, forget, purge, deliver")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db-url", help="sales database URL (default: SALES_DB_URL)")
     common.add_argument("--tracker-url", help="Rasa tracker store URL (default: TRACKER_DB_URL)")
@@ -164,15 +193,25 @@ def register(subparsers) -> None:
     p.add_argument("id", type=int)
     p.set_defaults(func=_run(_cmd_show))
 
-    p = sub.add_parser("export", parents=[common], help="write leads to a CSV file")
-    p.add_argument("--csv", required=True, metavar="FILE", help="output file ('-' for stdout)")
-    p.add_argument("--qualified", action="store_true", help="only qualified leads")
+    p = sub.add_parser("export", parents=[common],
+                       help="leads as CSV, or one person's data as JSON (--email)")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--csv", metavar="FILE", help="all leads to a CSV file ('-' for stdout)")
+    what.add_argument("--email", metavar="ADDRESS",
+                      help="one person's leads, contact and conversations as JSON (or +CC phone)")
+    p.add_argument("--out", metavar="FILE", help="with --email: JSON file (default: stdout)")
+    p.add_argument("--qualified", action="store_true", help="with --csv: only qualified leads")
     p.set_defaults(func=_run(_cmd_export))
 
     p = sub.add_parser("forget", parents=[common],
                        help="erase a person's leads, contact and conversations (no confirmation)")
     p.add_argument("email", help="their e-mail address (or +CC phone number if they left no e-mail)")
     p.set_defaults(func=_run(_cmd_forget))
+
+    p = sub.add_parser("purge", parents=[common],
+                       help="retention: delete leads and conversations older than DAYS (no confirmation)")
+    p.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    p.set_defaults(func=_run(_cmd_purge))
 
     p = sub.add_parser("deliver", parents=[common], help="one webhook delivery pass over the outbox")
     p.add_argument("--webhook-url", help="default: SALES_WEBHOOK_URL")

@@ -268,10 +268,10 @@ def extract(slot: str, turn: Turn, find_service: FindService) -> dict[str, Any]:
 
 
 def check_name(text: str, values: Mapping[str, Any] | None = None) -> Check:
-    name = reading.read_name(text) or ""
-    if not name or len(name) > 100:
+    try:  # read from the sentence, then the stored form's rules (no formulas, markup, digits)
+        return Check(validation.validate_name(reading.read_name(text) or ""))
+    except validation.InvalidInput:
         return Check(None, Say("utter_lead_hint_name"))
-    return Check(name)
 
 
 def check_email(text: str, values: Mapping[str, Any] | None = None) -> Check:
@@ -447,6 +447,13 @@ def as_given(text: str) -> str | None:
     return text
 
 
+def _valid_name(text: str) -> str | None:
+    try:
+        return validation.validate_name(text)
+    except validation.InvalidInput:
+        return None
+
+
 def missed(turn: Turn, hint: Say | None) -> Outcome:
     """The answer did not fit: say why and ask again, or after the second miss move on."""
     slot = turn.requested or ""
@@ -459,6 +466,8 @@ def missed(turn: Turn, hint: Say | None) -> Outcome:
     values = turn.values
     if slot in ("lead_name", "lead_company"):
         taken = as_given(turn.text)
+        if taken and slot == "lead_name":
+            taken = _valid_name(taken)
         if taken:
             outcome.slots[slot] = taken
         elif slot == "lead_company" or reading.wants_to_skip(turn.text):

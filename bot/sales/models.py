@@ -1,6 +1,6 @@
 """Sales tables: contacts, leads and the webhook outbox.
 
-The schema is created by the Alembic revision 0002_sales; these models must stay in
+The schema is created by the Alembic revisions 0002_sales and 0003_hardening; these models must stay in
 step with it. Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 """
 from __future__ import annotations
@@ -40,6 +40,9 @@ class Contact(Base):
 
     Visitors who leave only a phone number are keyed by that number instead, so `key`
     ("email:anna@acme.com" or "phone:+4930123456") is what the unique constraint holds.
+    Nobody verifies what a visitor types, so a contact keeps the name, company and phone
+    of its first lead: a later lead with the same address cannot rewrite them. Each lead
+    keeps its own values; sales read the newest ones on the lead.
     """
 
     __tablename__ = "contacts"
@@ -91,6 +94,7 @@ class Lead(Base):
     qualified = Column(Boolean, nullable=False, index=True)
     conversation_id = Column(String(255), nullable=False)
     page_url = Column(Text, nullable=True)
+    client_key = Column(String(64), nullable=True, index=True)  # from the channel, for the throttle
     contact_id = Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True)
 
     contact = relationship("Contact", back_populates="leads")

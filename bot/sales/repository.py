@@ -1,4 +1,4 @@
-"""Saving, reading and forgetting leads.
+"""Saving and reading leads (erasing them: bot.sales.privacy).
 
 save_lead writes contact, lead and outbox row in one transaction and is idempotent per
 conversation: the unique constraint on leads.conversation_id decides races, so two
@@ -7,17 +7,17 @@ action-server workers (or a retried request) can never create a second lead.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Union
 
-from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import db, settings
-from bot.sales import scoring, validation
+from bot.sales import sanitize, scoring, throttle, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,27 @@ class LeadInput:
     phone: str | None = None
     phone_region: str | None = None  # ISO region for numbers typed without +CC
     page_url: str | None = None
+    client_key: str | None = None  # the channel's key for the client, for the throttle
+    submitted_at: str | None = None  # ISO time the visitor confirmed (set when spooled)
 
 
 def _clean(value: str | None, limit: int = 200) -> str | None:
-    value = " ".join((value or "").split())
-    return value[:limit] or None
+    """Stored text: no escapes or control characters, one line, bounded."""
+    return sanitize.plain(value, limit) or None
+
+
+def _page_url(value: str | None) -> str | None:
+    url = _clean(value, 500)
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _submitted_at(data: LeadInput) -> datetime:
+    """When the visitor confirmed: now, or the time kept with a spooled lead."""
+    try:
+        when = datetime.fromisoformat(data.submitted_at) if data.submitted_at else None
+    except ValueError:
+        when = None
+    return as_utc(when) if when else utcnow()
 
 
 def _build_lead(data: LeadInput) -> Lead:
@@ -65,9 +81,7 @@ def _build_lead(data: LeadInput) -> Lead:
         raise ConsentRequired("A lead can only be saved after the visitor has given consent.")
     if not (data.conversation_id or "").strip():
         raise validation.InvalidInput("A lead needs the conversation it came from.")
-    name = _clean(data.name)
-    if not name:
-        raise validation.InvalidInput("Please tell me your name.")
+    name = validation.validate_name(data.name)
     # An e-mail is the normal contact route; a phone number alone is enough too.
     email, free_mail = validation.validate_email(data.email) if _clean(data.email) else (None, False)
     phone = validation.validate_phone(data.phone, data.phone_region) if _clean(data.phone) else None
@@ -84,7 +98,7 @@ def _build_lead(data: LeadInput) -> Lead:
         sourcing_model=_clean(data.sourcing_model, 32),
     )
     result = scoring.score_lead(free_mail=free_mail, has_email=email is not None, **fields)
-    now = utcnow()
+    now = _submitted_at(data)
     return Lead(
         created_at=now,
         updated_at=now,
@@ -94,13 +108,14 @@ def _build_lead(data: LeadInput) -> Lead:
         company=_clean(data.company),
         phone=phone,
         consent=True,
-        consent_text=(data.consent_text or DEFAULT_CONSENT_TEXT).strip(),
+        consent_text=_clean(data.consent_text, 2000) or DEFAULT_CONSENT_TEXT,
         consent_at=now,
         score=result.score,
         reasons=list(result.reasons),
         qualified=result.qualified,
         conversation_id=data.conversation_id.strip()[:255],
-        page_url=(data.page_url or None),
+        page_url=_page_url(data.page_url),
+        client_key=_clean(data.client_key, throttle.MAX_CLIENT_KEY_CHARS),
         **fields,
     )
 
@@ -141,26 +156,27 @@ def contact_key(email: str | None, phone: str | None) -> str:
     return f"email:{email}" if email else f"phone:{phone}"
 
 
-def _upsert_contact(session: Session, lead: Lead) -> Contact:
+def _find_or_create_contact(session: Session, lead: Lead) -> Contact:
+    """The lead's contact; a new one takes the lead's details, an existing one keeps its own
+    (what a visitor types is unverified: anyone could type someone else's address)."""
     key = contact_key(lead.email, lead.phone)
     contact = session.scalars(select(Contact).where(Contact.key == key)).first()
     if contact is None:
-        contact = Contact(key=key, email=lead.email, email_domain=lead.email_domain)
+        contact = Contact(key=key, email=lead.email, email_domain=lead.email_domain,
+                          name=lead.name, company=lead.company, phone=lead.phone)
         session.add(contact)
-    # Newest details win; a blank answer never wipes an older one.
-    contact.name = lead.name or contact.name
-    contact.company = lead.company or contact.company
-    contact.phone = lead.phone or contact.phone
-    contact.updated_at = utcnow()
     return contact
 
 
-def _save_once(session: Session, data: LeadInput, webhook_url: str | None) -> Lead:
+def _save_once(session: Session, data: LeadInput, webhook_url: str | None,
+               limits: throttle.Limits | None) -> Lead:
     lead = _existing(session, data.conversation_id.strip()[:255])
     if lead is not None:
         return lead
     lead = _build_lead(data)
-    lead.contact = _upsert_contact(session, lead)
+    if limits is not None:
+        throttle.check(session, limits, lead, utcnow())
+    lead.contact = _find_or_create_contact(session, lead)
     session.add(lead)
     session.flush()  # assigns lead.id; raises IntegrityError on a lost race
     if webhook_url:
@@ -171,22 +187,24 @@ def _save_once(session: Session, data: LeadInput, webhook_url: str | None) -> Le
     return lead
 
 
-def save_lead(target: Union[Session, Engine, None], data: LeadInput) -> Lead:
+def save_lead(target: Union[Session, Engine, None], data: LeadInput,
+              limits: throttle.Limits | None = None) -> Lead:
     """Store a consented lead, or return the lead already stored for its conversation.
 
     target: a Session (committed here; must hold no other pending work), an Engine,
     or None for the default sales database. Raises ConsentRequired or
-    validation.InvalidInput (with a hint for the visitor) before touching the database.
+    validation.InvalidInput (with a hint for the visitor) before touching the database,
+    and throttle.LeadThrottled when `limits` are given and a new lead would exceed them.
     The returned Lead has created_now=True only when this call inserted it.
     """
     _build_lead(data)  # validate early: no transaction is opened for bad input
-    webhook_url = os.environ.get("SALES_WEBHOOK_URL") or None
+    webhook_url = settings.sales_webhook_url()
     own = not isinstance(target, Session)
     session = Session(bind=target or db.get_engine(), future=True, expire_on_commit=False) if own else target
     try:
         for attempt in range(_MAX_TRIES):
             try:
-                return _save_once(session, data, webhook_url)
+                return _save_once(session, data, webhook_url, limits)
             except IntegrityError:
                 # Another transaction inserted this conversation's lead or this
                 # e-mail's contact first: start over and find what it wrote.
@@ -214,72 +232,3 @@ def list_leads(session: Session, qualified: bool | None = None) -> list[Lead]:
 
 def get_lead(session: Session, lead_id: int) -> Lead | None:
     return session.get(Lead, lead_id)
-
-
-def _forget_tracker(conversation_ids: list[str], tracker_url: str) -> int:
-    """Delete the conversations from Rasa's SQL tracker store; 0 if it has no events table."""
-    if not conversation_ids:
-        return 0
-    engine = create_engine(tracker_url, future=True)
-    try:
-        if not inspect(engine).has_table("events"):
-            return 0
-        deleted = 0
-        with engine.begin() as conn:
-            for cid in conversation_ids:
-                deleted += conn.execute(
-                    text("DELETE FROM events WHERE sender_id = :sid"), {"sid": cid}
-                ).rowcount
-        return deleted
-    finally:
-        engine.dispose()
-
-
-def _identify(email_or_phone: str) -> tuple[str, str | None, str | None]:
-    """(contact key, e-mail, phone) for what sales typed after `forget`."""
-    text = (email_or_phone or "").strip()
-    if "@" in text:
-        try:
-            email = validation.validate_email(text)[0]
-        except validation.InvalidInput:
-            email = text.lower()  # still erase whatever was stored under the literal text
-        return contact_key(email, None), email, None
-    try:
-        phone = validation.validate_phone(text)
-    except validation.InvalidInput:
-        raise validation.InvalidInput(
-            f"{text!r} is neither an e-mail address nor a phone number with country code"
-        ) from None
-    return contact_key(None, phone), None, phone
-
-
-def forget(email: str, engine: Engine | None = None, tracker_url: str | None = None) -> dict[str, int]:
-    """Erase a person: their leads, contact, outbox rows and tracked conversations.
-
-    `email` may also be a phone number (+CC...) for visitors who left no e-mail.
-    Returns counts: {"leads", "contacts", "outbox", "events"}.
-    """
-    key, address, phone = _identify(email)
-    with db.session_scope(engine or db.get_engine()) as session:
-        same = (Contact.email == address) if address else (Contact.phone == phone)
-        contact_ids = list(session.scalars(select(Contact.id).where((Contact.key == key) | same)))
-        lead_filter = (Lead.email == address) if address else (Lead.phone == phone)
-        if contact_ids:
-            lead_filter = lead_filter | Lead.contact_id.in_(contact_ids)
-        leads = session.execute(select(Lead.id, Lead.conversation_id).where(lead_filter)).all()
-        lead_ids = [row.id for row in leads]
-        counts = {"leads": 0, "contacts": 0, "outbox": 0, "events": 0}
-        if lead_ids:
-            counts["outbox"] = session.execute(
-                delete(OutboxItem).where(OutboxItem.lead_id.in_(lead_ids))
-            ).rowcount
-            counts["leads"] = session.execute(delete(Lead).where(Lead.id.in_(lead_ids))).rowcount
-        if contact_ids:
-            counts["contacts"] = session.execute(
-                delete(Contact).where(Contact.id.in_(contact_ids))
-            ).rowcount
-    # After the sales rows are gone: a tracker failure must not resurrect them.
-    counts["events"] = _forget_tracker(
-        [row.conversation_id for row in leads], tracker_url or settings.tracker_db_url()
-    )
-    return counts

@@ -8,12 +8,13 @@ so the form can ask again instead of storing a guess.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 import email_validator
 import phonenumbers
 
-from bot.sales import buckets
+from bot.sales import buckets, sanitize
 
 
 class InvalidInput(ValueError):
@@ -26,6 +27,29 @@ class EmailTypo(InvalidInput):
     def __init__(self, suggestion: str):
         super().__init__(f"Did you mean {suggestion}? Please type the address again.")
         self.suggestion = suggestion
+
+
+# ---------------------------------------------------------------- name
+
+MAX_NAME_CHARS = 100
+_NAME_PUNCTUATION = frozenset(" .,'’‐-")
+
+
+def validate_name(text: str | None) -> str:
+    """A person's name as stored, or InvalidInput.
+
+    Letters of any script with the marks, spaces and . , ' - that names use, starting
+    with a letter: a formula (=HYPERLINK(...)), markup, an address or digits is not a name.
+    """
+    name = sanitize.plain(text)
+    if (
+        not 0 < len(name) <= MAX_NAME_CHARS
+        or not name[0].isalpha()
+        or any(not (ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in _NAME_PUNCTUATION)
+               for ch in name)
+    ):
+        raise InvalidInput("Sorry, I didn't catch your name. How should our team address you?")
+    return name
 
 
 # ---------------------------------------------------------------- e-mail

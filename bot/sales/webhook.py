@@ -7,7 +7,6 @@ Delivery is at least once: receivers dedupe on the Idempotency-Key header (lead 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,13 +17,16 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db
+from bot import db, settings
 from bot.sales.models import OutboxItem, utcnow
 
 log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
+# 30 s doubling to 6 h: 20 attempts cover about three days of a receiver being down
+# (a weekend); the lead itself is in the database whatever happens here.
+MAX_ATTEMPTS = 20
 BATCH = 50
 
 
@@ -66,7 +68,7 @@ def deliver_pending(
     target: Union[Engine, Callable[[], Session], None] = None,
     url: str | None = None,
     timeout: float = 5,
-    max_attempts: int = 8,
+    max_attempts: int = MAX_ATTEMPTS,
     now: datetime | None = None,
     backoff_base: timedelta = BACKOFF_BASE,
 ) -> DeliveryStats:
@@ -76,7 +78,7 @@ def deliver_pending(
     url: defaults to SALES_WEBHOOK_URL; without one nothing is attempted.
     """
     stats = DeliveryStats()
-    url = url or os.environ.get("SALES_WEBHOOK_URL")
+    url = url or settings.sales_webhook_url()
     if not url:
         return stats
     try:

@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, text
 
 from bot.serve import Servers, free_port, snapshot_model
 from tests import lead_script
-from tests.conftest import POSTGRES_URL, fresh_database, postgres_problem, unavailable
+from tests.conftest import POSTGRES_URL, fresh_database, postgres_admin, postgres_problem, unavailable
 
 # a hard bound: the whole module (start-up included) normally takes ~3-4 min on 2 shared cores
 pytestmark = [pytest.mark.scale, pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(540)]
@@ -104,28 +104,14 @@ def services_available():
 @pytest.fixture(scope="module")
 def tracker_db_url(services_available, run_id):
     """A freshly created PostgreSQL database for Rasa's tracker store, dropped afterwards."""
-    import psycopg2
     from sqlalchemy.engine import make_url
 
     name = f"scale_tracker_{run_id}"
-    admin_dsn = make_url(POSTGRES_URL)
-
-    def admin(sql: str) -> None:
-        conn = psycopg2.connect(host=admin_dsn.host, port=admin_dsn.port or 5432,
-                                user=admin_dsn.username, password=admin_dsn.password,
-                                dbname=admin_dsn.database, connect_timeout=5)
-        conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
-
-    admin(f'CREATE DATABASE "{name}"')
+    postgres_admin(f'CREATE DATABASE "{name}"')
     try:
-        yield admin_dsn.set(database=name).render_as_string(hide_password=False)
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,411 @@
+"""Fault drills: break one thing under the running assistant and count the leads lost.
+
+`bot run` (what `make run` starts) serves on free ports with
+- the sales database in a PostgreSQL database of its own, reached as a role of its own,
+  so the drill can lock that role out and let it in again (the shared server keeps
+  running, nobody else is affected);
+- the lock store on a Redis server of our own on another port (never the shared one);
+- SALES_WEBHOOK_URL pointing at a receiver of ours that is down until the drill starts it;
+- short intervals for the spool, the outbox and its back-off, so the drills take seconds.
+
+Each drill submits leads through the REST channel as visitors do and counts those that
+do not end up stored (or delivered): the count must be 0. The figures are written to
+results/drills.json (`make drills` prints them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot import settings
+from bot.serve import free_port
+from tests.conftest import POSTGRES_URL, postgres_admin, postgres_problem, unavailable
+from tests.e2e.conftest import Visitor
+from tests.lead_script import CATALOGUE_QUESTION, LEAD_START, lead_answers
+
+pytestmark = [pytest.mark.drill, pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(900)]
+
+RESULTS = settings.ROOT / "results" / "drills.json"
+LOSSES: dict[str, dict[str, int]] = {}
+KEPT_REPLY = "kept your details safely"  # utter_lead_queued
+UNAVAILABLE_REPLY = "problem on my side"  # utter_unavailable
+
+
+def wait_for(condition, timeout: float, what: str, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"{what}: not within {timeout:.0f} s")
+
+
+def record(drill: str, submitted: int, kept: int) -> None:
+    LOSSES[drill] = {"submitted": submitted, "stored": kept, "lost": submitted - kept}
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(LOSSES, indent=2) + "\n")
+
+
+# ----------------------------------------------------------------- the broken parts
+
+
+class SalesDatabase:
+    """A PostgreSQL database and login role of the drill's own; `lock_out` and `let_in`
+    make it unavailable to the assistant and available again."""
+
+    def __init__(self, run_id: str):
+        self.name = f"drill_{run_id}"
+        admin = make_url(POSTGRES_URL)
+        self.admin_url = admin.set(database=self.name).render_as_string(hide_password=False)
+        self.url = admin.set(database=self.name, username=self.name, password=None).render_as_string(
+            hide_password=False)
+
+    @staticmethod
+    def _admin(sql: str) -> None:
+        postgres_admin(sql)
+
+    def create(self) -> None:
+        self._admin(f'CREATE ROLE "{self.name}" LOGIN')
+        self._admin(f'CREATE DATABASE "{self.name}" OWNER "{self.name}"')
+
+    def lock_out(self) -> None:
+        self._admin(f'ALTER ROLE "{self.name}" NOLOGIN')
+        self._admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{self.name}'")
+
+    def let_in(self) -> None:
+        self._admin(f'ALTER ROLE "{self.name}" LOGIN')
+
+    def drop(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._admin(f'DROP ROLE IF EXISTS "{self.name}"')
+
+    def leads(self, conversation_id: str) -> list[dict]:
+        engine = create_engine(self.admin_url, future=True)
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(text(
+                    "SELECT l.id, o.delivered_at, o.attempts, o.last_error FROM leads l "
+                    "LEFT JOIN outbox o ON o.lead_id = l.id WHERE l.conversation_id = :c"),
+                    {"c": conversation_id}).mappings().all()
+            return [dict(row) for row in rows]
+        finally:
+            engine.dispose()
+
+
+class RedisServer:
+    """redis-server on a free port, started and stopped by the drill (never the shared one)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(self.answers, 20, "our Redis server answers")
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+class WebhookReceiver:
+    """The sales webhook: refuses connections until started, then records every POST."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.posts: list[tuple[str, dict]] = []
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/leads"
+
+    def start(self) -> None:
+        posts = self.posts
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                posts.append((self.headers.get("Idempotency-Key", ""), json.loads(body)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+# ----------------------------------------------------------------- the assistant
+
+
+class Assistant:
+    """`bot run` as `make run` starts it, with its console output collected."""
+
+    def __init__(self, env: dict[str, str]):
+        self.rasa_port, self.action_port = int(env["RASA_PORT"]), int(env["ACTION_PORT"])
+        self.rest_url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"], cwd=settings.ROOT, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.output.append(line.rstrip())
+            self.lines.put(line.rstrip())
+
+    def expect(self, pattern: str, timeout: float) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"bot run exited: {self.output[-20:]}") from None
+                continue
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise AssertionError(f"bot run never said {pattern!r}: {self.output[-20:]}")
+
+    def action_server(self) -> psutil.Process:
+        children = psutil.Process(self.proc.pid).children()
+        return next(c for c in children if "bot.action_server" in " ".join(c.cmdline()))
+
+    def action_server_up(self) -> bool:
+        try:
+            return requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok
+        except requests.RequestException:
+            return False
+
+    def health(self) -> tuple[int, dict]:
+        response = requests.get(f"http://127.0.0.1:{self.rasa_port}/webhooks/health/", timeout=10)
+        return response.status_code, response.json()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def services():
+    problem = postgres_problem()
+    if problem:
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}")
+    if not shutil_which("redis-server"):
+        unavailable("redis-server is not installed (apt-get install redis-server)")
+
+
+def shutil_which(name: str) -> str | None:
+    import shutil
+
+    return shutil.which(name)
+
+
+@pytest.fixture(scope="module")
+def sales_db(services):
+    from bot.catalogue import loader
+
+    database = SalesDatabase(uuid.uuid4().hex[:10])
+    database.create()
+    try:
+        loader.load_into(database.url)
+        yield database
+    finally:
+        database.let_in()
+        database.drop()
+
+
+@pytest.fixture(scope="module")
+def redis_server(services):
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    hook = WebhookReceiver()
+    yield hook
+    hook.stop()
+
+
+@pytest.fixture(scope="module")
+def assistant(sales_db, redis_server, receiver, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("drills")
+    env = {
+        **os.environ,
+        "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
+        "ACTION_SERVER_SECRET": uuid.uuid4().hex,
+        "SALES_DB_URL": sales_db.url,
+        "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+        "LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": str(redis_server.port),
+        "LOCK_STORE_DB": "0", "LOCK_STORE_PREFIX": "drills",
+        "SALES_WEBHOOK_URL": receiver.url,
+        "SALES_WEBHOOK_INTERVAL": "1", "SALES_WEBHOOK_BACKOFF_SECONDS": "1",
+        "LEAD_SPOOL_DIR": str(folder / "spool"), "LEAD_SPOOL_INTERVAL": "2",
+    }
+    running = Assistant(env)
+    try:
+        running.expect(r"The assistant is up", timeout=400)
+        running.spool = Path(env["LEAD_SPOOL_DIR"])
+        yield running
+    finally:
+        running.stop()
+
+
+ANSWERS = lead_answers("{email}")
+
+
+def fill_form(visitor: Visitor, email: str, answers=ANSWERS) -> None:
+    for message, expected in (CATALOGUE_QUESTION, LEAD_START):
+        assert expected in visitor.say_text(message)
+    for answer, expected in answers:
+        reply = visitor.say_text(answer.format(email=email))
+        assert expected in reply, f"after {answer!r}: {reply!r}"
+
+
+# ----------------------------------------------------------------- the drills (in order)
+
+
+def test_webhook_receiver_down_leads_are_delivered_once_it_is_back(assistant, sales_db, receiver):
+    visitor = Visitor(assistant)
+    fill_form(visitor, "hook@drill-e2e.com")
+    (lead,) = wait_for(lambda: sales_db.leads(visitor.sender), 10, "the lead is stored")
+    failed = wait_for(lambda: [x for x in sales_db.leads(visitor.sender) if (x["attempts"] or 0) >= 2],
+                      30, "two failed deliveries while the receiver is down")
+    assert failed[0]["delivered_at"] is None and failed[0]["last_error"]
+    receiver.start()
+    wait_for(lambda: sales_db.leads(visitor.sender)[0]["delivered_at"], 60,
+             "delivery after the receiver is back")
+    time.sleep(4)  # several more worker passes: nothing may be sent twice
+    keys = [key for key, _ in receiver.posts]
+    assert keys == [f"lead-{lead['id']}"], keys
+    record("webhook receiver down", submitted=1, kept=keys.count(f"lead-{lead['id']}"))
+    assert LOSSES["webhook receiver down"]["lost"] == 0
+
+
+def test_sales_database_down_while_a_lead_is_submitted(assistant, sales_db):
+    visitor = Visitor(assistant)
+    fill_form(visitor, "down@drill-e2e.com", ANSWERS[:-1])
+    sales_db.lock_out()
+    try:
+        reply = visitor.say_text(ANSWERS[-1][0])
+        assert KEPT_REPLY in reply, reply  # the visitor is told, and nothing is lost
+        assert len(list(assistant.spool.glob("lead-*.json"))) == 1
+        time.sleep(5)  # the spool worker tries (and fails) meanwhile
+        assert sales_db.leads(visitor.sender) == []
+    finally:
+        sales_db.let_in()
+    wait_for(lambda: sales_db.leads(visitor.sender), 60, "the spooled lead reaches the database")
+    wait_for(lambda: not list(assistant.spool.glob("lead-*.json")), 10, "the spool is empty")
+    stored = sales_db.leads(visitor.sender)
+    record("sales database down", submitted=1, kept=len(stored))
+    assert len(stored) == 1
+
+
+def test_action_server_restarted_mid_form_the_form_resumes(assistant, sales_db):
+    visitor = Visitor(assistant)
+    fill_form(visitor, "restart@drill-e2e.com", ANSWERS[:5])
+    assistant.action_server().kill()  # SIGKILL: no clean shutdown
+    # A turn while it is down: the Rasa server still answers (no 5xx), the form waits.
+    response = requests.post(assistant.rest_url, timeout=60,
+                             json={"sender": visitor.sender, "message": ANSWERS[5][0]})
+    assert response.status_code == 200
+    assistant.expect(r"the action server is back", timeout=120)
+    reply = visitor.say_text(ANSWERS[5][0])
+    if ANSWERS[5][1] not in reply:  # the turn during the outage was taken after all
+        assert ANSWERS[6][1] in reply, reply
+    rest = ANSWERS[6:] if ANSWERS[5][1] in reply else ANSWERS[7:]
+    for answer, expected in rest:
+        text_ = visitor.say_text(answer)
+        assert expected in text_, f"after {answer!r}: {text_!r}"
+    stored = sales_db.leads(visitor.sender)
+    record("action server restarted mid-form", submitted=1, kept=len(stored))
+    assert len(stored) == 1
+
+
+def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant):
+    delays = []
+    for _ in range(2):
+        wait_for(assistant.action_server_up, 60, "the action server is up")
+        assistant.action_server().kill()
+        said = assistant.expect(r"the action server exited .*restarting it in (\d+) s", 30)
+        delays.append(int(said.group(1)))
+        # meanwhile the Rasa server keeps answering visitors
+        assert requests.get(f"http://127.0.0.1:{assistant.rasa_port}/", timeout=10).ok
+        reply = requests.post(assistant.rest_url, json={"sender": f"drill-{uuid.uuid4().hex[:8]}",
+                                                         "message": "hello"}, timeout=60)
+        assert reply.status_code == 200
+        assistant.expect(r"the action server is back", timeout=120)
+    assert delays[1] > delays[0] >= 1, delays  # back-off grows while failures repeat
+    visitor = Visitor(assistant)
+    assert "EUR 2,900" in visitor.say_text("do you do SOC as a service?")  # custom actions again
+
+
+def test_redis_down_gives_a_clear_error_a_failing_health_check_and_loses_nothing(
+    assistant, sales_db, redis_server
+):
+    assert assistant.health() == (200, {"status": "ok", "lock_store": "ok", "tracker_store": "ok"})
+    visitor = Visitor(assistant)
+    fill_form(visitor, "redis@drill-e2e.com", ANSWERS[:-1])
+    redis_server.stop()
+    try:
+        status, body = assistant.health()
+        assert status == 503 and body["lock_store"] == "down", body
+        response = requests.post(assistant.rest_url, timeout=60,
+                                 json={"sender": visitor.sender, "message": ANSWERS[-1][0]})
+        assert response.status_code == 200
+        assert UNAVAILABLE_REPLY in " ".join(m.get("text", "") for m in response.json())
+        assert sales_db.leads(visitor.sender) == []
+    finally:
+        redis_server.start()
+    wait_for(lambda: assistant.health()[0] == 200, 30, "healthy again once Redis is back")
+    reply = visitor.say_text(ANSWERS[-1][0])  # the visitor sends it again, as they were asked
+    assert ANSWERS[-1][1] in reply, reply
+    stored = sales_db.leads(visitor.sender)
+    record("redis (lock store) down", submitted=1, kept=len(stored))
+    assert len(stored) == 1
