@@ -7,10 +7,11 @@ worker that delivers committed leads from the outbox.
 """
 from datetime import timedelta
 
-from bot import settings
+from bot import db, settings
 from bot.sales import logsafe, spool, webhook
 
 logsafe.install()
+db.load_models()  # before any worker thread queries the database
 
 _spool_worker = spool.start_worker()
 if settings.sales_webhook_url():

@@ -6,6 +6,7 @@ PostgreSQL is the production database. The schema is owned by Alembic
 """
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -13,13 +14,27 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, declarative_base, sessionmaker
 
 from bot import settings
 
 Base = declarative_base()
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Every module that maps tables on Base (see load_models).
+MODEL_MODULES = ("bot.catalogue.models", "bot.sales.models")
+
+
+def load_models() -> None:
+    """Import every mapped class and configure the mappers, once, up front.
+
+    A process that starts worker threads (the action server) must call this first: the
+    first query configures all mappers, and if a thread runs it while another is still
+    importing a models module, the half-defined classes break every later query.
+    """
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    configure_mappers()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
