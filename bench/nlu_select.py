@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from bot import settings
 from bot.nlp.data import load_examples
+from bot.nlp.evaluate import set_scores
 from bot.nlp.intent_model import OUT_OF_SCOPE, IntentModel, IntentModelConfig, baseline_model
 
 CACHE = settings.VAR_DIR / "embedding_cache.npz"
@@ -38,7 +38,7 @@ def embed_all(texts: list[str]) -> np.ndarray:
     if missing:
         from bot.nlp.embeddings import encoder
 
-        for text, vector in zip(missing, encoder().encode(missing)):
+        for text, vector in zip(missing, encoder().encode(missing), strict=True):
             cache[_key(text)] = vector
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         np.savez(CACHE, **cache)
@@ -46,9 +46,8 @@ def embed_all(texts: list[str]) -> np.ndarray:
 
 
 def scores(pred: list[str], gold: list[str]) -> tuple[float, float]:
-    acc = float(np.mean([p == g for p, g in zip(pred, gold)]))
-    oos = [p == OUT_OF_SCOPE for p, g in zip(pred, gold) if g == OUT_OF_SCOPE]
-    return acc, float(np.mean(oos)) if oos else float("nan")
+    result = set_scores(gold, pred)
+    return result["accuracy"], result["oos_recall"] if result["oos_recall"] is not None else float("nan")
 
 
 def main() -> None:
@@ -81,6 +80,8 @@ def main() -> None:
             "tfidf+emb": IntentModelConfig(embedding_weight=1, lexicon_weight=0),
             "ours": IntentModelConfig(),
             "emb2 lex1": IntentModelConfig(embedding_weight=2, lexicon_weight=1),
+            "ours+nn1": IntentModelConfig(neighbour_weight=1),
+            "ours+nn3": IntentModelConfig(neighbour_weight=3),
             "emb only": IntentModelConfig(tfidf_weight=0, lexicon_weight=0, embedding_weight=3, C=10),
         })
     y = np.array(labels)
@@ -103,7 +104,8 @@ def main() -> None:
         cv_hits = []
         for tr, te in folds:
             model = fit([texts[i] for i in tr], list(y[tr]), emb[tr])
-            cv_hits += [p == g for p, g in zip(predict(model, [texts[i] for i in te], emb[te]), y[te])]
+            fold_pred = predict(model, [texts[i] for i in te], emb[te])
+            cv_hits += [p == g for p, g in zip(fold_pred, y[te], strict=True)]
         model = fit(texts, labels, emb)
         row = f"{name:22s} {np.mean(cv_hits):7.3f}"
         for n, s in sets.items():
@@ -118,7 +120,7 @@ def decide(probs: np.ndarray, classes: np.ndarray, novelty: np.ndarray, threshol
            ambiguity: float, novelty_max: float) -> list[str]:
     """What the pipeline predicts: LexicalIntentClassifier (novelty) then FallbackClassifier."""
     out = []
-    for p, nov in zip(probs, novelty):
+    for p, nov in zip(probs, novelty, strict=True):
         order = np.argsort(-p)
         top, second = p[order[0]], p[order[1]]
         if nov > novelty_max:
@@ -158,17 +160,12 @@ def calibrate(config: IntentModelConfig, cv: int = 5) -> None:
         for ambiguity in (0.0, 0.05, 0.1, 0.2):
             for novelty_max in (0.45, 0.5, 0.55, 1.0):
                 pred = decide(probs, classes, novelty, threshold, ambiguity, novelty_max)
-                gold = list(y)
-                caught = [p in (OUT_OF_SCOPE, "nlu_fallback") for p, g in zip(pred, gold) if g == OUT_OF_SCOPE]
-                right = [p in (OUT_OF_SCOPE, "nlu_fallback") if g == OUT_OF_SCOPE else p == g
-                         for p, g in zip(pred, gold)]
-                to_fb = np.mean([p == "nlu_fallback" for p, g in zip(pred, gold) if g != OUT_OF_SCOPE])
-                pp = decide(p_probs, full.classes, p_nov, threshold, ambiguity, novelty_max)
-                pr = [q in (OUT_OF_SCOPE, "nlu_fallback") if g == OUT_OF_SCOPE else q == g
-                      for q, g in zip(pp, p_gold)]
-                pc = [q in (OUT_OF_SCOPE, "nlu_fallback") for q, g in zip(pp, p_gold) if g == OUT_OF_SCOPE]
-                print(f"{threshold:9.2f} {ambiguity:9.2f} {novelty_max:7.2f} | {np.mean(right):16.3f} "
-                      f"{np.mean(caught):10.3f} {to_fb:18.3f} | {np.mean(pr):10.3f} {np.mean(pc):4.2f}")
+                oof = set_scores(list(y), pred)
+                proxy_pred = decide(p_probs, full.classes, p_nov, threshold, ambiguity, novelty_max)
+                prox = set_scores(p_gold, proxy_pred)
+                print(f"{threshold:9.2f} {ambiguity:9.2f} {novelty_max:7.2f} | {oof['accuracy']:16.3f} "
+                      f"{oof['oos_recall']:10.3f} {oof['in_scope_to_fallback'] / len(y):18.3f} | "
+                      f"{prox['accuracy']:10.3f} {prox['oos_recall']:4.2f}")
 
 
 if __name__ == "__main__":

@@ -72,7 +72,8 @@ def decide(ranking: list[dict], entities: list[dict] | None = None) -> Clarifica
     for entity in entities or []:
         if entity.get("entity") in CARRIED_ENTITIES and entity.get("value"):
             carried.setdefault(entity["entity"], str(entity["value"]))
-    buttons = [{"title": INTENT_LABELS[c["name"]][1], "payload": _payload(c["name"], carried)} for c in in_scope]
+    buttons = [{"title": INTENT_LABELS[c["name"]][1], "payload": _payload(c["name"], carried)}
+               for c in in_scope]
     return Clarification("clarify", "utter_clarify",
                          options_text([INTENT_LABELS[c["name"]][0] for c in in_scope]),
                          buttons + [SOMETHING_ELSE])

@@ -39,7 +39,8 @@ def test_english_and_names_stay_english(text):
 
 
 def test_every_detected_language_has_its_own_answer():
-    variations = yaml.safe_load(open(f"{ROOT}/domain.yml", encoding="utf-8"))["responses"]["utter_other_language"]
+    domain = yaml.safe_load(open(f"{ROOT}/domain.yml", encoding="utf-8"))
+    variations = domain["responses"]["utter_other_language"]
     conditioned = {v["condition"][0]["value"] for v in variations if "condition" in v}
     assert conditioned == {"pl", "de", "fr", "es"}
     for variation in variations:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict, fields
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
         self._encoder = encoder(config.get("model_dir"))
+        self._encoder.encode(["warm up"])  # trace the TF graph now, not on a visitor's first message
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -56,7 +58,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _add(self, messages: list[Message]) -> None:
         todo = [m for m in messages if m.get(TEXT)]
-        for message, vector in zip(todo, self._encoder.encode([_text(m) for m in todo])):
+        for message, vector in zip(todo, self._encoder.encode([_text(m) for m in todo]), strict=False):
             message.add_features(Features(vector.reshape(1, DIMENSION), "sentence", TEXT, self._identifier))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -85,9 +87,7 @@ class LexicalIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        defaults = IntentModelConfig()
-        return {"C": defaults.C, "embedding_weight": defaults.embedding_weight,
-                "lexicon_weight": defaults.lexicon_weight, "tfidf_weight": defaults.tfidf_weight,
+        return {**asdict(IntentModelConfig()),
                 # above this novelty a message is out of scope whatever the classifier says
                 "novelty_threshold": 1.0}
 
@@ -104,8 +104,8 @@ class LexicalIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def _model_config(self) -> IntentModelConfig:
-        return IntentModelConfig(**{k: float(self.component_config[k]) for k in
-                                    ("C", "embedding_weight", "lexicon_weight", "tfidf_weight")})
+        return IntentModelConfig(**{f.name: float(self.component_config[f.name])
+                                    for f in fields(IntentModelConfig)})
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
@@ -169,7 +169,8 @@ class LanguageGuard(GraphComponent, IntentClassifier):
             ranking = _promote(message.get(INTENT_RANKING_KEY) or [], OTHER_LANGUAGE, 1.0)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
+            # only the language: a service named in a foreign sentence is not acted upon
             entity = {"entity": "language", "value": code, "start": 0, "end": len(_text(message)),
                       "extractor": type(self).__name__, "confidence": 1.0}
-            message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+            message.set(ENTITIES, [entity], add_to_output=True)
         return messages

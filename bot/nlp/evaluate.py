@@ -58,7 +58,7 @@ def _overlaps(a: dict, b: dict) -> bool:
 
 def entity_scores(gold: list[list[dict]], predicted: list[list[dict]], entity: str) -> dict:
     tp = fp = fn = 0
-    for want, got in zip(gold, predicted):
+    for want, got in zip(gold, predicted, strict=False):
         want = [e for e in want if e["entity"] == entity]
         got = [e for e in got if e["entity"] == entity]
         matched = [g for g in got if any(_overlaps(g, w) for w in want)]
@@ -95,9 +95,9 @@ def set_scores(gold: list[str], predicted: list[str]) -> dict:
     def right(g: str, p: str) -> bool:
         return p in (OUT_OF_SCOPE, FALLBACK) if g == OUT_OF_SCOPE else p == g
 
-    hits = [right(g, p) for g, p in zip(gold, predicted)]
-    oos = [h for g, h in zip(gold, hits) if g == OUT_OF_SCOPE]
-    in_scope_fallback = sum(p == FALLBACK for g, p in zip(gold, predicted) if g != OUT_OF_SCOPE)
+    hits = [right(g, p) for g, p in zip(gold, predicted, strict=False)]
+    oos = [h for g, h in zip(gold, hits, strict=False) if g == OUT_OF_SCOPE]
+    in_scope_fallback = sum(p == FALLBACK for g, p in zip(gold, predicted, strict=False) if g != OUT_OF_SCOPE)
     return {"n": len(gold), "accuracy": sum(hits) / len(gold) if gold else 0.0,
             "oos_recall": sum(oos) / len(oos) if oos else None, "oos_n": len(oos),
             "in_scope_to_fallback": in_scope_fallback}
@@ -159,7 +159,7 @@ def compare(files: list[Path], model: Path, train_dir: Path, out_dir: Path | Non
             (out_dir / f"{name}.json").write_text(json.dumps({
                 "ours": o, "baseline": b,
                 "errors": [{"text": t, "expected": g, "ours": p, "baseline": q}
-                           for (t, g), p, q in zip(items, ours, base)
+                           for (t, g), p, q in zip(items, ours, base, strict=False)
                            if not set_scores([g], [p])["accuracy"]],
             }, indent=2))
     for failure in failures:

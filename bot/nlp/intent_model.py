@@ -52,6 +52,9 @@ class IntentModelConfig:
     embedding_weight: float = 1.0
     lexicon_weight: float = 0.5
     tfidf_weight: float = 1.0
+    # per intent, the cosine similarity to its closest training example (a nearest-neighbour
+    # vote the regression can weigh); 0 turns it off
+    neighbour_weight: float = 0.0
 
 
 class IntentModel:
@@ -63,6 +66,19 @@ class IntentModel:
         self.coef: np.ndarray = np.zeros((0, 0))
         self.intercept: np.ndarray = np.zeros(0)
         self.in_scope_embeddings: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        self.train_embeddings: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        self.train_labels: np.ndarray = np.array([])
+
+    def _neighbours(self, embeddings: np.ndarray, fit: bool) -> np.ndarray:
+        """(n, intents): highest similarity to a training example of each intent. While
+        fitting, an example never counts as its own neighbour."""
+        sims = np.asarray(embeddings, dtype=np.float32) @ self.train_embeddings.T
+        if fit:
+            np.fill_diagonal(sims, -1.0)
+        out = np.zeros((len(sims), len(self.classes)), dtype=np.float32)
+        for j, label in enumerate(self.classes):
+            out[:, j] = sims[:, self.train_labels == label].max(axis=1)
+        return out
 
     # ------------------------------------------------------------------ features
     def _features(self, texts: list[str], embeddings: np.ndarray, fit: bool = False) -> sp.csr_matrix:
@@ -73,10 +89,15 @@ class IntentModel:
                  sp.csr_matrix(c.lexicon_weight * lexicon.concept_matrix(texts))]
         if c.embedding_weight:
             parts.append(sp.csr_matrix(c.embedding_weight * np.asarray(embeddings, dtype=np.float64)))
+        if c.neighbour_weight:
+            parts.append(sp.csr_matrix(c.neighbour_weight * self._neighbours(embeddings, fit)))
         return sp.hstack(parts, format="csr")
 
     # ------------------------------------------------------------------ fit / predict
     def fit(self, texts: list[str], labels: list[str], embeddings: np.ndarray) -> IntentModel:
+        self.classes = np.array(sorted(set(labels)))
+        self.train_embeddings = np.asarray(embeddings, dtype=np.float32)
+        self.train_labels = np.array(labels)
         features = self._features(texts, embeddings, fit=True)
         lr = LogisticRegression(C=self.config.C, max_iter=5000, random_state=0)
         lr.fit(features, labels)
@@ -109,7 +130,8 @@ class IntentModel:
         (directory / "intent_model.json").write_text(json.dumps(meta))
         np.savez_compressed(directory / "intent_model.npz", coef=self.coef, intercept=self.intercept,
                             word_idf=self.word.idf_, char_idf=self.char.idf_,
-                            in_scope=self.in_scope_embeddings)
+                            in_scope=self.in_scope_embeddings, train=self.train_embeddings,
+                            train_labels=self.train_labels.astype(str))
 
     @classmethod
     def load(cls, directory: Path) -> IntentModel:
@@ -123,4 +145,5 @@ class IntentModel:
         model.classes = np.array(meta["classes"])
         model.coef, model.intercept = arrays["coef"], arrays["intercept"]
         model.in_scope_embeddings = arrays["in_scope"]
+        model.train_embeddings, model.train_labels = arrays["train"], arrays["train_labels"]
         return model
