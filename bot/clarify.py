@@ -68,7 +68,7 @@ def decide(ranking: list[dict], entities: list[dict] | None = None) -> Clarifica
         return Clarification("out_of_scope", "utter_out_of_scope")
     in_scope = [r for r in ranked[:MAX_CANDIDATES]
                 if r["name"] in INTENT_LABELS and float(r.get("confidence") or 0.0) >= MIN_CANDIDATE]
-    carried = {}
+    carried: dict[str, str] = {}
     for entity in entities or []:
         if entity.get("entity") in CARRIED_ENTITIES and entity.get("value"):
             carried.setdefault(entity["entity"], str(entity["value"]))

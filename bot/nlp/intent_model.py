@@ -54,7 +54,7 @@ class IntentModelConfig:
     tfidf_weight: float = 1.0
     # per intent, the cosine similarity to its closest training example (a nearest-neighbour
     # vote the regression can weigh); 0 turns it off
-    neighbour_weight: float = 0.0
+    neighbour_weight: float = 1.0
 
 
 class IntentModel:
