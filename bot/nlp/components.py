@@ -52,6 +52,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder.encode(["warm up"])  # trace the TF graph now, not on a visitor's first message
 
     @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """Nothing to check: the model files are checked (hashes) when the encoder loads."""
+
+    @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context)
