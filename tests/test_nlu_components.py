@@ -53,3 +53,19 @@ def test_language_guard_takes_over_foreign_messages_only():
     assert [e["entity"] for e in polish.get("entities")] == ["language"]
     assert polish.get("entities")[0]["value"] == "pl"
     assert english.get("intent") == ranking[0] and english.get("entities") == [service]
+
+
+def test_classifier_trains_persists_and_loads_through_rasa_storage(tmp_path, featurizer):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("intents")
+    context = ExecutionContext(GraphSchema({}), node_name="intents")
+    config = LexicalIntentClassifier.get_default_config()
+    data = featurizer.process_training_data(
+        TrainingData([Message(data={"text": t, "intent": i}) for t, i in TRAIN]))
+    LexicalIntentClassifier.create(config, storage, resource, context).train(data)
+    loaded = LexicalIntentClassifier.load(config, storage, resource, context)
+    [message] = loaded.process(featurizer.process([Message(data={"text": "are you hiring developers?"})]))
+    assert message.get("intent")["name"] == "out_of_scope"
