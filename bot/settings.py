@@ -135,6 +135,11 @@ def lead_limit_total() -> int:
     return _int("LEAD_LIMIT_TOTAL", 200)
 
 
+def sentence_model_dir() -> Path:
+    """all-MiniLM-L6-v2 files, extracted and hash-checked by `bot nlp build-embedder`."""
+    return Path(os.environ.get("SENTENCE_MODEL_DIR", ROOT / "models" / "minilm"))
+
+
 def rasa_env_defaults() -> dict[str, str]:
     """Values for the ${...} variables in endpoints.yml when the environment has none."""
     return {

@@ -311,3 +311,21 @@ def test_migration_matches_models_and_downgrades(engine, db_url):
     assert CATALOGUE_TABLES.isdisjoint(inspect(engine).get_table_names())
     db.upgrade(db_url)
     assert CATALOGUE_TABLES <= set(inspect(engine).get_table_names())
+
+
+def test_needs_are_validated_and_unique(tmp_path):
+    data = _read(cli_root() / "data" / "catalogue.yml")
+    _service(data, "body-leasing")["needs"] = "java devs"
+    with pytest.raises(CatalogueError, match="'needs' must be a list of strings"):
+        validate(data)
+    data = _read(cli_root() / "data" / "catalogue.yml")
+    _service(data, "devops-engineering")["needs"] = ["java devs"]  # body leasing's
+    with pytest.raises(CatalogueError, match="duplicate alias 'java devs'"):
+        validate(data)
+
+
+def test_shipped_needs_name_their_service():
+    specs = {s.slug: s for s in read_catalogue(cli_root() / "data" / "catalogue.yml")}
+    assert "java devs" in specs["body-leasing"].needs
+    assert "crm built" in specs["custom-software-development"].needs
+    assert specs["system-migration"].aliases()["on prem to azure"] == "need"

@@ -82,6 +82,12 @@ def test_find_service_non_matches(session, text):
     ("do you offer managed services?", []),
     ("what is the difference between it outsourcing and managed services", []),
     ("I want pizza delivery", []),
+    # needs described instead of named (catalogue `needs`)
+    ("we need 2 senior java devs", ["body-leasing"]),
+    ("we want a new CRM built", ["custom-software-development"]),
+    ("we'd like to move on-prem to Azure", ["system-migration"]),
+    ("any help with kubernetes?", ["devops-engineering"]),
+    ("do u do backups? we lost a file last month", ["backup-disaster-recovery"]),
 ])
 def test_find_services_in_text(session, text, slugs):
     assert [s.slug for s in q.find_services_in_text(session, text)] == slugs

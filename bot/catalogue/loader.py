@@ -30,7 +30,7 @@ SIDE_MODELS = {
     "managed_services": ("subscription",),
     "it_outsourcing": ("fixed_price", "time_and_material"),
 }
-SERVICE_KEYS = {"slug", "name", "side", "themes", "synonyms", "misspellings", "description",
+SERVICE_KEYS = {"slug", "name", "side", "themes", "synonyms", "misspellings", "needs", "description",
                 "billing", "sla", "engagement"}
 REQUIRED_KEYS = ("slug", "name", "side", "themes", "description", "billing", "engagement")
 
@@ -70,12 +70,15 @@ class ServiceSpec:
     sla: tuple[SlaSpec, ...]
     engagement: str
     position: int
+    # what visitors say they need when they do not name the service ("2 senior java devs")
+    needs: tuple[str, ...] = ()
 
     def raw_aliases(self) -> list[tuple[str, str]]:
         """(text, kind) for every way of naming the service, as written in the YAML."""
         return ([(self.slug, "slug"), (self.name, "name")]
                 + [(s, "synonym") for s in self.synonyms]
-                + [(m, "misspelling") for m in self.misspellings])
+                + [(m, "misspelling") for m in self.misspellings]
+                + [(n, "need") for n in self.needs])
 
     def aliases(self) -> dict[str, str]:
         """Normalized alias -> kind; the first kind wins when two forms normalize alike."""
@@ -194,6 +197,7 @@ def _service(raw: Any, position: int, where: str, problems: list[str]) -> Servic
         slug=slug, name=_text(raw, "name", where, problems), side=side, themes=themes,
         synonyms=_str_list(raw, "synonyms", where, problems),
         misspellings=_str_list(raw, "misspellings", where, problems),
+        needs=_str_list(raw, "needs", where, problems),
         description=_text(raw, "description", where, problems), sla=sla,
         engagement=_text(raw, "engagement", where, problems), position=position,
     )

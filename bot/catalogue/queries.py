@@ -125,11 +125,11 @@ def _mentions(query: str, aliases: dict[str, int]) -> list[int]:
     for n in range(1, min(MAX_WINDOW, len(tokens)) + 1):
         for start in range(len(tokens) - n + 1):
             words = tokens[start:start + n]
-            if words[0] in STOPWORDS or words[-1] in STOPWORDS:
-                continue  # a window that starts or ends on filler is a longer/shorter one's job
             window = " ".join(words)
-            if window in aliases:
+            if window in aliases:  # exact, even when it starts on a filler word ("on prem to azure")
                 hits.append((100.0, n, start, start + n, aliases[window]))
+            elif words[0] in STOPWORDS or words[-1] in STOPWORDS:
+                continue  # a fuzzy window that starts or ends on filler is a longer/shorter one's job
             elif len(window) >= MIN_FUZZY_CHARS + 1:
                 best = _fuzzy(window, choices, TEXT_CUTOFF)
                 if best:

@@ -28,7 +28,8 @@ _GENERIC = set(
     portfolio price prices pricing cost costs terms term company firm yes also else other
     managed manage outsourcing outsource outsourced msp it_outsourcing managed_services
     work guys get got does include included includes plan plans need want like looking
-    hi hello hey ok okay so then just really currently""".split()
+    hi hello hey ok okay so then just really currently
+    u ur r ya yall y'all pls plz wat wot wht whats sth stuff thing things guys folks""".split()
 )
 THEME_WORDS = {
     "security": ("security", "secure", "cyber", "cybersecurity", "soc", "threat"),

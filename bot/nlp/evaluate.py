@@ -2,8 +2,10 @@
 
   check-f1 REPORT --min 0.90   fail when the macro-F1 of a `rasa test nlu` intent report
                                is below the threshold
-  realworld FILE --model M     intent accuracy on shared/eval/realworld_dev.yml (real
-                               visitor phrasings, never trained on); reported, not gated
+  compare SET... --model M      ours vs a TF-IDF + logistic-regression baseline fitted now on
+                               the same training data, side by side on each evaluation set
+                               (held-out split, our proxy set, shared/eval/realworld_dev.yml):
+                               accuracy, gap, out-of-scope recall; optional gates per set
   entities FILE --model M      F1 of the `service` entity on the held-out split. Rasa's
                                own report skips SpacyEntityExtractor (it counts it as
                                pretrained), so this scores it: a predicted span counts
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
 import json
 import sys
 from pathlib import Path
@@ -57,7 +58,7 @@ def _overlaps(a: dict, b: dict) -> bool:
 
 def entity_scores(gold: list[list[dict]], predicted: list[list[dict]], entity: str) -> dict:
     tp = fp = fn = 0
-    for want, got in zip(gold, predicted):
+    for want, got in zip(gold, predicted, strict=False):
         want = [e for e in want if e["entity"] == entity]
         got = [e for e in got if e["entity"] == entity]
         matched = [g for g in got if any(_overlaps(g, w) for w in want)]
@@ -84,36 +85,88 @@ def entities(path: Path, model: Path, entity: str, minimum: float) -> int:
     return 0 if scores["f1"] >= minimum else 1
 
 
-def realworld(path: Path, model: Path, out: Path | None) -> int:
-    items = load_items(path)
-    parsed = asyncio.run(_parse_all(model, [i["text"] for i in items]))
-    predicted = [(p.get("intent") or {}).get("name") for p in parsed]
-    hits = sum(p == i["intent"] for p, i in zip(predicted, items))
-    accuracy = hits / len(items)
-    per_intent: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
-    confusions = collections.Counter()
-    for p, item in zip(predicted, items):
-        per_intent[item["intent"]][1] += 1
-        if p == item["intent"]:
-            per_intent[item["intent"]][0] += 1
-        else:
-            confusions[(item["intent"], p)] += 1
-    print(f"realworld_dev intent accuracy: {accuracy:.3f} ({hits}/{len(items)})")
-    for intent, (ok, total) in sorted(per_intent.items()):
-        print(f"  {intent:28s} {ok:3d}/{total:<3d}")
-    if confusions:
-        print("  most frequent confusions (expected -> predicted):")
-        for (want, got), n in confusions.most_common(8):
-            print(f"    {want} -> {got}: {n}")
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({
-            "accuracy": accuracy, "n": len(items),
-            "per_intent": {k: {"correct": v[0], "total": v[1]} for k, v in per_intent.items()},
-            "errors": [{"text": i["text"], "expected": i["intent"], "predicted": p}
-                       for p, i in zip(predicted, items) if p != i["intent"]],
-        }, indent=2))
-    return 0
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+
+
+def set_scores(gold: list[str], predicted: list[str]) -> dict:
+    """Accuracy (an out_of_scope item is right when caught: out_of_scope or the fallback;
+    an in-scope item sent to the fallback is wrong) and out-of-scope recall."""
+    def right(g: str, p: str) -> bool:
+        return p in (OUT_OF_SCOPE, FALLBACK) if g == OUT_OF_SCOPE else p == g
+
+    hits = [right(g, p) for g, p in zip(gold, predicted, strict=False)]
+    oos = [h for g, h in zip(gold, hits, strict=False) if g == OUT_OF_SCOPE]
+    in_scope_fallback = sum(p == FALLBACK for g, p in zip(gold, predicted, strict=False) if g != OUT_OF_SCOPE)
+    return {"n": len(gold), "accuracy": sum(hits) / len(gold) if gold else 0.0,
+            "oos_recall": sum(oos) / len(oos) if oos else None, "oos_n": len(oos),
+            "in_scope_to_fallback": in_scope_fallback}
+
+
+def baseline_predictions(train_dir: Path, texts: list[str]) -> list[str]:
+    """TF-IDF + logistic regression, fitted now on the same training data as the model."""
+    from bot.nlp.data import load_examples
+    from bot.nlp.intent_model import baseline_model
+
+    train = load_examples(train_dir)
+    model = baseline_model().fit([t for t, _ in train], [i for _, i in train])
+    return [str(p) for p in model.predict(texts)]
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
+
+
+def _parse_gate(specs: list[str]) -> dict[str, float]:
+    gates = {}
+    for spec in specs or []:
+        name, _, value = spec.partition("=")
+        gates[name] = float(value)
+    return gates
+
+
+def compare(files: list[Path], model: Path, train_dir: Path, out_dir: Path | None,
+            min_accuracy: dict[str, float], min_oos: dict[str, float], min_gap: dict[str, float]) -> int:
+    """Ours vs the TF-IDF baseline on each evaluation set, side by side; gates per set name."""
+    from bot.nlp.data import load_examples
+
+    sets = {f.stem: load_examples(f) for f in files if f.exists()}
+    all_texts = [t for items in sets.values() for t, _ in items]
+    parsed = asyncio.run(_parse_all(model, all_texts))
+    ours_all = [(p.get("intent") or {}).get("name") or "" for p in parsed]
+    base_all = baseline_predictions(train_dir, all_texts)
+    print(f"{'evaluation set':18s} {'n':>4s} | {'ours':>6s} {'baseline':>8s} {'gap':>7s} | "
+          f"{'oos recall ours':>15s} {'baseline':>8s} | in-scope sent to fallback")
+    failures = []
+    offset = 0
+    for name, items in sets.items():
+        gold = [i for _, i in items]
+        ours = ours_all[offset:offset + len(items)]
+        base = base_all[offset:offset + len(items)]
+        offset += len(items)
+        o, b = set_scores(gold, ours), set_scores(gold, base)
+        gap = o["accuracy"] - b["accuracy"]
+        print(f"{name:18s} {len(items):4d} | {o['accuracy']:6.3f} {b['accuracy']:8.3f} {gap:+7.3f} | "
+              f"{_fmt(o['oos_recall']):>15s} {_fmt(b['oos_recall']):>8s} | {o['in_scope_to_fallback']}")
+        if name in min_accuracy and o["accuracy"] < min_accuracy[name]:
+            failures.append(f"{name}: accuracy {o['accuracy']:.3f} < {min_accuracy[name]:.2f}")
+        if name in min_oos and (o["oos_recall"] or 0.0) < min_oos[name]:
+            failures.append(f"{name}: out-of-scope recall {o['oos_recall']:.3f} < {min_oos[name]:.2f}")
+        if name in min_gap and gap < min_gap[name]:
+            failures.append(f"{name}: {gap:+.3f} over the baseline, below {min_gap[name]:+.2f}")
+        if out_dir:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / f"{name}.json").write_text(json.dumps({
+                "ours": o, "baseline": b,
+                "errors": [{"text": t, "expected": g, "ours": p, "baseline": q}
+                           for (t, g), p, q in zip(items, ours, base, strict=False)
+                           if not set_scores([g], [p])["accuracy"]],
+            }, indent=2))
+    for failure in failures:
+        print(f"FAILED {failure}")
+    if out_dir:
+        print(f"per-item errors: {out_dir}/<set>.json")
+    return 1 if failures else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,10 +175,14 @@ def main(argv: list[str] | None = None) -> int:
     f1 = sub.add_parser("check-f1")
     f1.add_argument("report", type=Path)
     f1.add_argument("--min", type=float, default=0.90)
-    rw = sub.add_parser("realworld")
-    rw.add_argument("file", type=Path)
-    rw.add_argument("--model", type=Path, required=True)
-    rw.add_argument("--out", type=Path)
+    cmp_ = sub.add_parser("compare", help="ours vs the TF-IDF + LR baseline on evaluation sets")
+    cmp_.add_argument("files", type=Path, nargs="+")
+    cmp_.add_argument("--model", type=Path, required=True)
+    cmp_.add_argument("--train", type=Path, default=Path("data/nlu"))
+    cmp_.add_argument("--out", type=Path)
+    cmp_.add_argument("--min-accuracy", nargs="*", default=[], metavar="SET=VALUE")
+    cmp_.add_argument("--min-oos-recall", nargs="*", default=[], metavar="SET=VALUE")
+    cmp_.add_argument("--min-gap", nargs="*", default=[], metavar="SET=VALUE")
     ent = sub.add_parser("entities")
     ent.add_argument("file", type=Path)
     ent.add_argument("--model", type=Path, required=True)
@@ -136,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_f1(args.report, args.min)
     if args.cmd == "entities":
         return entities(args.file, args.model, args.entity, args.min)
-    return realworld(args.file, args.model, args.out)
+    return compare(args.files, args.model, args.train, args.out, _parse_gate(args.min_accuracy),
+                   _parse_gate(args.min_oos_recall), _parse_gate(args.min_gap))
 
 
 if __name__ == "__main__":

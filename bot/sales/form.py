@@ -38,8 +38,9 @@ GAVE_UP = "gave_up"  # a required answer was missed twice
 REQUIRED = ("lead_name", "lead_email", "lead_company")
 CLOSING = ("lead_consent", "lead_confirmed")
 YES_NO = CLOSING
-# Intents that end a question with a request of its own even without a question mark.
-REQUEST_INTENTS = frozenset({"help", "bot_challenge", "request_sales_contact", "stop"})
+# Intents that are a request of their own even without a question mark (a message in
+# another language is answered in that language, then the form asks again).
+REQUEST_INTENTS = frozenset({"help", "bot_challenge", "request_sales_contact", "stop", "other_language"})
 # Actions that may run between the visitor's message and the form without it being a digression.
 _NOT_DIGRESSIONS = frozenset({"action_listen", "action_extract_slots", FORM})
 MAX_HISTORY = 20  # earlier visitor messages read for answers given before the form started

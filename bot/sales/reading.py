@@ -191,7 +191,8 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-.])*$", re.UNICODE)
 _NAME_PREFIX = re.compile(
     r"^(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|of course|fine|right|well|so|um+|hm+|ah)\b[\s,!.:-]*)*"
     r"(?:my name is|my name'?s|the name is|the name'?s|name is|name:|i am|i'm|im|this is|it is|it'?s|"
-    r"call me|you can call me|they call me|i go by|people call me|i'm called|i am called)?\s*",
+    r"call me|you can call me|they call me|i go by|people call me|i'm called|i am called|"
+    r"nazywam się|mam na imię|jestem|ich heiße|ich heisse|mein name ist|ich bin|je m'appelle|me llamo)?\s*",
     re.I,
 )
 _NAME_END = re.compile(

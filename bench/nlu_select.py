@@ -1,0 +1,172 @@
+"""Offline model selection for the intent classifier: seconds per variant, no Rasa training.
+
+    python -m bench.nlu_select [--cv 5]
+
+Embeds every message once with all-MiniLM-L6-v2 (cached in var/embedding_cache.npz), then
+compares the TF-IDF + logistic-regression baseline with variants of bot.nlp.intent_model on
+stratified cross-validation of the training data, the held-out split (tests/nlu_test.yml)
+and our own proxy set (tests/nlu_proxy.yml). Never point it at shared/eval: that set is
+read once, at the end, by `make test-nlu`.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold
+
+from bot import settings
+from bot.nlp.data import load_examples
+from bot.nlp.evaluate import set_scores
+from bot.nlp.intent_model import OUT_OF_SCOPE, IntentModel, IntentModelConfig, baseline_model
+
+CACHE = settings.VAR_DIR / "embedding_cache.npz"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def embed_all(texts: list[str]) -> np.ndarray:
+    cache: dict[str, np.ndarray] = {}
+    if CACHE.exists():
+        with np.load(CACHE) as stored:
+            cache = {k: stored[k] for k in stored.files}
+    missing = sorted({t for t in texts if _key(t) not in cache})
+    if missing:
+        from bot.nlp.embeddings import encoder
+
+        for text, vector in zip(missing, encoder().encode(missing), strict=True):
+            cache[_key(text)] = vector
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(CACHE, **cache)
+    return np.stack([cache[_key(t)] for t in texts])
+
+
+def scores(pred: list[str], gold: list[str]) -> tuple[float, float]:
+    result = set_scores(gold, pred)
+    return result["accuracy"], result["oos_recall"] if result["oos_recall"] is not None else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cv", type=int, default=5)
+    parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--only", nargs="*", help="variant names to run")
+    parser.add_argument("--calibrate", action="store_true", help="threshold trade-off for the default config")
+    args = parser.parse_args()
+    if args.calibrate:
+        calibrate(IntentModelConfig(), args.cv)
+        return
+    train = load_examples(settings.ROOT / "data" / "nlu")
+    sets = {name: load_examples(settings.ROOT / "tests" / f"{name}.yml")
+            for name in ("nlu_test", "nlu_proxy") if (settings.ROOT / "tests" / f"{name}.yml").exists()}
+    texts = [t for t, _ in train]
+    labels = [i for _, i in train]
+    emb = embed_all(texts)
+    set_emb = {n: embed_all([t for t, _ in s]) for n, s in sets.items()}
+    print(f"{len(train)} training examples, {len(set(labels))} intents; sets: "
+          + ", ".join(f"{n}={len(s)}" for n, s in sets.items()))
+
+    variants: dict[str, object] = {"baseline": None}
+    if args.grid:
+        for C, ew, lw in itertools.product((3, 10, 30), (0, 1, 2, 3), (0, 0.5, 1)):
+            variants[f"C{C} emb{ew} lex{lw}"] = IntentModelConfig(C=C, embedding_weight=ew, lexicon_weight=lw)
+    else:
+        variants.update({
+            "tfidf+lex": IntentModelConfig(embedding_weight=0, lexicon_weight=0.5),
+            "tfidf+emb": IntentModelConfig(embedding_weight=1, lexicon_weight=0),
+            "ours": IntentModelConfig(),
+            "emb2 lex1": IntentModelConfig(embedding_weight=2, lexicon_weight=1),
+            "ours+nn1": IntentModelConfig(neighbour_weight=1),
+            "ours+nn3": IntentModelConfig(neighbour_weight=3),
+            "emb only": IntentModelConfig(tfidf_weight=0, lexicon_weight=0, embedding_weight=3, C=10),
+        })
+    y = np.array(labels)
+    folds = list(StratifiedKFold(args.cv, shuffle=True, random_state=0).split(texts, y))
+    header = f"{'variant':22s} {'cv acc':>7s}" + "".join(f" {n + ' acc':>14s} {'oos':>5s}" for n in sets)
+    print(header)
+    for name, config in variants.items():
+        if args.only and name not in args.only:
+            continue
+        def fit(tr_texts, tr_labels, tr_emb, config=config):
+            if config is None:
+                return baseline_model().fit(tr_texts, tr_labels)
+            return IntentModel(config).fit(tr_texts, tr_labels, tr_emb)
+
+        def predict(model, te_texts, te_emb, config=config):
+            if config is None:
+                return list(model.predict(te_texts))
+            return list(model.classes[model.predict_proba(te_texts, te_emb).argmax(axis=1)])
+
+        cv_hits = []
+        for tr, te in folds:
+            model = fit([texts[i] for i in tr], list(y[tr]), emb[tr])
+            fold_pred = predict(model, [texts[i] for i in te], emb[te])
+            cv_hits += [p == g for p, g in zip(fold_pred, y[te], strict=True)]
+        model = fit(texts, labels, emb)
+        row = f"{name:22s} {np.mean(cv_hits):7.3f}"
+        for n, s in sets.items():
+            acc, oos = scores(predict(model, [t for t, _ in s], set_emb[n]), [i for _, i in s])
+            row += f" {acc:14.3f} {oos:5.2f}"
+        print(row, flush=True)
+
+
+
+
+def decide(probs: np.ndarray, classes: np.ndarray, novelty: np.ndarray, threshold: float,
+           ambiguity: float, novelty_max: float) -> list[str]:
+    """What the pipeline predicts: LexicalIntentClassifier (novelty) then FallbackClassifier."""
+    out = []
+    for p, nov in zip(probs, novelty, strict=True):
+        order = np.argsort(-p)
+        top, second = p[order[0]], p[order[1]]
+        if nov > novelty_max:
+            out.append(OUT_OF_SCOPE)
+        elif top < threshold or top - second < ambiguity:
+            out.append("nlu_fallback")
+        else:
+            out.append(str(classes[order[0]]))
+    return out
+
+
+def calibrate(config: IntentModelConfig, cv: int = 5) -> None:
+    """Out-of-fold predictions of the training data: the trade-off between catching
+    out-of-scope messages and sending in-scope ones to the fallback, per threshold."""
+    train = load_examples(settings.ROOT / "data" / "nlu")
+    texts = [t for t, _ in train]
+    y = np.array([i for _, i in train])
+    emb = embed_all(texts)
+    probs = None
+    novelty = np.zeros(len(texts))
+    classes = np.array(sorted(set(y)))
+    for tr, te in StratifiedKFold(cv, shuffle=True, random_state=0).split(texts, y):
+        model = IntentModel(config).fit([texts[i] for i in tr], list(y[tr]), emb[tr])
+        fold = model.predict_proba([texts[i] for i in te], emb[te])
+        if probs is None:
+            probs = np.zeros((len(texts), len(classes)))
+        probs[np.ix_(te, np.searchsorted(classes, model.classes))] = fold
+        novelty[te] = model.novelty(emb[te])
+    proxy = load_examples(settings.ROOT / "tests" / "nlu_proxy.yml")
+    full = IntentModel(config).fit(texts, list(y), emb)
+    p_emb = embed_all([t for t, _ in proxy])
+    p_probs = full.predict_proba([t for t, _ in proxy], p_emb)
+    p_nov = full.novelty(p_emb)
+    p_gold = [i for _, i in proxy]
+    print("threshold ambiguity novelty | out-of-fold: acc  oos-recall  in-scope->fallback | proxy: acc  oos")
+    for threshold in (0.3, 0.4, 0.5, 0.6):
+        for ambiguity in (0.0, 0.05, 0.1, 0.2):
+            for novelty_max in (0.45, 0.5, 0.55, 1.0):
+                pred = decide(probs, classes, novelty, threshold, ambiguity, novelty_max)
+                oof = set_scores(list(y), pred)
+                proxy_pred = decide(p_probs, full.classes, p_nov, threshold, ambiguity, novelty_max)
+                prox = set_scores(p_gold, proxy_pred)
+                print(f"{threshold:9.2f} {ambiguity:9.2f} {novelty_max:7.2f} | {oof['accuracy']:16.3f} "
+                      f"{oof['oos_recall']:10.3f} {oof['in_scope_to_fallback'] / len(y):18.3f} | "
+                      f"{prox['accuracy']:10.3f} {prox['oos_recall']:4.2f}")
+
+
+if __name__ == "__main__":
+    main()

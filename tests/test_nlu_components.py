@@ -1,0 +1,71 @@
+"""Our Rasa NLU components on Rasa's own Message objects (the trained pipeline runs in e2e)."""
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlp.components import LanguageGuard, LexicalIntentClassifier, SentenceEmbeddingFeaturizer
+from bot.nlp.intent_model import IntentModel, IntentModelConfig
+from tests.test_nlu_model import TRAIN
+
+
+@pytest.fixture(scope="module")
+def featurizer():
+    config = {**SentenceEmbeddingFeaturizer.get_default_config()}
+    return SentenceEmbeddingFeaturizer.create(config, None, None,
+                                              ExecutionContext(GraphSchema({}), node_name="embed"))
+
+
+@pytest.fixture(scope="module")
+def classifier(featurizer):
+    messages = featurizer.process([Message(data={"text": t}) for t, _ in TRAIN])
+    import numpy as np
+
+    from bot.nlp.components import sentence_embedding
+    model = IntentModel(IntentModelConfig()).fit(
+        [t for t, _ in TRAIN], [i for _, i in TRAIN], np.stack([sentence_embedding(m) for m in messages]))
+    return LexicalIntentClassifier(LexicalIntentClassifier.get_default_config(), None, None, model)
+
+
+def test_classifier_ranks_intents_with_spread_probabilities(featurizer, classifier):
+    [message] = classifier.process(featurizer.process([Message(data={"text": "how do you invoice us"})]))
+    intent, ranking = message.get("intent"), message.get("intent_ranking")
+    assert intent["name"] == "ask_billing_model" and 0.3 < intent["confidence"] < 1.0
+    assert [r["name"] for r in ranking][0] == "ask_billing_model" and len(ranking) == 3
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
+    assert 0.0 <= message.get("novelty") <= 1.0
+
+
+def test_empty_message_has_no_intent(classifier):
+    [message] = classifier.process([Message(data={"text": ""})])
+    assert message.get("intent")["name"] is None and message.get("intent_ranking") == []
+
+
+def test_language_guard_takes_over_foreign_messages_only():
+    guard = LanguageGuard()
+    ranking = [{"name": "ask_catalogue_service", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+    service = {"entity": "service", "value": "helpdesk", "start": 30, "end": 38}
+    polish = Message(data={"text": "Dzień dobry, ile kosztuje u was helpdesk?",
+                           "intent": ranking[0], "intent_ranking": ranking, "entities": [service]})
+    english = Message(data={"text": "how much is the helpdesk?", "intent": ranking[0],
+                            "intent_ranking": ranking, "entities": [service]})
+    guard.process([polish, english])
+    assert polish.get("intent") == {"name": "other_language", "confidence": 1.0}
+    assert [e["entity"] for e in polish.get("entities")] == ["language"]
+    assert polish.get("entities")[0]["value"] == "pl"
+    assert english.get("intent") == ranking[0] and english.get("entities") == [service]
+
+
+def test_classifier_trains_persists_and_loads_through_rasa_storage(tmp_path, featurizer):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("intents")
+    context = ExecutionContext(GraphSchema({}), node_name="intents")
+    config = LexicalIntentClassifier.get_default_config()
+    data = featurizer.process_training_data(
+        TrainingData([Message(data={"text": t, "intent": i}) for t, i in TRAIN]))
+    LexicalIntentClassifier.create(config, storage, resource, context).train(data)
+    loaded = LexicalIntentClassifier.load(config, storage, resource, context)
+    [message] = loaded.process(featurizer.process([Message(data={"text": "are you hiring developers?"})]))
+    assert message.get("intent")["name"] == "out_of_scope"
