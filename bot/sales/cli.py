@@ -1,10 +1,9 @@
-"""`bot leads ...`: what sales use to read, export, erase and deliver leads."""
+"""`bot leads ...`: what sales use to read, export, erase and deliver leads (and their alerts)."""
 from __future__ import annotations
 
 import argparse
 import csv
 import json
-import os
 import sys
 from contextlib import nullcontext
 
@@ -12,12 +11,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
-from bot.sales import repository, transcript, validation, webhook
+from bot.sales import outbox, repository, routing, transcript, validation
 
 CSV_FIELDS = (
     "id", "created_at", "name", "email", "company", "company_size", "service",
     "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
-    "qualified", "reasons", "conversation_id", "page_url",
+    "qualified", "reasons", "conversation_id", "page_url", "owner", "recommendation",
 )
 
 
@@ -58,11 +57,11 @@ def _cmd_list(args) -> int:
     if not leads:
         print("no leads yet")
         return 0
-    rows = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "NAME", "COMPANY", "SERVICE", "EMAIL")]
+    rows = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "OWNER", "NAME", "COMPANY", "SERVICE", "EMAIL")]
     for lead in leads:
         rows.append((str(lead["id"]), lead["created_at"][:16].replace("T", " "), str(lead["score"]),
-                     "yes" if lead["qualified"] else "no", lead["name"] or "", lead["company"] or "",
-                     lead["service"] or "", lead["email"]))
+                     "yes" if lead["qualified"] else "no", lead["owner"] or "-", lead["name"] or "",
+                     lead["company"] or "", lead["service"] or "", lead["email"] or ""))
     widths = [min(30, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths)).rstrip())
@@ -76,9 +75,12 @@ def _cmd_show(args) -> int:
         if lead is None:
             raise CommandError(f"no lead with id {args.id}")
         data = repository.lead_to_dict(lead)
+    owner = routing.owner(data["owner"])
+    if owner:  # the id as stored, and who that is in the routing file
+        data["owner"] = f"{owner.id} ({owner.name}{', ' + owner.email if owner.email else ''})"
     for key in ("id", "created_at", "name", "email", "phone", "company", "company_size", "role",
-                "service", "sourcing_model", "budget", "timeline", "score", "qualified",
-                "conversation_id", "page_url", "consent_at", "consent_text"):
+                "service", "sourcing_model", "budget", "timeline", "score", "qualified", "owner",
+                "recommendation", "conversation_id", "page_url", "consent_at", "consent_text"):
         value = data[key]
         print(f"{key.replace('_', ' '):>16}: {'' if value is None else value}")
     print("\nWhy this score:")
@@ -124,11 +126,13 @@ def _cmd_forget(args) -> int:
 
 def _cmd_deliver(args) -> int:
     engine = _engine(args)
-    url = args.webhook_url or None
-    if not (url or os.environ.get("SALES_WEBHOOK_URL")):
-        raise CommandError("SALES_WEBHOOK_URL is not set: there is nowhere to deliver leads to")
-    stats = webhook.deliver_pending(engine, url=url, timeout=args.timeout)
-    print(f"delivered {stats.delivered}, failed {stats.failed} (will retry), gave up {stats.gave_up}")
+    channels = outbox.enabled_channels()
+    if not channels:
+        raise CommandError("no alert channel is configured (SALES_NOTIFY_EMAIL, SALES_SLACK_WEBHOOK_URL, "
+                           "SALES_WEBHOOK_URL): there is nowhere to deliver leads to")
+    stats = outbox.deliver_pending(engine, timeout=args.timeout)
+    print(f"{', '.join(channels)}: delivered {stats.delivered}, failed {stats.failed} (will retry), "
+          f"gave up {stats.gave_up}")
     return 0
 
 
@@ -174,7 +178,6 @@ def register(subparsers) -> None:
     p.add_argument("email", help="their e-mail address (or +CC phone number if they left no e-mail)")
     p.set_defaults(func=_run(_cmd_forget))
 
-    p = sub.add_parser("deliver", parents=[common], help="one webhook delivery pass over the outbox")
-    p.add_argument("--webhook-url", help="default: SALES_WEBHOOK_URL")
+    p = sub.add_parser("deliver", parents=[common], help="one delivery pass over the alert outbox")
     p.add_argument("--timeout", type=float, default=5.0)
     p.set_defaults(func=_run(_cmd_deliver))
