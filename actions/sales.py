@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
 from bot.catalogue import queries
-from bot.sales import form, repository, validation
+from bot.sales import booking, form, repository, validation
 from bot.sales.form import SKIPPED
 
 logger = logging.getLogger(__name__)
@@ -237,6 +237,9 @@ class ActionSubmitLead(Action):
         logger.info("lead %s stored for conversation %s", lead.id, tracker.sender_id)
         # the webhook (if any) is sent by the outbox worker: the lead is already committed
         dispatcher.utter_message(text="Thank you! Our sales team will get in touch within one business day.")
+        link = booking.link_for(lead)
+        if link:  # qualified leads may book a first call straight away
+            dispatcher.utter_message(response="utter_booking_link", booking_url=link)
         return _reset()
 
 

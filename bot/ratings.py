@@ -24,6 +24,7 @@ from bot.sales.models import utcnow
 log = logging.getLogger(__name__)
 
 KNOWLEDGE_ACTION = "action_answer_knowledge"
+RATING_PROMPT = "utter_rate_answer"  # sent after each knowledge answer
 # intent -> helpful?
 RATING_INTENTS = {"rate_helpful": True, "rate_unhelpful": False}
 
