@@ -317,20 +317,27 @@ def test_rating_an_answer_is_discreet_and_stored_for_that_answer(page, e2e_env):
     assert rows[0].response.startswith("utter_billing_model")
 
 
-def test_a_rating_cannot_reach_another_conversations_answer(visitor, e2e_env):
-    """A client that sends the rating payload in its own conversation rates nothing of anyone else's."""
+def test_a_rating_cannot_reach_another_conversations_answer(servers, e2e_env):
+    """B's rating, whatever it claims, never lands on A's answer; A's own rating does."""
     from sqlalchemy import create_engine, text
+
+    from tests.e2e.conftest import Visitor
 
     engine = create_engine(e2e_env["SALES_DB_URL"], future=True)
 
-    def ratings() -> int:
+    def ratings_of(sender: str) -> int:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT COUNT(*) FROM answer_ratings")).scalar_one()
+            return conn.execute(text("SELECT COUNT(*) FROM answer_ratings WHERE conversation_id = :c"),
+                                {"c": sender}).scalar_one()
 
+    a, b = Visitor(servers), Visitor(servers)
     try:
-        before = ratings()
-        visitor.say('/rate_helpful{"conversation_id": "someone-else", "message_at": 1}')
-        visitor.say("/rate_unhelpful")
-        assert ratings() == before
+        assert "subscription" in a.say_text("how are managed services billed?")
+        b.say(f'/rate_helpful{{"conversation_id": "{a.sender}", "message_at": 1}}')
+        b.say("/rate_unhelpful")
+        assert ratings_of(a.sender) == 0 and ratings_of(b.sender) == 0
+        a.say("/rate_helpful")
+        a.say("/rate_unhelpful")  # a second rating of the same answer changes nothing
+        assert ratings_of(a.sender) == 1
     finally:
         engine.dispose()
