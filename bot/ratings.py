@@ -10,8 +10,9 @@ conversation and the event's timestamp, as in Rasa's `events` table) and its res
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, UniqueConstraint
 from sqlalchemy.engine import Engine
@@ -74,7 +75,7 @@ def rated_message(events: Iterable[dict[str, Any]]) -> RatedMessage | None:
             found = (event.get("timestamp"), str(response)[:100] if response else None)
         elif kind == "slot" and event.get("name") == "topic" and action == KNOWLEDGE_ACTION:
             topic = event.get("value")
-    if not found or not isinstance(found[0], (int, float)):
+    if not found or not isinstance(found[0], int | float):
         return None
     return RatedMessage(at=float(found[0]), response=found[1],
                         topic=str(topic)[:32] if isinstance(topic, str) else None)

@@ -17,7 +17,23 @@ from aiosmtpd.controller import Controller
 from bot.serve import free_port
 
 
-class HttpReceiver:
+class _Receiver:
+    """start() and stop(), also as a context manager."""
+
+    def start(self):
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class HttpReceiver(_Receiver):
     """Answers the first `failures` posts with 500 (after `hang` seconds, if set), then 200."""
 
     def __init__(self, failures: int = 0, hang: float = 0.0, path: str = "/hook"):
@@ -46,7 +62,7 @@ class HttpReceiver:
 
         return Handler
 
-    def start(self) -> "HttpReceiver":
+    def start(self) -> HttpReceiver:
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -58,15 +74,9 @@ class HttpReceiver:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "HttpReceiver":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 class _Inbox:
-    def __init__(self, receiver: "SmtpReceiver"):
+    def __init__(self, receiver: SmtpReceiver):
         self.receiver = receiver
 
     async def handle_DATA(self, server, session, envelope):
@@ -75,7 +85,7 @@ class _Inbox:
         return "250 Message accepted for delivery"
 
 
-class SmtpReceiver:
+class SmtpReceiver(_Receiver):
     """aiosmtpd on 127.0.0.1: every accepted message, as the bytes the server received."""
 
     def __init__(self):
@@ -88,7 +98,7 @@ class SmtpReceiver:
     def messages(self) -> list[EmailMessage]:
         return [email.message_from_bytes(raw, policy=email.policy.default) for raw in self.raw]
 
-    def start(self) -> "SmtpReceiver":
+    def start(self) -> SmtpReceiver:
         self._controller = Controller(_Inbox(self), hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
@@ -97,12 +107,6 @@ class SmtpReceiver:
         if self._controller:
             self._controller.stop()
             self._controller = None
-
-    def __enter__(self) -> "SmtpReceiver":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def wait_for(condition, timeout: float = 20, step: float = 0.1) -> bool:

@@ -43,7 +43,8 @@ def rows_of(*conversations):
 def test_questions_fallbacks_and_what_was_not_understood():
     a = (Conversation("a").user("how are managed services billed?", "ask_billing_model")
          .action("action_answer_knowledge").action("action_listen")
-         .user("Can u fix my printer? call me on +44 20 7946 0958", "out_of_scope").action("utter_out_of_scope")
+         .user("Can u fix my printer? call me on +44 20 7946 0958", "out_of_scope")
+         .action("utter_out_of_scope")
          .user("blorp zzz", "nlu_fallback").action("utter_default")
          .user("/rate_helpful", "rate_helpful").action("action_rate_answer"))
     b = (Conversation("b", start=T0 + 86400).user("billing vs outsorcing??", "ask_billing_model")
@@ -62,8 +63,8 @@ def test_form_answers_never_reach_the_report_and_the_funnel_follows_the_question
     done = (Conversation("done").user("talk to sales", "request_sales_contact").action("lead_form").form()
             .ask("lead_name").user("Jane Doe", "nlu_fallback").ask("lead_email").user("jane@x.com", "inform")
             .ask("lead_company").user("Acme", "inform").form(False).action("action_submit_lead"))
-    left_at_email = (Conversation("left").user("quote please", "request_sales_contact").action("lead_form").form()
-                     .ask("lead_name").user("Sam", "inform").ask("lead_email"))
+    left_at_email = (Conversation("left").user("quote please", "request_sales_contact")
+                     .action("lead_form").form().ask("lead_name").user("Sam", "inform").ask("lead_email"))
     # a form that skipped the name question (already known) still counts as having got past it
     skipped = (Conversation("skip").user("sales", "request_sales_contact").action("lead_form").form()
                .ask("lead_email").user("Stop", "stop").form(False))

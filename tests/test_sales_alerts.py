@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from receivers import HttpReceiver, SmtpReceiver
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -9,7 +10,6 @@ from bot.catalogue import loader
 from bot.sales import outbox
 from bot.sales.models import Lead
 from bot.sales.repository import LeadInput, save_lead
-from receivers import HttpReceiver, SmtpReceiver
 
 ROUTING = """
 owners:
@@ -51,8 +51,9 @@ def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine
     assert mail["Subject"] == f"Qualified lead #{saved.id}: Acme GmbH (score {saved.score})"
     assert mail["Message-ID"] == f"<lead-{saved.id}.alert@consultancy.test>"
     body = mail.get_content()
-    for expected in ("Name: Jane Doe", "E-mail: jane@acme.com", "Phone: +442079460958", "Service: SOC as a service",
-                     "Country: GB", "Talks to a decision maker (+25)", "Owner: Anna Berg <anna@consultancy.test>",
+    for expected in ("Name: Jane Doe", "E-mail: jane@acme.com", "Phone: +442079460958",
+                     "Service: SOC as a service", "Country: GB", "Talks to a decision maker (+25)",
+                     "Owner: Anna Berg <anna@consultancy.test>",
                      f"Transcript: run `bot leads show {saved.id}`"):
         assert expected in body, expected
     assert "recommendation" not in body  # none yet
@@ -65,7 +66,8 @@ def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine
 
 def test_recommendation_shows_when_the_advisor_set_one(engine, channels):
     smtp, slack = channels
-    saved = save_lead(engine, LeadInput(conversation_id="alert-2", name="Ola", email="ola@firma.pl", consent=True))
+    saved = save_lead(engine, LeadInput(conversation_id="alert-2", name="Ola", email="ola@firma.pl",
+                                        consent=True))
     with Session(engine, future=True) as session, session.begin():  # set after the save, before the send
         session.execute(update(Lead).where(Lead.id == saved.id).values(recommendation="staff_augmentation"))
     outbox.deliver_pending(engine)
@@ -77,7 +79,8 @@ def test_recommendation_shows_when_the_advisor_set_one(engine, channels):
 def test_visitor_text_cannot_ping_a_channel_or_forge_mail_headers(engine, channels):
     smtp, slack = channels
     save_lead(engine, LeadInput(conversation_id="alert-3", name="Mallory <!channel>", email="m@evil.example",
-                                consent=True, company="<!here> & <https://evil.example|click> Ltd\r\nBcc: victim@evil.example"))
+                                consent=True,
+                                company="<!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example"))
     outbox.deliver_pending(engine)
     text = json.loads(slack.received[0][1])["text"]
     assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text

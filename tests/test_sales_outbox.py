@@ -5,14 +5,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from receivers import HttpReceiver, SmtpReceiver
+from sales_fixtures import count, tracker_url  # noqa: F401, F811  (a fixture)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.sales import outbox, repository
 from bot.sales.models import Lead, OutboxItem, as_utc, utcnow
 from bot.sales.repository import LeadInput, save_lead
-from receivers import HttpReceiver, SmtpReceiver
-from sales_fixtures import count, tracker_url  # noqa: F401  (fixture)
 
 
 def lead(conversation_id="conv-1", **extra):
@@ -37,7 +37,8 @@ def rows(engine, channel=None):
 @pytest.fixture(autouse=True)
 def _no_channels(monkeypatch, tmp_path):
     """Every channel off and no routing file unless a test turns them on."""
-    for name in ("SALES_WEBHOOK_URL", "SALES_SLACK_WEBHOOK_URL", "SALES_NOTIFY_EMAIL", "SALES_WEBHOOK_SECRET"):
+    channels = ("SALES_WEBHOOK_URL", "SALES_SLACK_WEBHOOK_URL", "SALES_NOTIFY_EMAIL", "SALES_WEBHOOK_SECRET")
+    for name in channels:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SALES_ROUTING_FILE", str(tmp_path / "no-routing.yml"))
 
@@ -187,7 +188,7 @@ def test_smtp_outage_then_recovery_sends_once(engine, smtp):
     assert [m["Message-ID"] for m in smtp.messages] == [f"<lead-{saved.id}.alert@consultancy.test>"]
 
 
-def test_forgotten_lead_is_never_alerted(engine, smtp, tracker_url):
+def test_forgotten_lead_is_never_alerted(engine, smtp, tracker_url):  # noqa: F811
     save_lead(engine, lead())
     repository.forget("anna@acme.com", engine=engine, tracker_url=tracker_url)
     assert outbox.deliver_pending(engine).delivered == 0 and smtp.raw == []

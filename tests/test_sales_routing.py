@@ -7,9 +7,9 @@ import yaml
 
 from bot import settings
 from bot.catalogue import loader
+from bot.db import session_scope
 from bot.sales import routing
 from bot.sales.repository import LeadInput, list_leads, save_lead
-from bot.db import session_scope
 
 FILE = """
 owners:
@@ -77,7 +77,8 @@ def test_a_broken_or_missing_file_costs_no_lead(engine, routed, monkeypatch, cap
 @pytest.mark.parametrize("content, problem", [
     ("[]", "must be a mapping"),
     ("team: [a]", "`owners` must map"),
-    ("owners: {a: {name: A}}\nrules: [{when: {colour: red}, owner: a}]\nteam: [a]", "unknown condition(s) colour"),
+    ("owners: {a: {name: A}}\nrules: [{when: {colour: red}, owner: a}]\nteam: [a]",
+     "unknown condition(s) colour"),
     ("owners: {a: {name: A}}\nrules: [{when: {theme: x}}]\nteam: [a]", "either `owner` or `team`"),
     ("owners: {a: {name: A}}\nrules: [{when: {}, owner: a}]\nteam: [a]", "needs `when`"),
     ("owners: {a: {name: A}}\nteam: []", "non-empty list"),

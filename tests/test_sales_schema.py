@@ -1,10 +1,10 @@
 """The sales tables as the models describe them are the tables the migrations create."""
 from alembic import command
+from schema_check import model_diffs
 from sqlalchemy import inspect, text
 
 from bot import db, ratings  # noqa: F401  (ratings registers answer_ratings on Base)
 from bot.sales import models
-from schema_check import model_diffs
 
 SALES_TABLES = {"contacts", "leads", "outbox", "routing_counters", "answer_ratings"}
 
@@ -23,9 +23,9 @@ def test_0004_keeps_a_queued_webhook_and_sends_qualified_leads_first(db_url):
                           "VALUES (1, 'email:a@acme.com', 'a@acme.com', :now, :now)"), {"now": now})
         for lead_id, qualified in ((1, True), (2, False)):
             conn.execute(text(
-                "INSERT INTO leads (id, created_at, updated_at, name, email, consent, consent_text, consent_at,"
-                " score, reasons, qualified, conversation_id, contact_id) VALUES (:id, :now, :now, 'A',"
-                " 'a@acme.com', true, 'ok', :now, 70, '[]', :q, :cid, 1)"),
+                "INSERT INTO leads (id, created_at, updated_at, name, email, consent, consent_text,"
+                " consent_at, score, reasons, qualified, conversation_id, contact_id)"
+                " VALUES (:id, :now, :now, 'A', 'a@acme.com', true, 'ok', :now, 70, '[]', :q, :cid, 1)"),
                 {"id": lead_id, "now": now, "q": qualified, "cid": f"c{lead_id}"})
             conn.execute(text("INSERT INTO outbox (lead_id, payload, attempts, next_attempt_at, created_at) "
                               "VALUES (:id, '{}', 0, :now, :now)"), {"id": lead_id, "now": now})

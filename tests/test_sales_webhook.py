@@ -7,12 +7,12 @@ import base64
 import json
 
 import pytest
+from receivers import HttpReceiver
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from bot.sales import outbox, webhook
 from bot.sales.repository import LeadInput, save_lead
-from receivers import HttpReceiver
 
 SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
 
@@ -29,8 +29,8 @@ def receiver(monkeypatch, tmp_path):
 
 
 def jane(conversation_id="crm-1"):
-    return LeadInput(conversation_id=conversation_id, name="Jane Mary Doe", email="jane@acme.com", consent=True,
-                     company="Acme GmbH", company_size="120", service="managed-helpdesk",
+    return LeadInput(conversation_id=conversation_id, name="Jane Mary Doe", email="jane@acme.com",
+                     consent=True, company="Acme GmbH", company_size="120", service="managed-helpdesk",
                      sourcing_model="managed_services", budget="10k a month", timeline="next month",
                      role="CTO", phone="+49 30 901820")
 
@@ -54,8 +54,9 @@ def test_signed_request_verifies_with_the_reference_library(engine, receiver, mo
     assert tampered != body
     with pytest.raises(WebhookVerificationError):
         Webhook(SECRET).verify(tampered, headers)
+    other = "whsec_" + base64.b64encode(b"another secret of 32 bytes......").decode()
     with pytest.raises(WebhookVerificationError):  # a different secret cannot have signed it
-        Webhook("whsec_" + base64.b64encode(b"another secret of 32 bytes......").decode()).verify(body, headers)
+        Webhook(other).verify(body, headers)
     replayed = dict(headers, **{"webhook-timestamp": str(int(headers["webhook-timestamp"]) - 3600)})
     with pytest.raises(WebhookVerificationError):  # an old request replayed with a new time
         Webhook(SECRET).verify(body, replayed)

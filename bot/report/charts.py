@@ -47,7 +47,7 @@ def horizontal_bars(labels: list[str], values: list[int], salt: str, xlabel: str
     ax.set_yticks(list(positions), labels)
     ax.set_xlabel(xlabel)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    for y, value in zip(positions, values):
+    for y, value in zip(positions, values, strict=False):
         ax.annotate(str(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center")
     return _svg(fig, salt)
 

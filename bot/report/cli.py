@@ -38,7 +38,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("report", help="HTML report: conversations, topics, fallbacks, form funnel, leads")
+    p = subparsers.add_parser("report",
+                              help="HTML report: conversations, topics, fallbacks, form funnel, leads")
     p.add_argument("--since", default="7d", help="7d, 24h, 2w, or a date such as 2024-05-01 (default 7d)")
     p.add_argument("--out", default="report.html", metavar="FILE.html", help="where to write the page")
     p.add_argument("--db-url", help="sales database URL (default: SALES_DB_URL)")

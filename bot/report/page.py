@@ -10,13 +10,15 @@ from bot.report import charts
 from bot.report.data import Report
 
 CSS = """
-body { font: 15px/1.45 system-ui, sans-serif; color: #1d2733; margin: 0 auto; max-width: 60rem; padding: 1.5rem; }
+body { font: 15px/1.45 system-ui, sans-serif; color: #1d2733; margin: 0 auto; max-width: 60rem;
+  padding: 1.5rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2.2rem; }
 .period { color: #52606d; margin-top: 0; }
 .cards { display: flex; flex-wrap: wrap; gap: .8rem; }
 .card { border: 1px solid #d5dde5; border-radius: .5rem; padding: .6rem 1rem; min-width: 9rem; }
 .card b { display: block; font-size: 1.5rem; }
-table { border-collapse: collapse; margin-top: .6rem; } td, th { padding: .2rem .8rem .2rem 0; text-align: left; }
+table { border-collapse: collapse; margin-top: .6rem; }
+td, th { padding: .2rem .8rem .2rem 0; text-align: left; }
 th { border-bottom: 1px solid #d5dde5; } td.n { text-align: right; }
 figure { margin: .6rem 0; } figure svg { max-width: 100%; height: auto; }
 .none { color: #52606d; font-style: italic; }
@@ -59,7 +61,8 @@ def _conversations(report: Report) -> str:
     c = report.conversations
     if not c.per_day:
         return _none("conversations")
-    return _figure(charts.per_day(c.per_day, report.since.date(), report.until.date()), "Conversations per day")
+    chart = charts.per_day(c.per_day, report.since.date(), report.until.date())
+    return _figure(chart, "Conversations per day")
 
 
 def _topics(report: Report) -> str:
@@ -86,7 +89,7 @@ def _funnel(report: Report) -> str:
         return _none("lead forms")
     steps = report.funnel
     figure = _figure(charts.funnel([(s.name, s.reached) for s in steps]), "Lead form funnel")
-    rows = [(s.name, s.reached, s.dropped if s.name != "submitted" else "", 
+    rows = [(s.name, s.reached, s.dropped if s.name != "submitted" else "",
              _pct(s.dropped, s.reached) if s.name != "submitted" else "") for s in steps]
     return figure + _table(("step", "reached", "left here", "drop-off"), rows)
 
@@ -95,10 +98,9 @@ def _leads(report: Report) -> str:
     if not report.lead_count:
         return _none("leads")
     owners = report.leads_by_owner.most_common()
+    by_owner = charts.horizontal_bars([o for o, _ in owners], [n for _, n in owners], "owners", "leads")
     return (_figure(charts.scores(report.leads_by_band), "Leads by score")
-            + _figure(charts.horizontal_bars([o for o, _ in owners], [n for _, n in owners], "owners", "leads"),
-                      "Leads by owner")
-            + _table(("owner", "leads"), owners))
+            + _figure(by_owner, "Leads by owner") + _table(("owner", "leads"), owners))
 
 
 def _ratings(report: Report) -> str:
@@ -107,7 +109,7 @@ def _ratings(report: Report) -> str:
     topics = sorted(report.ratings)
     helpful = [report.ratings[t]["helpful"] for t in topics]
     unhelpful = [report.ratings[t]["not_helpful"] for t in topics]
-    rows = [(t, h, u) for t, h, u in zip(topics, helpful, unhelpful)]
+    rows = [(t, h, u) for t, h, u in zip(topics, helpful, unhelpful, strict=False)]
     rows.append(("all answers", sum(helpful), sum(unhelpful)))
     return _figure(charts.ratings(topics, helpful, unhelpful), "Answers rated helpful or not") + \
         _table(("topic", "helpful", "not helpful"), rows)
@@ -125,7 +127,8 @@ def render(report: Report) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         # nothing may be fetched: the page carries everything it shows
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        "<meta http-equiv=\"Content-Security-Policy\" "
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>Assistant report, {escape(period)}</title><style>{CSS}</style></head><body>"
         f"<h1>What visitors asked the assistant</h1><p class=\"period\">{escape(period)}</p>"
         f"{_overview(report)}{body}</body></html>\n"

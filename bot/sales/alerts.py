@@ -56,11 +56,16 @@ def build(session: Session, lead: Lead) -> Alert:
     fields = (
         ("Name", lead.name), ("E-mail", lead.email), ("Phone", lead.phone),
         ("Company", lead.company), ("Company size", lead.company_size),
-        ("Service", service or lead.service), ("Model", LABELS.get(lead.sourcing_model or "", lead.sourcing_model)),
+        ("Service", service or lead.service),
+        ("Model", LABELS.get(lead.sourcing_model or "", lead.sourcing_model)),
         ("Budget", lead.budget), ("Start", lead.timeline), ("Role", lead.role),
         ("Country", country), ("Page", lead.page_url),
     )
     owner = routing.owner(lead.owner)
+    if owner:
+        owner_text = f"{owner.name} <{owner.email}>" if owner.email else owner.name
+    else:
+        owner_text = lead.owner  # not (or no longer) in the routing file: the stored id
     return Alert(
         lead_id=lead.id,
         qualified=bool(lead.qualified),
@@ -68,7 +73,7 @@ def build(session: Session, lead: Lead) -> Alert:
         reasons=tuple(_plain(r) for r in lead.reasons or []),
         details=tuple((label, _plain(value)) for label, value in fields if value),
         recommendation=LABELS.get(lead.recommendation or "", lead.recommendation) or None,
-        owner=(f"{owner.name} <{owner.email}>" if owner and owner.email else owner.name if owner else lead.owner),
+        owner=owner_text,
         owner_email=owner.email if owner else None,
         transcript=transcript_command(lead.id),
     )

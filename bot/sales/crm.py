@@ -9,7 +9,7 @@ field each CRM has (`message`, `Description`), so nothing needs a custom propert
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 # `import repository`, not `from repository import ...`: repository queues alerts through
 # the outbox, which imports this module, so the two are imported together.

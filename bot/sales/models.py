@@ -1,7 +1,8 @@
 """Sales tables: contacts, leads, the alert outbox and the round-robin counters.
 
 The schema is created by the Alembic revisions 0002_sales and 0004_alerts; these
-models must stay in step with them (tests/test_sales_schema.py compares them). Times are stored in UTC (SQLite hands them back naive: use as_utc()).
+models must stay in step with them (tests/test_sales_schema.py compares them).
+Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from bot.db import Base
-
 
 RECOMMENDATIONS = ("managed_services", "it_outsourcing", "staff_augmentation", "mix")
 
@@ -71,7 +71,7 @@ class Lead(Base):
         UniqueConstraint("conversation_id", name="uq_leads_conversation_id"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="ck_leads_reachable"),
         CheckConstraint(
-            "recommendation IN ('managed_services', 'it_outsourcing', 'staff_augmentation', 'mix')",
+            "recommendation IN (" + ", ".join(f"'{value}'" for value in RECOMMENDATIONS) + ")",
             name="ck_leads_recommendation",
         ),
     )

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Union
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -40,7 +41,7 @@ class Channel:
     name: str
     enabled: Callable[[], bool]
     build: Callable[[Session, Lead], Any]  # the message, made while the lead is at hand
-    send: Callable[[Any, float], "str | None"]  # None on success, else a short reason
+    send: Callable[[Any, float], str | None]  # None on success, else a short reason
 
 
 CHANNELS = {
@@ -87,7 +88,7 @@ def _factory(target) -> Callable[[], Session]:
 
 
 def deliver_pending(
-    target: Union[Engine, Callable[[], Session], None] = None,
+    target: Engine | Callable[[], Session] | None = None,
     timeout: float = 5,
     max_attempts: int = 8,
     now: datetime | None = None,
@@ -149,7 +150,8 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
         values["next_attempt_at"] = now + backoff(attempts, backoff_base)
         if attempts >= max_attempts:
             stats.gave_up += 1
-            log.warning("outbox %s (%s): giving up after %d attempts (%s)", row.id, row.channel, attempts, error)
+            log.warning("outbox %s (%s): giving up after %d attempts (%s)",
+                        row.id, row.channel, attempts, error)
         else:
             stats.failed += 1
             log.info("outbox %s (%s): attempt %d failed (%s)", row.id, row.channel, attempts, error)
@@ -160,7 +162,7 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
 def run_worker(
     stop_event: threading.Event,
     interval: float = 5,
-    target: Union[Engine, Callable[[], Session], None] = None,
+    target: Engine | Callable[[], Session] | None = None,
     **kwargs,
 ) -> None:
     """Deliver every `interval` seconds until stop_event is set (run it in a thread)."""

@@ -80,7 +80,7 @@ _cache = _Cache()  # the parsed file and its (path, mtime)
 
 def _values(value: Any, where: str) -> frozenset[str]:
     values = value if isinstance(value, list) else [value]
-    if not values or not all(isinstance(v, (str, int)) and str(v).strip() for v in values):
+    if not values or not all(isinstance(v, str | int) and str(v).strip() for v in values):
         raise RoutingError(f"{where}: give a value or a list of values")
     return frozenset(str(v).strip().lower() for v in values)
 
@@ -108,7 +108,8 @@ def parse(data: Any) -> Routing:
     for owner_id, details in raw_owners.items():
         details = details if isinstance(details, dict) else {}
         if not isinstance(details.get("name"), str) or set(details) - set(OWNER_FIELDS):
-            raise RoutingError(f"owner {owner_id}: give a name (and optionally {', '.join(OWNER_FIELDS[1:])})")
+            optional = ", ".join(OWNER_FIELDS[1:])
+            raise RoutingError(f"owner {owner_id}: give a name (and optionally {optional})")
         owners[str(owner_id)] = Owner(id=str(owner_id)[:100], **{k: str(v) for k, v in details.items()})
     rules = []
     for number, entry in enumerate(data.get("rules") or [], start=1):
@@ -187,7 +188,8 @@ def next_in_turn(session: Session, members: tuple[str, ...]) -> str:
     team = ("team:" + ",".join(members))[:100]
     counters = RoutingCounter.__table__
     insert = _dialect_insert(session)
-    session.execute(insert(counters).values(team=team, position=0).on_conflict_do_nothing(index_elements=["team"]))
+    session.execute(insert(counters).values(team=team, position=0)
+                    .on_conflict_do_nothing(index_elements=["team"]))
     session.execute(update(counters).where(counters.c.team == team).values(position=counters.c.position + 1))
     position = session.execute(select(counters.c.position).where(counters.c.team == team)).scalar_one()
     return members[(position - 1) % len(members)]

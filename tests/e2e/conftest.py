@@ -15,7 +15,6 @@ import requests
 from bot import settings
 from bot.serve import Servers, free_port
 
-
 BOOKING_URL_TEMPLATE = "https://cal.example/consultancy/intro?name={name}&email={email}"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -76,8 +75,8 @@ def bot_command(env: dict[str, str]):
     import subprocess
 
     def run(*args: str, as_json: bool = False):
-        done = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "bot"), *args], env={**os.environ, **env},
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "bot"), *args],
+                              env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if as_json else done.stdout
 

@@ -11,17 +11,16 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import requests
+from receivers import HttpReceiver, SmtpReceiver, wait_for
 
 from bot import settings
-
 from bot.serve import Servers, free_port
-from receivers import HttpReceiver, SmtpReceiver, wait_for
 
 SECRET = "whsec_" + base64.b64encode(b"e2e-webhook-secret-32-bytes-long").decode()
 ROUTING = """

@@ -10,11 +10,11 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from receivers import wait_for
+from sales_stack import SECRET
 from standardwebhooks import Webhook
 
 from bot import settings
-from receivers import wait_for
-from sales_stack import SECRET
 from tests.e2e.conftest import Visitor, bot_command
 from tests.e2e.test_rest_lead import ANSWERS, complete_form
 

@@ -5,8 +5,8 @@ Revision ID: 0004_alerts
 Revises: 0002_sales
 Create Date: 2024-01-04
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_alerts"
 down_revision = "0002_sales"
