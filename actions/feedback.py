@@ -21,7 +21,7 @@ class ActionRateAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
-        helpful = ratings.RATING_INTENTS.get((message.get("intent") or {}).get("name"))
+        helpful = ratings.RATING_INTENTS.get(str((message.get("intent") or {}).get("name")))
         if helpful is None:
             return []
         # the rated message is looked up in this conversation's own events, never named by the client
