@@ -206,3 +206,20 @@ def test_worker_thread_delivers_and_stops(engine, monkeypatch):
         thread.join(5)
     assert not thread.is_alive()
     assert len(hook.received) == 1 and rows(engine)[0].delivered_at is not None
+
+
+def test_a_message_that_cannot_be_built_is_a_failed_attempt_and_others_still_go(engine, smtp, monkeypatch):
+    broken = save_lead(engine, lead("broken"))
+    fine = save_lead(engine, lead("fine", email="bob@acme.com"))
+    real_build = outbox.CHANNELS["email"].build
+
+    def build(session, the_lead):
+        if the_lead.id == broken.id:
+            raise ValueError("bad data")
+        return real_build(session, the_lead)
+
+    monkeypatch.setitem(outbox.CHANNELS, "email", outbox.Channel("email", lambda: True, build, outbox.mailer.send))
+    stats = outbox.deliver_pending(engine)
+    assert (stats.delivered, stats.failed) == (1, 1)
+    assert [m["Message-ID"] for m in smtp.messages] == [f"<lead-{fine.id}.alert@consultancy.test>"]
+    assert "cannot build the message: ValueError" in {r.lead_id: r.last_error for r in rows(engine)}[broken.id]

@@ -136,10 +136,15 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
             .values(next_attempt_at=max(now, utcnow()) + timedelta(seconds=timeout) + LEASE_MARGIN)
         ).rowcount
         lead = session.get(Lead, row.lead_id) if claimed else None
-        message = channel.build(session, lead) if lead is not None else None
-    if message is None:
-        return  # claimed by another worker, or the lead was forgotten meanwhile
-    error = channel.send(message, timeout)
+        if lead is None:
+            return  # claimed by another worker, or the lead was forgotten meanwhile
+        try:
+            message, error = channel.build(session, lead), None
+        except Exception as exc:  # a message that cannot be built is a failed attempt, not a stuck pass
+            log.exception("outbox %s (%s): could not build the message", row.id, row.channel)
+            message, error = None, f"cannot build the message: {type(exc).__name__}"
+    if error is None:
+        error = channel.send(message, timeout)
     attempts = row.attempts + 1
     values: dict = {"attempts": attempts, "last_error": error}
     if error is None:
