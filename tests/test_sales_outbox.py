@@ -218,8 +218,10 @@ def test_a_message_that_cannot_be_built_is_a_failed_attempt_and_others_still_go(
             raise ValueError("bad data")
         return real_build(session, the_lead)
 
-    monkeypatch.setitem(outbox.CHANNELS, "email", outbox.Channel("email", lambda: True, build, outbox.mailer.send))
+    channel = outbox.Channel("email", lambda: True, build, outbox.mailer.send)
+    monkeypatch.setitem(outbox.CHANNELS, "email", channel)
     stats = outbox.deliver_pending(engine)
     assert (stats.delivered, stats.failed) == (1, 1)
     assert [m["Message-ID"] for m in smtp.messages] == [f"<lead-{fine.id}.alert@consultancy.test>"]
-    assert "cannot build the message: ValueError" in {r.lead_id: r.last_error for r in rows(engine)}[broken.id]
+    errors = {r.lead_id: r.last_error for r in rows(engine)}
+    assert "cannot build the message: ValueError" in errors[broken.id]
