@@ -78,7 +78,7 @@ def test_qualified_lead_gets_one_alert_per_channel_and_a_meeting_link(sales_stac
     ((headers, raw),) = hooks
     payload = Webhook(SECRET).verify(raw, headers)
     assert payload["id"] == lead["id"] and payload["owner"] == lead["owner"]
-    assert "bot leads show" in sales_cli("leads", "show", str(lead["id"]))
+    assert f"owner: {lead['owner']} (" in sales_cli("leads", "show", str(lead["id"]))
 
 
 def test_unqualified_lead_is_alerted_but_offered_no_meeting_link(sales_stack, sales_cli):

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from bot import settings
 from tests.e2e.conftest import Visitor, bot_command
-from tests.e2e.test_rest_lead import complete_form
+from tests.e2e.test_rest_lead import ANSWERS, complete_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -46,10 +46,10 @@ def report(sales_stack, tmp_path_factory):
     lost.say("can you fix my printer")
     lost.say("QWZX blorf vrrmp,  mail me at confused.visitor@example-report.com")
 
-    quitter = Visitor(servers)  # gives up at the company question
+    quitter = Visitor(servers)  # answers name, e-mail and company, then gives up
     assert "name" in quitter.say_text("I'd like a quote")
-    quitter.say("Quentin Quit")
-    assert "company" in quitter.say_text("quentin@quit-report.com")
+    for answer, expected in ANSWERS[:3]:
+        assert expected in quitter.say_text(answer.format(email="quitter@acme-report.com"))
 
     complete_form(Visitor(servers), "rita.report@acme-report.com")
 
@@ -81,10 +81,10 @@ def test_sections_show_what_visitors_did(report):
     # grouped (case and spacing), masked, and no form answer anywhere
     grouped = r"<td>qwzx blorf vrrmp, mail me at &lt;email&gt;</td><td class=n>([2-9]|\d\d+)</td>"
     assert re.search(grouped, html)
-    for private in ("confused.visitor@", "Quentin", "quentin@", "Rita", "rita.report@", "Jane Doe"):
+    for private in ("confused.visitor@", "quitter@", "rita.report@", "Jane Doe", "Acme GmbH"):
         assert private not in html
-    # the funnel: the quitter reached lead_company and went no further
-    row = re.search(r"<td>lead_company</td><td class=n>(\d+)</td><td class=n>(\d+)</td>", html)
+    # the funnel: the quitter was asked the company size and went no further
+    row = re.search(r"<td>lead_company_size</td><td class=n>(\d+)</td><td class=n>(\d+)</td>", html)
     assert row and int(row.group(2)) >= 1
     assert "<td>submitted</td>" in html
 
