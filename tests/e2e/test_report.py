@@ -20,7 +20,7 @@ from tests.e2e.test_rest_lead import ANSWERS, complete_form
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 ARTIFACTS = settings.ROOT / "tests" / "artifacts"
-GIBBERISH = "qwzx blorf vrrmp, mail me at confused.visitor@example-report.com"
+OFF_TOPIC = "i forgot my password, my login is confused.visitor@example-report.com"
 
 
 def count(url: str, sql: str) -> int:
@@ -42,9 +42,9 @@ def report(sales_stack, tmp_path_factory):
     assert "Sorry that didn't help" in rater.say_text("that didn't answer my question")  # typed feedback
 
     lost = Visitor(servers)
-    lost.say(GIBBERISH)
+    lost.say(OFF_TOPIC)
     lost.say("can you fix my printer")
-    lost.say("QWZX blorf vrrmp,  mail me at confused.visitor@example-report.com")
+    lost.say("I  forgot my password,   my login is confused.visitor@example-report.com!")
 
     quitter = Visitor(servers)  # answers name, e-mail and company, then gives up
     assert "name" in quitter.say_text("I'd like a quote")
@@ -79,7 +79,7 @@ def test_sections_show_what_visitors_did(report):
     assert html.count("<svg") >= 6  # per day, topics, funnel, scores, owners, ratings
     assert "ask_billing_model" in html
     # grouped (case and spacing), masked, and no form answer anywhere
-    grouped = r"<td>qwzx blorf vrrmp, mail me at &lt;email&gt;</td><td class=n>([2-9]|\d\d+)</td>"
+    grouped = r"<td>i forgot my password, my login is &lt;email&gt;</td><td class=n>([2-9]|\d\d+)</td>"
     assert re.search(grouped, html)
     for private in ("confused.visitor@", "quitter@", "rita.report@", "Jane Doe", "Acme GmbH"):
         assert private not in html
