@@ -64,7 +64,7 @@ def stacked(labels: list[str], first: list[int], second: list[int], names: tuple
     ax.bar(labels, second, bottom=first, color=colours[1], label=names[1])
     ax.set_ylabel(ylabel)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))  # beside the bars, never on them
     plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
     return _svg(fig, salt)
 
