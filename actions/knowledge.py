@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import knowledge
+from bot import knowledge, ratings
 
 
 class ActionAnswerKnowledge(Action):
@@ -26,4 +26,5 @@ class ActionAnswerKnowledge(Action):
             last_side=tracker.get_slot("sourcing_model"),
         )
         dispatcher.utter_message(response=answer.response, buttons=knowledge.buttons_after(answer.topic))
+        dispatcher.utter_message(response=ratings.RATING_PROMPT)  # the widget's helpful / not helpful choice
         return [SlotSet("topic", answer.topic), SlotSet("sourcing_model", answer.side)]

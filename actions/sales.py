@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
 from bot.catalogue import queries
-from bot.sales import form, repository, spool, throttle, validation
+from bot.sales import booking, form, repository, spool, throttle, validation
 
 logger = logging.getLogger(__name__)
 
@@ -270,6 +270,9 @@ class ActionSubmitLead(Action):
         logger.info("lead %s stored for conversation %s", lead.id, tracker.sender_id)
         # the webhook (if any) is sent by the outbox worker: the lead is already committed
         dispatcher.utter_message(response="utter_lead_sent")
+        link = booking.link_for(lead)
+        if link:  # qualified leads may book a first call straight away
+            dispatcher.utter_message(response="utter_booking_link", booking_url=link)
         return _reset(domain)
 
 

@@ -11,7 +11,7 @@ import logging
 import sys
 
 # Modules that expose `register(subparsers)`; each adds one top-level sub-command.
-COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli")
+COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli")
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

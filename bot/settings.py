@@ -90,21 +90,6 @@ def renew_dev_action_secret() -> str:
 
 
 # --- leads: webhook outbox, spool, throttle --------------------------------------------
-def sales_webhook_url() -> str | None:
-    """Post each new lead there (outbox with retries); unset: no webhook."""
-    return os.environ.get("SALES_WEBHOOK_URL") or None
-
-
-def sales_webhook_interval() -> float:
-    """Seconds between two passes of the outbox worker."""
-    return _float("SALES_WEBHOOK_INTERVAL", 5.0)
-
-
-def sales_webhook_backoff() -> float:
-    """Seconds before the first retry of a failed delivery; doubles per attempt."""
-    return _float("SALES_WEBHOOK_BACKOFF_SECONDS", 30.0)
-
-
 def lead_spool_dir() -> Path:
     """Leads submitted while the sales database is down wait here (one file per conversation)."""
     return Path(os.environ.get("LEAD_SPOOL_DIR", VAR_DIR / "spool" / "leads"))
@@ -168,3 +153,96 @@ def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
 def privacy_url() -> str:
     """The privacy notice linked in the lead form's consent question."""
     return os.environ.get("PRIVACY_URL", "/webhooks/webchat/privacy")
+
+
+# --- sales alerts, routing, meeting link (issue 12) ----------------------------------
+# Each channel is off until its variable is set; the outbox worker in the action server
+# delivers what save_lead queued for the channels that were on at the time.
+
+
+def _env(name: str) -> str | None:
+    """The variable's value with surrounding blanks removed; None when unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ[name])
+    except (KeyError, ValueError):
+        return default
+
+
+def sales_notify_emails() -> list[str]:
+    """SALES_NOTIFY_EMAIL: comma-separated addresses that get an e-mail per lead (off)."""
+    return [part.strip() for part in (_env("SALES_NOTIFY_EMAIL") or "").split(",") if part.strip()]
+
+
+def smtp_host() -> str:
+    return _env("SMTP_HOST") or "127.0.0.1"
+
+
+def smtp_port() -> int:
+    return int(_env_number("SMTP_PORT", 25))
+
+
+def smtp_security() -> str:
+    """SMTP_SECURITY: "none" (a local relay), "starttls" (port 587) or "ssl" (port 465)."""
+    value = (_env("SMTP_SECURITY") or "none").lower()
+    return value if value in ("none", "starttls", "ssl") else "none"
+
+
+def smtp_user() -> str | None:
+    return _env("SMTP_USER")
+
+
+def smtp_password() -> str | None:
+    return _env("SMTP_PASSWORD")
+
+
+def smtp_from() -> str:
+    return _env("SMTP_FROM") or "assistant@localhost"
+
+
+def slack_webhook_url() -> str | None:
+    """SALES_SLACK_WEBHOOK_URL: a Slack-compatible incoming webhook (off)."""
+    return _env("SALES_SLACK_WEBHOOK_URL")
+
+
+def sales_webhook_url() -> str | None:
+    """SALES_WEBHOOK_URL: the generic (CRM) webhook each lead is posted to (off)."""
+    return _env("SALES_WEBHOOK_URL")
+
+
+WEBHOOK_FORMATS = ("ours", "hubspot", "salesforce")
+
+
+def sales_webhook_format() -> str:
+    """SALES_WEBHOOK_FORMAT: ours (default), hubspot (contact properties) or salesforce (Lead fields)."""
+    value = (_env("SALES_WEBHOOK_FORMAT") or "ours").lower()
+    return value if value in WEBHOOK_FORMATS else "ours"
+
+
+def sales_webhook_secret() -> str | None:
+    """SALES_WEBHOOK_SECRET: "whsec_" + base64 key; requests are signed the Standard Webhooks way."""
+    return _env("SALES_WEBHOOK_SECRET")
+
+
+def outbox_interval() -> float:
+    """SALES_OUTBOX_INTERVAL: seconds between two outbox passes of the worker."""
+    return max(0.1, _env_number("SALES_OUTBOX_INTERVAL", 5))
+
+
+def outbox_retry_base() -> float:
+    """SALES_OUTBOX_RETRY_SECONDS: first retry delay after a failed delivery (doubles each time)."""
+    return max(0.1, _env_number("SALES_OUTBOX_RETRY_SECONDS", 30))
+
+
+def routing_file() -> Path:
+    """SALES_ROUTING_FILE: rules that choose a lead's owner (routing.yml beside domain.yml)."""
+    return Path(_env("SALES_ROUTING_FILE") or ROOT / "routing.yml")
+
+
+def booking_url_template() -> str | None:
+    """BOOKING_URL_TEMPLATE: Cal.com/Calendly-style link with {name} and {email} (off)."""
+    return _env("BOOKING_URL_TEMPLATE")

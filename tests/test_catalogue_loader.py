@@ -288,23 +288,12 @@ CATALOGUE_TABLES = {"services", "service_aliases", "sla_tiers"}
 
 def test_migration_matches_models_and_downgrades(engine, db_url):
     from alembic import command
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
     from sqlalchemy import inspect
 
     from bot.catalogue import models
+    from schema_check import model_diffs
 
-    def ours(diff):  # only the catalogue's tables; other areas check their own
-        for obj in diff if isinstance(diff, list) else [diff]:
-            table = getattr(obj[1], "table", obj[1]) if isinstance(obj, tuple) and len(obj) > 1 else None
-            name = getattr(table, "name", None) or (obj[2] if isinstance(obj, tuple) and len(obj) > 2 else None)
-            if name in CATALOGUE_TABLES:
-                return True
-        return False
-
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
-    assert [d for d in diffs if ours(d)] == []
+    assert model_diffs(engine, models.Base.metadata, CATALOGUE_TABLES) == []
 
     command.downgrade(db.alembic_config(db_url), "base")
     engine.dispose()

@@ -121,17 +121,17 @@ def test_outbox_row_written_with_the_lead(engine, monkeypatch):
         from bot.sales.models import OutboxItem
 
         item = session.query(OutboxItem).one()
-        assert item.lead_id == saved.id and item.payload["email"] == "anna@acme.com"
+        assert item.lead_id == saved.id and item.channel == "webhook"
         assert item.delivered_at is None and item.attempts == 0
 
 
 def test_failure_mid_transaction_leaves_nothing_half_written(engine, monkeypatch):
     monkeypatch.setenv("SALES_WEBHOOK_URL", "http://127.0.0.1:9/hook")
 
-    def broken_payload(_lead):  # fails after contact and lead were flushed
-        raise RuntimeError("payload failed")
+    def broken_outbox(_session, _lead):  # fails after contact and lead were flushed
+        raise RuntimeError("outbox failed")
 
-    monkeypatch.setattr(repository, "lead_to_dict", broken_payload)
+    monkeypatch.setattr(repository.outbox, "enqueue", broken_outbox)
     with pytest.raises(RuntimeError):
         save_lead(engine, lead())
     for table in ("contacts", "leads", "outbox"):

@@ -1,150 +1,108 @@
-"""Outbox delivery against a real HTTP server on 127.0.0.1."""
+"""The CRM webhook: three body formats, each request signed as Standard Webhooks specifies.
+
+The receiver side is checked with `standardwebhooks`, the scheme's reference library, not
+with our own code.
+"""
+import base64
 import json
-import threading
-import time
-from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy.orm import Session
+from receivers import HttpReceiver
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
-from bot.sales import webhook
-from bot.sales.models import Lead, OutboxItem, as_utc, utcnow
+from bot.sales import outbox, webhook
 from bot.sales.repository import LeadInput, save_lead
-from sales_fixtures import count
+
+SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
 
 
-class Hook:
-    """A webhook receiver that answers the first `failures` posts with 500 (or hangs)."""
-
-    def __init__(self, failures=0, hang=0.0):
-        self.failures, self.hang, self.received = failures, hang, []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                if hook.hang:
-                    time.sleep(hook.hang)
-                hook.received.append((body, self.headers.get("Idempotency-Key")))
-                status = 500 if len(hook.received) <= hook.failures else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/leads"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def lead(conversation_id="conv-1"):
-    return LeadInput(conversation_id=conversation_id, name="Anna", email="anna@acme.com",
-                     consent=True, company="Acme", budget="20k a month", role="CTO")
-
-
-def outbox(engine):
-    with Session(engine, future=True) as session:
-        return session.query(OutboxItem).one()
-
-
-def test_fails_twice_then_third_attempt_delivers(engine, monkeypatch):
-    with Hook(failures=2) as hook:
+@pytest.fixture
+def receiver(monkeypatch, tmp_path):
+    monkeypatch.delenv("SALES_NOTIFY_EMAIL", raising=False)
+    monkeypatch.delenv("SALES_SLACK_WEBHOOK_URL", raising=False)
+    monkeypatch.setenv("SALES_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("SALES_ROUTING_FILE", str(tmp_path / "none.yml"))
+    with HttpReceiver() as hook:
         monkeypatch.setenv("SALES_WEBHOOK_URL", hook.url)
-        saved = save_lead(engine, lead())
-        now = utcnow()
-
-        first = webhook.deliver_pending(engine, now=now)
-        assert (first.delivered, first.failed) == (0, 1)
-        item = outbox(engine)
-        assert item.attempts == 1 and item.last_error == "HTTP 500" and item.delivered_at is None
-        assert as_utc(item.next_attempt_at) == now + webhook.backoff(1)
-
-        # Not due yet: the backoff is respected.
-        assert webhook.deliver_pending(engine, now=now) == webhook.DeliveryStats()
-        assert len(hook.received) == 1
-
-        second = webhook.deliver_pending(engine, now=now + timedelta(minutes=1))
-        assert second.failed == 1 and outbox(engine).attempts == 2
-        assert as_utc(outbox(engine).next_attempt_at) == now + timedelta(minutes=1) + webhook.backoff(2)
-
-        third = webhook.deliver_pending(engine, now=now + timedelta(hours=1))
-        assert third.delivered == 1
-
-    item = outbox(engine)
-    assert item.attempts == 3 and item.delivered_at is not None and item.last_error is None
-    assert len(hook.received) == 3
-    body, key = hook.received[-1]
-    assert body["id"] == saved.id and body["email"] == "anna@acme.com" and body["qualified"] in (True, False)
-    assert key == f"lead-{saved.id}"
-    # Delivered rows are not posted again.
-    assert webhook.deliver_pending(engine, url=hook.url, now=now + timedelta(days=1)).delivered == 0
+        yield hook
 
 
-def test_gives_up_after_max_attempts(engine, monkeypatch):
-    with Hook(failures=99) as hook:
-        monkeypatch.setenv("SALES_WEBHOOK_URL", hook.url)
-        save_lead(engine, lead())
-        later = utcnow()
-        for _ in range(3):
-            later += timedelta(days=1)
-            stats = webhook.deliver_pending(engine, max_attempts=2, now=later)
-    assert len(hook.received) == 2 and stats == webhook.DeliveryStats()
-    assert outbox(engine).attempts == 2
+def jane(conversation_id="crm-1"):
+    return LeadInput(conversation_id=conversation_id, name="Jane Mary Doe", email="jane@acme.com",
+                     consent=True, company="Acme GmbH", company_size="120", service="managed-helpdesk",
+                     sourcing_model="managed_services", budget="10k a month", timeline="next month",
+                     role="CTO", phone="+49 30 901820")
 
 
-def test_hanging_webhook_blocks_neither_save_nor_caller(engine, monkeypatch):
-    with Hook(hang=3) as hook:
-        monkeypatch.setenv("SALES_WEBHOOK_URL", hook.url)
-        started = time.monotonic()
-        saved = save_lead(engine, lead())
-        assert time.monotonic() - started < 2  # save_lead never talks to the webhook
-        assert count(engine, "leads") == 1
-
-        started = time.monotonic()
-        stats = webhook.deliver_pending(engine, timeout=0.5)
-        assert time.monotonic() - started < 2.5
-    assert stats.failed == 1
-    item = outbox(engine)
-    assert item.attempts == 1 and item.delivered_at is None and "Timeout" in item.last_error
-    with Session(engine, future=True) as session:
-        assert session.get(Lead, saved.id) is not None  # the lead is safe
+def delivered(engine, hook, fmt, monkeypatch):
+    monkeypatch.setenv("SALES_WEBHOOK_FORMAT", fmt)
+    saved = save_lead(engine, jane(f"crm-{fmt}"))
+    assert outbox.deliver_pending(engine).delivered == 1
+    headers, body = hook.received[-1]
+    return saved, headers, body
 
 
-def test_unreachable_webhook_never_raises(engine, monkeypatch):
-    monkeypatch.setenv("SALES_WEBHOOK_URL", "http://127.0.0.1:9/nothing-listens")
-    save_lead(engine, lead())
-    stats = webhook.deliver_pending(engine, timeout=1)
-    assert stats.failed == 1 and "ConnectionError" in outbox(engine).last_error
-    # A broken database is logged, not raised, too.
-    assert webhook.deliver_pending("not an engine", url="http://127.0.0.1:9/") == webhook.DeliveryStats()
+def test_signed_request_verifies_with_the_reference_library(engine, receiver, monkeypatch):
+    saved, headers, body = delivered(engine, receiver, "ours", monkeypatch)
+    assert headers["webhook-id"] == f"lead-{saved.id}"
+    assert headers["webhook-signature"].startswith("v1,")
+    payload = Webhook(SECRET).verify(body, headers)
+    assert payload["id"] == saved.id and payload["country"] == "DE" and payload["qualified"] is True
+
+    tampered = body.replace(b'"qualified":true', b'"qualified":false')
+    assert tampered != body
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(tampered, headers)
+    other = "whsec_" + base64.b64encode(b"another secret of 32 bytes......").decode()
+    with pytest.raises(WebhookVerificationError):  # a different secret cannot have signed it
+        Webhook(other).verify(body, headers)
+    replayed = dict(headers, **{"webhook-timestamp": str(int(headers["webhook-timestamp"]) - 3600)})
+    with pytest.raises(WebhookVerificationError):  # an old request replayed with a new time
+        Webhook(SECRET).verify(body, replayed)
 
 
-def test_worker_thread_delivers_and_stops(engine, monkeypatch):
-    with Hook() as hook:
-        monkeypatch.setenv("SALES_WEBHOOK_URL", hook.url)
-        save_lead(engine, lead())
-        thread, stop = webhook.start_worker(interval=0.1, target=engine)
-        deadline = time.monotonic() + 10
-        while not hook.received and time.monotonic() < deadline:
-            time.sleep(0.05)
-        stop.set()
-        thread.join(5)
-    assert not thread.is_alive()
-    assert len(hook.received) == 1 and outbox(engine).delivered_at is not None
+def test_hubspot_contact_properties(engine, receiver, monkeypatch):
+    _, headers, body = delivered(engine, receiver, "hubspot", monkeypatch)
+    properties = Webhook(SECRET).verify(body, headers)["properties"]
+    assert properties["email"] == "jane@acme.com"
+    assert (properties["firstname"], properties["lastname"]) == ("Jane Mary", "Doe")
+    assert properties["company"] == "Acme GmbH" and properties["phone"] == "+4930901820"
+    assert properties["lifecyclestage"] == "salesqualifiedlead" and properties["hs_lead_status"] == "NEW"
+    assert "Talks to a decision maker" in properties["message"] and "bot leads show" in properties["message"]
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("SALES_WEBHOOK_URL", raising=False)
+def test_salesforce_lead_fields(engine, receiver, monkeypatch):
+    _, headers, body = delivered(engine, receiver, "salesforce", monkeypatch)
+    fields = Webhook(SECRET).verify(body, headers)
+    assert (fields["FirstName"], fields["LastName"], fields["Company"]) == ("Jane Mary", "Doe", "Acme GmbH")
+    assert fields["Email"] == "jane@acme.com" and fields["Country"] == "DE"
+    assert fields["Rating"] == "Hot" and fields["LeadSource"] == "Web" and "Score" in fields["Description"]
+
+
+def test_salesforce_gets_the_required_fields_from_a_short_lead(engine, receiver, monkeypatch):
+    monkeypatch.setenv("SALES_WEBHOOK_FORMAT", "salesforce")
+    save_lead(engine, LeadInput(conversation_id="short", name="Cher", email=None, phone="+44 20 7946 0958",
+                                consent=True))
+    assert outbox.deliver_pending(engine).delivered == 1
+    fields = json.loads(receiver.received[-1][1])
+    assert fields["LastName"] == "Cher" and "FirstName" not in fields
+    assert fields["Company"] == "[not provided]" and fields["Rating"] == "Warm"
+
+
+def test_a_bad_secret_keeps_the_alert_queued(engine, receiver, monkeypatch):
+    monkeypatch.setenv("SALES_WEBHOOK_SECRET", "not base64!")
+    save_lead(engine, jane())
+    stats = outbox.deliver_pending(engine)
+    assert stats.failed == 1 and receiver.received == []  # never sent unsigned by mistake
+
+
+def test_signature_matches_the_scheme_by_hand():
+    body = b'{"a":1}'
+    key = base64.b64decode(SECRET.removeprefix("whsec_"))
+    import hashlib
+    import hmac
+    expected = base64.b64encode(hmac.new(key, b"msg_1.1700000000." + body, hashlib.sha256).digest()).decode()
+    assert webhook.sign(SECRET, "msg_1", 1700000000, body) == "v1," + expected
+    with pytest.raises(webhook.SecretError):
+        webhook.signing_key("whsec_c2hvcnQ=")  # "short"

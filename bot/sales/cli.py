@@ -1,4 +1,4 @@
-"""`bot leads ...`: what sales use to read, export, erase and deliver leads.
+"""`bot leads ...`: what sales use to read, export, erase and deliver leads (and their alerts).
 
 Everything printed passes sanitize.for_terminal (visitor text may hold escape codes) and
 every CSV cell sanitize.for_csv (a cell starting with = + - @ would run as a formula).
@@ -15,12 +15,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
-from bot.sales import privacy, repository, sanitize, transcript, validation, webhook
+from bot.sales import outbox, privacy, repository, routing, sanitize, transcript, validation
 
 CSV_FIELDS = (
     "id", "created_at", "name", "email", "company", "company_size", "service",
     "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
-    "qualified", "reasons", "conversation_id", "page_url",
+    "qualified", "reasons", "conversation_id", "page_url", "owner", "recommendation",
 )
 
 
@@ -61,11 +61,11 @@ def _cmd_list(args) -> int:
     if not leads:
         print("no leads yet")
         return 0
-    rows = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "NAME", "COMPANY", "SERVICE", "EMAIL")]
+    rows = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "OWNER", "NAME", "COMPANY", "SERVICE", "EMAIL")]
     for lead in leads:
         rows.append((str(lead["id"]), lead["created_at"][:16].replace("T", " "), str(lead["score"]),
-                     "yes" if lead["qualified"] else "no", lead["name"] or "", lead["company"] or "",
-                     lead["service"] or "", lead["email"]))
+                     "yes" if lead["qualified"] else "no", lead["owner"] or "-", lead["name"] or "",
+                     lead["company"] or "", lead["service"] or "", lead["email"] or ""))
     rows = [tuple(sanitize.for_terminal(cell) for cell in row) for row in rows]
     widths = [min(30, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     for row in rows:
@@ -80,9 +80,12 @@ def _cmd_show(args) -> int:
         if lead is None:
             raise CommandError(f"no lead with id {args.id}")
         data = repository.lead_to_dict(lead)
+    owner = routing.owner(data["owner"])
+    if owner:  # the id as stored, and who that is in the routing file
+        data["owner"] = f"{owner.id} ({owner.name}{', ' + owner.email if owner.email else ''})"
     for key in ("id", "created_at", "name", "email", "phone", "company", "company_size", "role",
-                "service", "sourcing_model", "budget", "timeline", "score", "qualified",
-                "conversation_id", "page_url", "consent_at", "consent_text"):
+                "service", "sourcing_model", "budget", "timeline", "score", "qualified", "owner",
+                "recommendation", "conversation_id", "page_url", "consent_at", "consent_text"):
         value = data[key]
         print(f"{key.replace('_', ' '):>16}: {sanitize.for_terminal(value)}")
     print("\nWhy this score:")
@@ -153,11 +156,13 @@ def _cmd_purge(args) -> int:
 
 def _cmd_deliver(args) -> int:
     engine = _engine(args)
-    url = args.webhook_url or None
-    if not (url or settings.sales_webhook_url()):
-        raise CommandError("SALES_WEBHOOK_URL is not set: there is nowhere to deliver leads to")
-    stats = webhook.deliver_pending(engine, url=url, timeout=args.timeout)
-    print(f"delivered {stats.delivered}, failed {stats.failed} (will retry), gave up {stats.gave_up}")
+    channels = outbox.enabled_channels()
+    if not channels:
+        raise CommandError("no alert channel is configured (SALES_NOTIFY_EMAIL, SALES_SLACK_WEBHOOK_URL, "
+                           "SALES_WEBHOOK_URL): there is nowhere to deliver leads to")
+    stats = outbox.deliver_pending(engine, timeout=args.timeout)
+    print(f"{', '.join(channels)}: delivered {stats.delivered}, failed {stats.failed} (will retry), "
+          f"gave up {stats.gave_up}")
     return 0
 
 
@@ -213,7 +218,6 @@ def register(subparsers) -> None:
     p.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     p.set_defaults(func=_run(_cmd_purge))
 
-    p = sub.add_parser("deliver", parents=[common], help="one webhook delivery pass over the outbox")
-    p.add_argument("--webhook-url", help="default: SALES_WEBHOOK_URL")
+    p = sub.add_parser("deliver", parents=[common], help="one delivery pass over the alert outbox")
     p.add_argument("--timeout", type=float, default=5.0)
     p.set_defaults(func=_run(_cmd_deliver))

@@ -1,7 +1,8 @@
-"""Sales tables: contacts, leads and the webhook outbox.
+"""Sales tables: contacts, leads, the alert outbox and the round-robin counters.
 
-The schema is created by the Alembic revisions 0002_sales and 0003_hardening; these models must stay in
-step with it. Times are stored in UTC (SQLite hands them back naive: use as_utc()).
+The schema is created by the Alembic revisions 0002_sales, 0003_hardening and 0004_alerts;
+these models must stay in step with them (tests/test_sales_schema.py compares them).
+Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from bot.db import Base
+
+RECOMMENDATIONS = ("managed_services", "it_outsourcing", "staff_augmentation", "mix")
 
 
 def utcnow() -> datetime:
@@ -70,6 +73,10 @@ class Lead(Base):
         # One lead per conversation: the database, not the caller, enforces idempotency.
         UniqueConstraint("conversation_id", name="uq_leads_conversation_id"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="ck_leads_reachable"),
+        CheckConstraint(
+            "recommendation IN (" + ", ".join(f"'{value}'" for value in RECOMMENDATIONS) + ")",
+            name="ck_leads_recommendation",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -96,6 +103,10 @@ class Lead(Base):
     page_url = Column(Text, nullable=True)
     client_key = Column(String(64), nullable=True, index=True)  # from the channel, for the throttle
     contact_id = Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True)
+    # Who in sales follows the lead up: chosen by bot.sales.routing when it is saved.
+    owner = Column(String(100), nullable=True, index=True)
+    # The advisor's recommendation (RECOMMENDATIONS), when the conversation produced one.
+    recommendation = Column(String(32), nullable=True)
 
     contact = relationship("Contact", back_populates="leads")
 
@@ -104,16 +115,34 @@ class Lead(Base):
 
 
 class OutboxItem(Base):
-    """A lead waiting to be posted to SALES_WEBHOOK_URL (written in the lead's transaction)."""
+    """One alert to deliver for one lead on one channel, written in the lead's transaction.
+
+    The message itself is built from the lead when it is sent (bot.sales.alerts), so an
+    advisor's recommendation added later shows, and forgetting a lead forgets its alerts.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("lead_id", name="uq_outbox_lead_id"),)
+    __table_args__ = (
+        # One alert per lead and channel: a retried save cannot queue a second one.
+        UniqueConstraint("lead_id", "channel", name="uq_outbox_lead_channel"),
+        CheckConstraint("channel IN ('webhook', 'email', 'slack')", name="ck_outbox_channel"),
+    )
 
     id = Column(Integer, primary_key=True)
     lead_id = Column(Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False)
-    payload = Column(JSON, nullable=False)
+    channel = Column(String(16), nullable=False)
+    priority = Column(Integer, nullable=False, default=1)  # 0: a qualified lead, sent first
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     delivered_at = Column(DateTime(timezone=True), nullable=True)
     last_error = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class RoutingCounter(Base):
+    """Where round-robin stands in each team: the next lead goes to member position % size."""
+
+    __tablename__ = "routing_counters"
+
+    team = Column(String(100), primary_key=True)
+    position = Column(Integer, nullable=False, default=0)

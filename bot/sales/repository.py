@@ -1,6 +1,6 @@
 """Saving and reading leads (erasing them: bot.sales.privacy).
 
-save_lead writes contact, lead and outbox row in one transaction and is idempotent per
+save_lead writes contact, lead, its owner's turn and its alerts in one transaction, idempotent per
 conversation: the unique constraint on leads.conversation_id decides races, so two
 action-server workers (or a retried request) can never create a second lead.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import db, settings
-from bot.sales import sanitize, scoring, throttle, validation
+from bot.sales import outbox, routing, sanitize, scoring, throttle, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,8 @@ def lead_to_dict(lead: Lead) -> dict:
         "conversation_id": lead.conversation_id,
         "page_url": lead.page_url,
         "contact_id": lead.contact_id,
+        "owner": lead.owner,
+        "recommendation": lead.recommendation,
     }
 
 
@@ -168,8 +170,7 @@ def _find_or_create_contact(session: Session, lead: Lead) -> Contact:
     return contact
 
 
-def _save_once(session: Session, data: LeadInput, webhook_url: str | None,
-               limits: throttle.Limits | None) -> Lead:
+def _save_once(session: Session, data: LeadInput, limits: throttle.Limits | None) -> Lead:
     lead = _existing(session, data.conversation_id.strip()[:255])
     if lead is not None:
         return lead
@@ -179,9 +180,8 @@ def _save_once(session: Session, data: LeadInput, webhook_url: str | None,
     lead.contact = _find_or_create_contact(session, lead)
     session.add(lead)
     session.flush()  # assigns lead.id; raises IntegrityError on a lost race
-    if webhook_url:
-        session.add(OutboxItem(lead_id=lead.id, payload=lead_to_dict(lead), attempts=0,
-                               next_attempt_at=lead.created_at, created_at=lead.created_at))
+    lead.owner = routing.assign_owner(session, lead)
+    outbox.enqueue(session, lead)
     session.commit()
     lead.created_now = True
     return lead
@@ -198,13 +198,12 @@ def save_lead(target: Union[Session, Engine, None], data: LeadInput,
     The returned Lead has created_now=True only when this call inserted it.
     """
     _build_lead(data)  # validate early: no transaction is opened for bad input
-    webhook_url = settings.sales_webhook_url()
     own = not isinstance(target, Session)
     session = Session(bind=target or db.get_engine(), future=True, expire_on_commit=False) if own else target
     try:
         for attempt in range(_MAX_TRIES):
             try:
-                return _save_once(session, data, webhook_url, limits)
+                return _save_once(session, data, limits)
             except IntegrityError:
                 # Another transaction inserted this conversation's lead or this
                 # e-mail's contact first: start over and find what it wrote.

@@ -1,155 +1,101 @@
-"""Outbox delivery: post committed leads to SALES_WEBHOOK_URL, retrying with backoff.
+"""HTTP deliveries from the outbox: the signed CRM webhook and the Slack-style alert.
 
-save_lead only writes an outbox row; delivery happens here, later and outside the
-lead's transaction, so a slow or failing webhook can neither lose nor delay a lead.
-Delivery is at least once: receivers dedupe on the Idempotency-Key header (lead id).
+Webhook requests are signed as Standard Webhooks specifies: headers `webhook-id` (stable
+per lead, so a receiver can drop a retry it has already processed), `webhook-timestamp`
+(Unix seconds, fresh on every attempt) and `webhook-signature` = "v1," + base64 of
+HMAC-SHA256 over "id.timestamp.body" with the secret (SALES_WEBHOOK_SECRET, "whsec_" +
+base64 of the key). Errors are returned as short strings without the body: it holds
+personal data.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import json
 import logging
-import threading
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Callable, Union
+import time
 
 import requests
-from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db, settings
-from bot.sales.models import OutboxItem, utcnow
+from bot import settings
+from bot.sales import crm
+from bot.sales.models import Lead
 
 log = logging.getLogger(__name__)
 
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_MAX = timedelta(hours=6)
-# 30 s doubling to 6 h: 20 attempts cover about three days of a receiver being down
-# (a weekend); the lead itself is in the database whatever happens here.
-MAX_ATTEMPTS = 20
-BATCH = 50
+SECRET_PREFIX = "whsec_"
+USER_AGENT = "sourcing-assistant"
 
 
-@dataclass
-class DeliveryStats:
-    delivered: int = 0
-    failed: int = 0  # will be retried
-    gave_up: int = 0  # reached max_attempts
+class SecretError(ValueError):
+    """SALES_WEBHOOK_SECRET is not "whsec_" + base64."""
 
 
-def backoff(attempts: int, base: timedelta = BACKOFF_BASE) -> timedelta:
-    """30 s, 1 min, 2 min, ... capped at 6 h, after the n-th failed attempt."""
-    return min(base * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
-
-
-def _factory(target) -> Callable[[], Session]:
-    if target is None or isinstance(target, Engine):
-        return sessionmaker(bind=target or db.get_engine(), future=True, expire_on_commit=False)
-    return target  # already a session factory
-
-
-def _post(url: str, lead_id: int, payload: dict, timeout: float) -> str | None:
-    """None on success, else a short error (no payload in it: it holds personal data)."""
+def signing_key(secret: str) -> bytes:
+    encoded = secret[len(SECRET_PREFIX):] if secret.startswith(SECRET_PREFIX) else secret
     try:
-        response = requests.post(
-            url,
-            json=payload,
-            timeout=timeout,
-            headers={"Idempotency-Key": f"lead-{lead_id}", "User-Agent": "sourcing-assistant"},
-        )
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise SecretError("SALES_WEBHOOK_SECRET must be whsec_ followed by base64") from None
+    if len(key) < 16:
+        raise SecretError("SALES_WEBHOOK_SECRET is too short: use at least 16 random bytes")
+    return key
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def message_id(lead_id: int) -> str:
+    return f"lead-{lead_id}"
+
+
+def lead_request(lead: Lead, fmt: str | None = None) -> tuple[str, bytes]:
+    """(webhook-id, body) for a lead in the configured format."""
+    payload = crm.FORMATS[fmt or settings.sales_webhook_format()](lead)
+    return message_id(lead.id), json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def headers_for(msg_id: str, body: bytes, secret: str | None, now: float | None = None) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "Idempotency-Key": msg_id}
+    if secret:
+        timestamp = int(now if now is not None else time.time())
+        headers.update({"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
+                        "webhook-signature": sign(secret, msg_id, timestamp, body)})
+    return headers
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> str | None:
+    """None on a 2xx answer, else a short reason."""
+    try:
+        response = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
-        return f"{type(exc).__name__}"
+        return type(exc).__name__
     if 200 <= response.status_code < 300:
         return None
     return f"HTTP {response.status_code}"
 
 
-def deliver_pending(
-    target: Union[Engine, Callable[[], Session], None] = None,
-    url: str | None = None,
-    timeout: float = 5,
-    max_attempts: int = MAX_ATTEMPTS,
-    now: datetime | None = None,
-    backoff_base: timedelta = BACKOFF_BASE,
-) -> DeliveryStats:
-    """One pass over due outbox rows. Never raises; returns what happened.
-
-    target: Engine, session factory, or None for the default sales database.
-    url: defaults to SALES_WEBHOOK_URL; without one nothing is attempted.
-    """
-    stats = DeliveryStats()
-    url = url or settings.sales_webhook_url()
+def send_lead(request: tuple[str, bytes], timeout: float) -> str | None:
+    """Post a prepared lead_request to SALES_WEBHOOK_URL, signed when a secret is set."""
+    url = settings.sales_webhook_url()
     if not url:
-        return stats
+        return "SALES_WEBHOOK_URL is not set"
+    msg_id, body = request
     try:
-        factory = _factory(target)
-        now = now or utcnow()
-        with factory() as session:
-            due = session.execute(
-                select(OutboxItem.id, OutboxItem.lead_id, OutboxItem.payload,
-                       OutboxItem.attempts, OutboxItem.next_attempt_at)
-                .where(OutboxItem.delivered_at.is_(None),
-                       OutboxItem.attempts < max_attempts,
-                       OutboxItem.next_attempt_at <= now)
-                .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
-                .limit(BATCH)
-            ).all()
-        for row in due:
-            _deliver_one(factory, url, row, timeout, max_attempts, now, backoff_base, stats)
-    except Exception:  # the caller is a worker loop or the CLI: log, never crash it
-        log.exception("outbox delivery pass failed")
-    return stats
+        headers = headers_for(msg_id, body, settings.sales_webhook_secret())
+    except SecretError as exc:
+        return str(exc)
+    return post(url, body, headers, timeout)
 
 
-def _deliver_one(factory, url, row, timeout, max_attempts, now, backoff_base, stats) -> None:
-    # Claim the row by pushing next_attempt_at past the request's timeout; a second
-    # worker that read the same row sees the update count 0 and skips it.
-    lease = now + timedelta(seconds=timeout + 60)
-    with factory() as session, session.begin():
-        claimed = session.execute(
-            update(OutboxItem)
-            .where(OutboxItem.id == row.id, OutboxItem.delivered_at.is_(None),
-                   OutboxItem.attempts == row.attempts)
-            .values(next_attempt_at=lease)
-        ).rowcount
-    if not claimed:
-        return
-    error = _post(url, row.lead_id, row.payload, timeout)
-    attempts = row.attempts + 1
-    values: dict = {"attempts": attempts, "last_error": error}
-    if error is None:
-        values["delivered_at"] = utcnow()
-        stats.delivered += 1
-    else:
-        values["next_attempt_at"] = now + backoff(attempts, backoff_base)
-        if attempts >= max_attempts:
-            stats.gave_up += 1
-            log.warning("outbox %s: giving up after %d attempts (%s)", row.id, attempts, error)
-        else:
-            stats.failed += 1
-            log.info("outbox %s: attempt %d failed (%s)", row.id, attempts, error)
-    with factory() as session, session.begin():
-        session.execute(update(OutboxItem).where(OutboxItem.id == row.id).values(**values))
-
-
-def run_worker(
-    stop_event: threading.Event,
-    interval: float = 15,
-    target: Union[Engine, Callable[[], Session], None] = None,
-    url: str | None = None,
-    **kwargs,
-) -> None:
-    """Deliver every `interval` seconds until stop_event is set (run it in a thread)."""
-    while not stop_event.is_set():
-        deliver_pending(target, url=url, **kwargs)
-        stop_event.wait(interval)
-
-
-def start_worker(interval: float = 15, **kwargs) -> tuple[threading.Thread, threading.Event]:
-    """Start run_worker in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=run_worker, args=(stop, interval), kwargs=kwargs, name="sales-outbox", daemon=True
-    )
-    thread.start()
-    return thread, stop
+def send_slack(message: dict, timeout: float) -> str | None:
+    url = settings.slack_webhook_url()
+    if not url:
+        return "SALES_SLACK_WEBHOOK_URL is not set"
+    body = json.dumps(message, ensure_ascii=False).encode()
+    return post(url, body, {"Content-Type": "application/json", "User-Agent": USER_AGENT}, timeout)

@@ -285,7 +285,7 @@ def assistant(sales_db, redis_server, receiver, tmp_path_factory):
         "LOCK_STORE_PORT": str(redis_server.port),
         "LOCK_STORE_DB": "0", "LOCK_STORE_PREFIX": "drills",
         "SALES_WEBHOOK_URL": receiver.url,
-        "SALES_WEBHOOK_INTERVAL": "1", "SALES_WEBHOOK_BACKOFF_SECONDS": "1",
+        "SALES_OUTBOX_INTERVAL": "1", "SALES_OUTBOX_RETRY_SECONDS": "1",
         "LEAD_SPOOL_DIR": str(folder / "spool"), "LEAD_SPOOL_INTERVAL": "2",
     }
     running = Assistant(env)

@@ -5,13 +5,22 @@ developer's running assistant is not disturbed.
 """
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 
 from bot import settings
 from bot.serve import Servers, free_port
+
+BOOKING_URL_TEMPLATE = "https://cal.example/consultancy/intro?name={name}&email={email}"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +31,8 @@ def e2e_env(tmp_path_factory):
     env = {
         "SALES_DB_URL": f"sqlite:///{folder / 'sales.db'}",
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+        # qualified leads are offered this meeting link (the widget test clicks it)
+        "BOOKING_URL_TEMPLATE": BOOKING_URL_TEMPLATE,
     }
     loader.load_into(env["SALES_DB_URL"])
     return env
@@ -58,19 +69,46 @@ def visitor(servers):
     return Visitor(servers)
 
 
-@pytest.fixture
-def bot_cli(e2e_env):
-    """Run the `bot` console command against the end-to-end databases."""
+def bot_command(env: dict[str, str]):
+    """Run the `bot` console command against the databases in `env`."""
     import json
-    import os
     import subprocess
-    import sys
 
     def run(*args: str, as_json: bool = False):
-        env = {**os.environ, **e2e_env}
-        done = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "bot"), *args], env=env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "bot"), *args],
+                              env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if as_json else done.stdout
 
     return run
+
+
+@pytest.fixture
+def bot_cli(e2e_env):
+    """Run the `bot` console command against the end-to-end databases."""
+    return bot_command(e2e_env)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download: `make chromium` installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} not found: apt-get install -y chromium"
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def sales_stack(tmp_path_factory):
+    """Servers with e-mail, Slack-style and CRM webhook alerts on, and the receivers that get them."""
+    from sales_stack import sales_stack as start
+
+    with start(tmp_path_factory.mktemp("sales")) as stack:
+        yield stack

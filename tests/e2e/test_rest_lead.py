@@ -7,12 +7,19 @@ from tests.lead_script import CATALOGUE_QUESTION, LEAD_START, SERVICE, lead_answ
 
 pytestmark = pytest.mark.e2e
 
+ANSWERS = lead_answers("{email}")
 
 
-def complete_form(visitor, email: str) -> None:
-    for message, expected in [CATALOGUE_QUESTION, LEAD_START, *lead_answers(email)]:
+def complete_form(visitor, email: str, answers=ANSWERS) -> list[dict]:
+    """Ask about SOC as a service, then type the whole form; returns the bot's last messages."""
+    for message, expected in (CATALOGUE_QUESTION, LEAD_START):
         text = visitor.say_text(message)
         assert expected in text, f"after {message!r}: {text!r}"
+    for answer, expected in answers:
+        replies = visitor.say(answer.format(email=email))
+        text = " ".join(m.get("text", "") for m in replies)
+        assert expected in text, f"after {answer!r}: {text!r}"
+    return replies
 
 
 def test_completed_form_gives_exactly_one_lead(visitor, bot_cli):

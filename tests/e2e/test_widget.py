@@ -5,16 +5,14 @@ The page, the widget and socket.io come from the Rasa server's own port (the
 """
 from __future__ import annotations
 
-import os
 import queue
 import socket
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bot import settings
 from bot.serve import Servers
@@ -22,27 +20,9 @@ from bot.web.channel import page_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PAGE_PATH = "/webhooks/webchat/"
 ARTIFACTS = settings.ROOT / "tests" / "artifacts"
 ANSWER_TIMEOUT = 30_000  # ms
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} not found: apt-get install -y chromium"
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -165,8 +145,8 @@ def test_keyboard_only(page):
     expect(page.locator(".sc-bot")).not_to_have_count(bots, timeout=ANSWER_TIMEOUT)
 
 
-def test_lead_form_completed_in_the_widget(page, bot_cli):
-    email = f"widget-{uuid.uuid4().hex[:8]}@acme-widget.com"
+def fill_lead_form(page: Page, email: str) -> None:
+    """Type and click through the whole lead form in the widget (a qualified lead)."""
     open_widget(page)
     ask(page, "I'd like a quote")
     expect(log(page)).to_contain_text("What's your name?", timeout=ANSWER_TIMEOUT)
@@ -181,6 +161,11 @@ def test_lead_form_completed_in_the_widget(page, bot_cli):
     ]:
         page.get_by_role("button", name=button, exact=True).click()
         expect(log(page)).to_contain_text(expected, timeout=ANSWER_TIMEOUT)
+
+
+def test_lead_form_completed_in_the_widget(page, bot_cli):
+    email = f"widget-{uuid.uuid4().hex[:8]}@acme-widget.com"
+    fill_lead_form(page, email)
     leads = [lead for lead in bot_cli("leads", "list", "--json", as_json=True) if lead["email"] == email]
     assert len(leads) == 1
     assert leads[0]["service"] == "managed-helpdesk" and leads[0]["company_size"] == "51-200"
@@ -250,3 +235,109 @@ def test_reconnecting_state_and_recovery(browser, servers, e2e_env, tmp_path):
     finally:
         context.close()
         second.stop()
+
+
+# --- issue 12: the meeting link and the rating of answers --------------------------------
+
+
+def test_qualified_lead_gets_a_safe_meeting_link(page, bot_cli):
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.e2e.conftest import BOOKING_URL_TEMPLATE
+
+    email = f"booker-{uuid.uuid4().hex[:8]}@acme-widget.com"
+    fill_lead_form(page, email)
+    link = page.get_by_role("link", name="Book a call")
+    expect(link).to_be_visible(timeout=ANSWER_TIMEOUT)
+    href = link.get_attribute("href")
+    assert href.startswith(BOOKING_URL_TEMPLATE.split("?")[0] + "?")
+    assert parse_qs(urlsplit(href).query) == {"name": ["Wanda Widget"], "email": [email]}
+    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel").split()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-booking.png"))
+
+    # the booking site is played by Playwright: nothing leaves the machine
+    page.context.route("https://cal.example/**", lambda route: route.fulfill(body="<p>booked</p>",
+                                                                             content_type="text/html"))
+    with page.context.expect_page() as opened:
+        link.click()
+    booking = opened.value
+    booking.wait_for_load_state()
+    assert booking.url == href
+    assert booking.evaluate("window.opener") is None  # the booking page cannot reach the chat page
+
+    page.reload()  # the link survives a reload, as the rest of the conversation does
+    expect(page.get_by_role("link", name="Book a call")).to_have_attribute("href", href)
+
+
+def test_links_other_than_http_are_never_rendered(page, dialogs):
+    """The renderer's own check, fed through the stored transcript (as after a reload)."""
+    transcript = [
+        {"from": "bot", "text": "Links follow."},
+        {"from": "bot", "links": [{"title": "Evil", "url": "javascript:alert(1)"},
+                                  {"title": "Data", "url": "data:text/html,<script>alert(1)</script>"},
+                                  {"title": "Fine", "url": "https://cal.example/ok"}]},
+    ]
+    page.evaluate("t => localStorage.setItem('sourcingchat:transcript', JSON.stringify(t))", transcript)
+    page.reload()
+    links = page.locator(".sc-link")
+    expect(links).to_have_count(1)
+    expect(links.first).to_have_text("Fine")
+    assert links.first.get_attribute("href") == "https://cal.example/ok"
+    assert dialogs == []
+
+
+def test_rating_an_answer_is_discreet_and_stored_for_that_answer(page, e2e_env):
+    from sqlalchemy import create_engine, text
+
+    open_widget(page)
+    ask(page, "how are managed services billed?")
+    expect(log(page)).to_contain_text("subscription", timeout=ANSWER_TIMEOUT)
+    choice = page.get_by_role("group", name="Was this answer helpful?")
+    expect(choice).to_be_visible(timeout=ANSWER_TIMEOUT)
+    replies = page.locator(".sc-reply").count()
+    bots = page.locator(".sc-bot").count()
+    choice.get_by_role("button", name="Not helpful").click()
+    expect(page.get_by_text("Thanks for your feedback.")).to_be_visible()
+    expect(choice).to_have_count(0)
+    page.wait_for_timeout(1500)
+    assert page.locator(".sc-bot").count() == bots  # no extra bot message for a click
+    assert page.locator(".sc-reply").count() == replies  # the answer's follow-ups stay
+    assert page.locator(".sc-user").count() == 1  # and no visitor bubble either
+
+    session = page.evaluate("localStorage.getItem('sourcingchat:session')").strip('"')
+    engine = create_engine(e2e_env["SALES_DB_URL"], future=True)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT helpful, topic, response FROM answer_ratings "
+                                     "WHERE conversation_id = :c"), {"c": session}).all()
+    finally:
+        engine.dispose()
+    assert [(bool(r.helpful), r.topic) for r in rows] == [(False, "billing_model")]
+    assert rows[0].response.startswith("utter_billing_model")
+
+
+def test_a_rating_cannot_reach_another_conversations_answer(servers, e2e_env):
+    """B's rating, whatever it claims, never lands on A's answer; A's own rating does."""
+    from sqlalchemy import create_engine, text
+
+    from tests.e2e.conftest import Visitor
+
+    engine = create_engine(e2e_env["SALES_DB_URL"], future=True)
+
+    def ratings_of(sender: str) -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT COUNT(*) FROM answer_ratings WHERE conversation_id = :c"),
+                                {"c": sender}).scalar_one()
+
+    a, b = Visitor(servers), Visitor(servers)
+    try:
+        assert "subscription" in a.say_text("how are managed services billed?")
+        b.say(f'/rate_helpful{{"conversation_id": "{a.sender}", "message_at": 1}}')
+        b.say("/rate_unhelpful")
+        assert ratings_of(a.sender) == 0 and ratings_of(b.sender) == 0
+        a.say("/rate_helpful")
+        a.say("/rate_unhelpful")  # a second rating of the same answer changes nothing
+        assert ratings_of(a.sender) == 1
+    finally:
+        engine.dispose()

@@ -6,7 +6,8 @@
  * or set window.SourcingChat = {serverUrl, title, greeting} before it.
  *
  * Safety: every text from the visitor or the bot goes into the page through
- * textContent, never as HTML.
+ * textContent, never as HTML; a link from the bot is used only when it is http(s), and
+ * opens in a new tab without access to this page (rel="noopener noreferrer").
  */
 (function () {
   "use strict";
@@ -99,12 +100,81 @@
 
   // --- messages ----------------------------------------------------------------------
   function render(entry) {
+    if (entry.links) { renderLinks(entry.links); return; }
     var who = entry.from === "user" ? "You" : "Assistant";
     var bubble = el("div", { "class": "sc-msg sc-" + (entry.from === "user" ? "user" : "bot") });
     bubble.appendChild(el("span", { "class": "sc-visually-hidden" }, who + ": "));
     bubble.appendChild(document.createTextNode(entry.text));
     log.appendChild(bubble);
+    if (entry.rating) { renderRating(entry, bubble); }
     log.scrollTop = log.scrollHeight;
+  }
+
+  // --- links (e.g. the meeting link): only http(s), opened in a new tab without an opener --------
+  function safeUrl(value) {
+    if (typeof value !== "string" || value.length > 2000) { return null; }
+    try {
+      var url = new URL(value);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch (e) { return null; }
+  }
+
+  function cleanLinks(links) {
+    return (Array.isArray(links) ? links : []).slice(0, 3).filter(function (link) {
+      return link && typeof link.title === "string" && link.title && safeUrl(link.url);
+    }).map(function (link) { return { title: link.title.slice(0, 60), url: safeUrl(link.url) }; });
+  }
+
+  function renderLinks(links) {
+    var row = el("div", { "class": "sc-links" });
+    cleanLinks(links).forEach(function (link) { // again here: the transcript comes back from storage
+      row.appendChild(el("a", { "class": "sc-link", href: link.url, target: "_blank", rel: "noopener noreferrer" },
+        link.title));
+    });
+    log.appendChild(row);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // --- "Was this answer helpful?": under the latest knowledge answer only -------------------
+  function cleanRating(rating) {
+    if (!rating || typeof rating.question !== "string" || !Array.isArray(rating.options)) { return null; }
+    var options = rating.options.slice(0, 3).filter(function (o) {
+      return o && typeof o.title === "string" && typeof o.payload === "string" && /^\/[a-z_]{1,40}$/.test(o.payload);
+    }).map(function (o) { return { title: o.title.slice(0, 40), payload: o.payload }; });
+    return options.length ? { question: rating.question.slice(0, 100), options: options } : null;
+  }
+
+  function dropRatings() {
+    transcript.forEach(function (entry) { delete entry.rating; });
+    Array.prototype.forEach.call(log.querySelectorAll(".sc-rating"), function (node) { node.remove(); });
+  }
+
+  function renderRating(entry, bubble) {
+    var group = el("div", { "class": "sc-rating", role: "group", "aria-label": entry.rating.question });
+    group.appendChild(el("span", {}, entry.rating.question + " "));
+    entry.rating.options.forEach(function (option) {
+      var b = el("button", { type: "button", "class": "sc-rate" }, option.title);
+      b.addEventListener("click", function () {
+        if (!ready) { return; }
+        transmit(option.payload);
+        dropRatings();
+        save(localStorage, "transcript", transcript);
+        bubble.appendChild(el("div", { "class": "sc-rating sc-rated", role: "status" }, "Thanks for your feedback."));
+      });
+      group.appendChild(b);
+    });
+    bubble.appendChild(group);
+  }
+
+  function offerRating(rating) {
+    var entry = transcript[transcript.length - 1];
+    var bubbles = log.querySelectorAll(".sc-msg");
+    var bubble = bubbles[bubbles.length - 1];
+    rating = cleanRating(rating);
+    if (!rating || !entry || entry.from !== "bot" || entry.links || !bubble) { return; }
+    entry.rating = rating;
+    save(localStorage, "transcript", transcript);
+    renderRating(entry, bubble);
   }
 
   function showReplies(buttons) {
@@ -118,6 +188,7 @@
   }
 
   function add(entry) {
+    dropRatings(); // only the latest answer can be rated
     transcript.push(entry);
     transcript = transcript.slice(-KEEP_MESSAGES);
     save(localStorage, "transcript", transcript);
@@ -125,7 +196,11 @@
   }
 
   function botSays(message) {
-    if (!message || typeof message.text !== "string") { return; }
+    if (!message || typeof message !== "object") { return; }
+    if (message.rating) { offerRating(message.rating); return; }
+    var links = cleanLinks(message.links);
+    if (links.length) { add({ from: "bot", links: links }); setTyping(false); return; }
+    if (typeof message.text !== "string") { return; }
     var buttons = (message.quick_replies || message.buttons || []).filter(function (b) {
       return b && typeof b.title === "string" && typeof b.payload === "string";
     }).map(function (b) { return { title: b.title, payload: b.payload }; });
@@ -180,6 +255,10 @@
     transcript.forEach(function (entry) { delete entry.buttons; });
     add({ from: "user", text: shownText });
     setTyping(true);
+    transmit(payload);
+  }
+
+  function transmit(payload) {
     socket.emit("user_uttered", {
       message: payload,
       session_id: sessionId,

@@ -1,0 +1,1 @@
+"""`bot report`: one HTML page for the people who run the assistant."""

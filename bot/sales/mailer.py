@@ -1,0 +1,61 @@
+"""The alert e-mail: built from an Alert, sent over SMTP with the SMTP_* settings.
+
+It goes to SALES_NOTIFY_EMAIL and to the lead's owner when the routing file gives an
+address. The Message-ID is derived from the lead, so a mail system or a person can tell
+a resent alert from a new one.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from bot import settings
+from bot.sales import alerts
+
+
+def recipients(alert: alerts.Alert) -> list[str]:
+    wanted = settings.sales_notify_emails() + ([alert.owner_email] if alert.owner_email else [])
+    return list(dict.fromkeys(address.strip() for address in wanted if address.strip()))
+
+
+def message_for(alert: alerts.Alert) -> EmailMessage:
+    sender = settings.smtp_from()
+    message = EmailMessage()
+    message["Subject"] = alerts.subject(alert)
+    message["From"] = sender
+    message["To"] = ", ".join(recipients(alert))
+    message["Date"] = formatdate(localtime=False)
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    message["Message-ID"] = f"<lead-{alert.lead_id}.alert@{domain}>"
+    message["X-Priority"] = "1" if alert.qualified else "3"
+    message.set_content(alerts.as_text(alert))
+    return message
+
+
+def _error(exc: Exception) -> str:
+    """The exception's kind and SMTP code only: SMTP errors quote addresses."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__} {code}" if code else type(exc).__name__
+
+
+def send(message: EmailMessage, timeout: float) -> str | None:
+    """None once the SMTP server accepted the message, else a short reason."""
+    host, port, security = settings.smtp_host(), settings.smtp_port(), settings.smtp_security()
+    try:
+        if security == "ssl":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout,
+                                                   context=ssl.create_default_context())
+        else:
+            server = smtplib.SMTP(host, port, timeout=timeout)
+        with server:
+            if security == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            user, password = settings.smtp_user(), settings.smtp_password()
+            if user and password:
+                server.login(user, password)
+            server.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        return _error(exc)
+    return None
