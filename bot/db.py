@@ -22,7 +22,7 @@ Base = declarative_base()
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Every module that maps tables on Base (see load_models).
-MODEL_MODULES = ("bot.catalogue.models", "bot.sales.models")
+MODEL_MODULES = ("bot.catalogue.models", "bot.sales.models", "bot.ratings")
 
 
 def load_models() -> None:

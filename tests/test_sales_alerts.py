@@ -78,9 +78,10 @@ def test_recommendation_shows_when_the_advisor_set_one(engine, channels):
 
 def test_visitor_text_cannot_ping_a_channel_or_forge_mail_headers(engine, channels):
     smtp, slack = channels
-    save_lead(engine, LeadInput(conversation_id="alert-3", name="Mallory <!channel>", email="m@evil.example",
+    # (a name with markup is refused by the form and save_lead: the company carries it here)
+    save_lead(engine, LeadInput(conversation_id="alert-3", name="Mallory", email="m@evil.example",
                                 consent=True,
-                                company="<!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example"))
+                                company="<!channel> <!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example"))
     outbox.deliver_pending(engine)
     text = json.loads(slack.received[0][1])["text"]
     assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text

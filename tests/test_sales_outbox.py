@@ -10,7 +10,7 @@ from sales_fixtures import count, tracker_url  # noqa: F401, F811  (a fixture)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.sales import outbox, repository
+from bot.sales import outbox, privacy, repository
 from bot.sales.models import Lead, OutboxItem, as_utc, utcnow
 from bot.sales.repository import LeadInput, save_lead
 
@@ -190,7 +190,7 @@ def test_smtp_outage_then_recovery_sends_once(engine, smtp):
 
 def test_forgotten_lead_is_never_alerted(engine, smtp, tracker_url):  # noqa: F811
     save_lead(engine, lead())
-    repository.forget("anna@acme.com", engine=engine, tracker_url=tracker_url)
+    privacy.forget("anna@acme.com", engine=engine, tracker_url=tracker_url)
     assert outbox.deliver_pending(engine).delivered == 0 and smtp.raw == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from sqlalchemy import create_engine, text
 
-from bot import cli
+from bot import cli, db
 from bot.sales import privacy, spool
 from bot.sales.models import utcnow
 from bot.sales.repository import LeadInput, save_lead
@@ -126,3 +126,18 @@ def test_purge_deletes_old_leads_and_old_conversations_without_a_lead(engine, pe
     assert count(engine, "leads") == 1 and count(engine, "contacts") == 1
     assert cli.main(["leads", "purge", "--older-than", "30"]) == 0  # nothing left: still fine
     assert "0 lead(s)" in capsys.readouterr().out
+
+
+def test_forget_also_removes_the_ratings_of_the_persons_conversations(engine, tracker_db):
+    from bot.ratings import AnswerRating
+    from bot.sales import privacy
+    from bot.sales.repository import LeadInput, save_lead
+
+    save_lead(engine, LeadInput(conversation_id="rated-conv", name="Rita", email="rita@acme.com", consent=True))
+    with db.session_scope(engine) as session:
+        session.add(AnswerRating(conversation_id="rated-conv", message_at=1.0, helpful=True))
+        session.add(AnswerRating(conversation_id="someone-else", message_at=1.0, helpful=False))
+    counts = privacy.forget("rita@acme.com", engine=engine, tracker_url=tracker_db)
+    assert counts["ratings"] == 1
+    with db.session_scope(engine) as session:
+        assert [r.conversation_id for r in session.query(AnswerRating)] == ["someone-else"]

@@ -93,7 +93,7 @@ def test_forget_by_email_or_phone(engine, tmp_path):
     save_lead(engine, lead("conv-2", email=None, phone="+44 20 7946 0958"))
     save_lead(engine, lead("conv-3", email="joe@other.com", phone=None))
     assert privacy.forget("ANNA@acme.com", engine=engine, tracker_url=tracker) == {
-        "leads": 1, "contacts": 1, "outbox": 0, "spooled": 0, "conversations": 0, "events": 0}
+        "leads": 1, "contacts": 1, "outbox": 0, "spooled": 0, "conversations": 0, "events": 0, "ratings": 0}
     assert privacy.forget("+44 20 7946 0958", engine=engine, tracker_url=tracker)["leads"] == 1
     with pytest.raises(InvalidInput):
         privacy.forget("not a person", engine=engine, tracker_url=tracker)

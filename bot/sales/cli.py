@@ -142,7 +142,8 @@ def _cmd_forget(args) -> int:
     counts = privacy.forget(args.email, engine=engine, tracker_url=args.tracker_url)
     print(f"forgot {sanitize.for_terminal(args.email)}: {counts['leads']} lead(s), {counts['contacts']} "
           f"contact(s), {counts['outbox']} outbox row(s), {counts['events']} tracker event(s) in "
-          f"{counts['conversations']} conversation(s), {counts['spooled']} spooled lead(s)")
+          f"{counts['conversations']} conversation(s), {counts['spooled']} spooled lead(s), "
+          f"{counts['ratings']} answer rating(s)")
     return 0
 
 
@@ -150,7 +151,8 @@ def _cmd_purge(args) -> int:
     counts = privacy.purge(args.older_than, engine=_engine(args), tracker_url=args.tracker_url)
     print(f"purged what is older than {args.older_than:g} day(s): {counts['leads']} lead(s), "
           f"{counts['contacts']} contact(s), {counts['outbox']} outbox row(s), {counts['events']} "
-          f"tracker event(s) in {counts['conversations']} conversation(s)")
+          f"tracker event(s) in {counts['conversations']} conversation(s), "
+          f"{counts.get('ratings', 0)} answer rating(s)")
     return 0
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, create_engine, delete, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot import db, settings
+from bot.ratings import AnswerRating
 from bot.sales import repository, spool, transcript, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
 
@@ -144,16 +145,27 @@ def forget(email_or_phone: str, engine: Engine | None = None, tracker_url: str |
             ).rowcount
     counts["spooled"] = spool.forget(email, phone, spool_dir)
     # After the sales rows are gone: a tracker failure must not resurrect them.
+    conversations: set[str] = set()
     tracker = _tracker(tracker_url)
     try:
         if _has_events(tracker):
             with tracker.begin() as conn:
-                conversations = _person_conversations(conn, lead_conversations, email, phone)
+                conversations = set(_person_conversations(conn, lead_conversations, email, phone))
                 counts["conversations"] = len(conversations)
                 counts["events"] = delete_conversations(conn, conversations)
     finally:
         tracker.dispose()
+    counts["ratings"] = _delete_ratings(engine, conversations | set(lead_conversations))
     return counts
+
+
+def _delete_ratings(engine: Engine | None, conversations) -> int:
+    """Ratings of answers in the conversations (they go with the conversation)."""
+    ids = {cid[:CONVERSATION_ID_CHARS] for cid in conversations}
+    if not ids:
+        return 0
+    with db.session_scope(engine or db.get_engine()) as session:
+        return session.execute(delete(AnswerRating).where(AnswerRating.conversation_id.in_(ids))).rowcount
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -236,6 +248,7 @@ def purge(older_than_days: float, engine: Engine | None = None, tracker_url: str
                               if sid not in kept and sid[:CONVERSATION_ID_CHARS] not in kept)
                 counts["conversations"] = len(doomed)
                 counts["events"] = delete_conversations(conn, doomed)
+                counts["ratings"] = _delete_ratings(engine, doomed)
     finally:
         tracker.dispose()
     return counts
