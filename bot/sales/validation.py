@@ -13,6 +13,7 @@ from datetime import date
 import email_validator
 import phonenumbers
 
+from bot.forms.words import NOT_SURE_RE
 from bot.sales import buckets
 
 
@@ -242,13 +243,6 @@ def parse_company_size(text: str) -> str | None:
 
 # Monthly spend; yearly or weekly figures are converted, no period means per month.
 BUDGETS = buckets.values(buckets.BUDGETS)
-NOT_SURE_RE = re.compile(
-    r"\b(not sure|unsure|no idea|don'?t know|dunno|depends|tbd|to be (decided|defined)|"
-    r"no budget( yet)?|not (yet )?(defined|decided|set)|open|flexible|undecided|maybe|"
-    r"no rush|no hurry|just (exploring|looking|browsing|researching)|no plans?( yet)?|"
-    r"no clue|not decided|haven'?t decided|can'?t say|hard to say|not yet)\b",
-    re.IGNORECASE,
-)
 
 
 def parse_budget(text: str) -> str | None:
