@@ -1,7 +1,7 @@
 """Sales tables: contacts, leads and the webhook outbox.
 
-The schema is created by the Alembic revision 0002_sales; these models must stay in
-step with it. Times are stored in UTC (SQLite hands them back naive: use as_utc()).
+The schema is created by the Alembic revisions 0002_sales and 0005_advisor (the advice);
+these models must stay in step with them. Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 """
 from __future__ import annotations
 
@@ -67,6 +67,10 @@ class Lead(Base):
         # One lead per conversation: the database, not the caller, enforces idempotency.
         UniqueConstraint("conversation_id", name="uq_leads_conversation_id"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="ck_leads_reachable"),
+        CheckConstraint(
+            "recommendation IN ('managed_services', 'it_outsourcing', 'staff_augmentation', 'mix')",
+            name="ck_leads_recommendation",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -91,6 +95,9 @@ class Lead(Base):
     qualified = Column(Boolean, nullable=False, index=True)
     conversation_id = Column(String(255), nullable=False)
     page_url = Column(Text, nullable=True)
+    # the sourcing advisor's advice, when the visitor asked for it first (revision 0005_advisor)
+    recommendation = Column(String(32), nullable=True)
+    advice = Column(JSON, nullable=True)  # {"reasons": [...], "services": [...], "depends_on": [...]}
     contact_id = Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True)
 
     contact = relationship("Contact", back_populates="leads")
