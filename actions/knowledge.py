@@ -26,4 +26,12 @@ class ActionAnswerKnowledge(Action):
             last_side=tracker.get_slot("sourcing_model"),
         )
         dispatcher.utter_message(response=answer.response, buttons=knowledge.buttons_after(answer.topic))
-        return [SlotSet("topic", answer.topic), SlotSet("sourcing_model", answer.side)]
+        events = [SlotSet("topic", answer.topic), SlotSet("sourcing_model", answer.side)]
+        read = knowledge.topics_read(tracker.get_slot("topics_read"), answer.topic)
+        events.append(SlotSet("topics_read", read))
+        in_form = bool((tracker.active_loop or {}).get("name"))
+        if not in_form and knowledge.offer_advice(read, bool(tracker.get_slot("advice_offered")),
+                                                  bool(tracker.get_slot("advice"))):
+            dispatcher.utter_message(response="utter_advice_offer")
+            events.append(SlotSet("advice_offered", True))
+        return events

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import db
+from bot.advisor import handoff
 from bot.catalogue import queries, replies, terms
 from bot.pricing import inhouse
 from bot.pricing import replies as costs
@@ -49,8 +50,9 @@ class ActionCostEstimate(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         def build(session: Session) -> list[dict[str, Any]]:
+            advised = (handoff.sanitized(tracker.get_slot("advice")) or {}).get("services") or []
             reply = costs.estimate_reply(session, _text(tracker), _mentions(tracker), tracker.get_slot("service"),
-                                         tracker.get_slot("estimate"), inhouse.assumptions())
+                                         tracker.get_slot("estimate"), inhouse.assumptions(), advised)
             dispatcher.utter_message(response=reply.say.response, buttons=reply.buttons, **dict(reply.say.kwargs))
             events = [SlotSet("estimate", reply.request)] if reply.request else []
             return events + ([SlotSet("service", reply.service)] if reply.service else [])

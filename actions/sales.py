@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import forms
 from bot import db, settings
+from bot.advisor import handoff
 from bot.catalogue import queries
 from bot.sales import form, repository, validation
 
@@ -100,13 +101,14 @@ class ActionStartLead(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_intro")
-        # The form's slots were cleared when the last form ended (submit or cancel).
-        events = []
+        # The form's slots were cleared when the last form ended (submit or cancel). Advice given
+        # in this conversation tells the model and a service; a service asked about since wins.
+        prefill = handoff.lead_prefill(tracker.get_slot("advice"))
         if tracker.get_slot("service"):
-            events.append(SlotSet("lead_service", tracker.get_slot("service")))
-        if tracker.get_slot("sourcing_model"):
-            events.append(SlotSet("lead_model", tracker.get_slot("sourcing_model")))
-        return events
+            prefill["lead_service"] = tracker.get_slot("service")
+        if tracker.get_slot("sourcing_model") and "lead_model" not in prefill:
+            prefill["lead_model"] = tracker.get_slot("sourcing_model")
+        return [SlotSet(slot, value) for slot, value in prefill.items()]
 
 
 class ValidateLeadForm(forms.TypedFormValidation):
@@ -184,7 +186,8 @@ class ActionSubmitLead(Action):
             return _reset(domain)
         try:
             lead = repository.save_lead(db.get_engine(), form.lead_input(
-                values, tracker.sender_id, _page_url(tracker), consent_text(domain)))
+                values, tracker.sender_id, _page_url(tracker), consent_text(domain),
+                handoff.sanitized(tracker.get_slot("advice"))))
         except (validation.InvalidInput, repository.ConsentRequired) as exc:
             # the form validated every field, so this is a bug, not the visitor's fault
             logger.error("lead refused by bot.sales: %s", type(exc).__name__)

@@ -63,3 +63,15 @@ def form_tracker(text: str, requested: str | None, intent: str = "inform", slots
     values = {"requested_slot": requested, **(slots or {})}
     return Tracker(sender_id, values, latest, events, False, None,
                    {"name": form_name, "is_interrupted": False}, form_name)
+
+
+def rendered(messages: list[dict]) -> str:
+    """What the visitor reads: texts, and domain responses with their {placeholders} filled."""
+    out = []
+    for message in messages:
+        if message.get("text"):
+            out.append(message["text"])
+        elif message.get("response"):
+            template = domain()["responses"][message["response"]][0]["text"]
+            out.append(template.format(**{k: v for k, v in message.items() if isinstance(k, str)}))
+    return " ".join(out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -124,12 +124,16 @@ def difference_reply(service: ServiceInfo, req: request.CostRequest) -> CostRepl
 
 
 def estimate_reply(session: Session, text: str, mentions: list[str], last_service: str | None,
-                   last_request: Any, facts: inhouse.Assumptions) -> CostReply:
-    """Reply to "what would the helpdesk cost for 120 users?" and its follow-ups."""
+                   last_request: Any, facts: inhouse.Assumptions, advised: Sequence[str] = ()) -> CostReply:
+    """Reply to "what would the helpdesk cost for 120 users?" and its follow-ups.
+
+    Without a service in the question, the last estimate's, the one discussed last, or the
+    services the advisor recommended are estimated."""
     named = tuple(s.slug for s in services_named(session, mentions, text))
     req = request.follow_up(request.read(text, named), last_request)
-    if not req.services and last_service:
-        req = request.CostRequest(**{**req.__dict__, "services": (last_service,)})
+    fallback = (last_service,) if last_service else tuple(advised)
+    if not req.services and fallback:
+        req = replace(req, services=fallback)
     services = _services(session, req.services)
     if not services:
         return _which_service(session)

@@ -17,7 +17,7 @@ from bot.sales import repository, transcript, validation, webhook
 CSV_FIELDS = (
     "id", "created_at", "name", "email", "company", "company_size", "service",
     "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
-    "qualified", "reasons", "conversation_id", "page_url",
+    "qualified", "reasons", "conversation_id", "page_url", "recommendation",
 )
 
 
@@ -84,6 +84,16 @@ def _cmd_show(args) -> int:
     print("\nWhy this score:")
     for reason in data["reasons"]:
         print(f"  - {reason}")
+    advice = data.get("advice") or {}
+    if data.get("recommendation") or advice.get("depends_on"):
+        label = (data["recommendation"] or "it depends").replace("_", " ")
+        print(f"\nAdvisor's recommendation: {label}")
+        for line in advice.get("reasons") or []:
+            print(f"  - {line}")
+        for line in advice.get("depends_on") or []:
+            print(f"  - depends on {line}")
+        if advice.get("services"):
+            print(f"  services: {', '.join(advice['services'])}")
     print("\nConversation:")
     try:
         lines = transcript.read_transcript(data["conversation_id"], args.tracker_url)

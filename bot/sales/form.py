@@ -475,7 +475,7 @@ def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None =
 
 
 def lead_input(values: Mapping[str, Any], conversation_id: str, page_url: str | None,
-               consent_text: str) -> LeadInput:
+               consent_text: str, advice: Mapping[str, Any] | None = None) -> LeadInput:
     def field_value(key: str) -> Any:
         value = values.get(key)
         return None if value in (None, "", SKIPPED, NOT_SURE) else value
@@ -499,4 +499,6 @@ def lead_input(values: Mapping[str, Any], conversation_id: str, page_url: str | 
         role=field_value("lead_role"),
         phone=field_value("lead_phone"),
         page_url=page_url,
+        recommendation=(advice or {}).get("recommendation"),
+        advice=dict(advice) if advice else None,
     )

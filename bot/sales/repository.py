@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import db, settings
+from bot.advisor import handoff
 from bot.sales import scoring, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
 
@@ -52,6 +53,8 @@ class LeadInput:
     phone: str | None = None
     phone_region: str | None = None  # ISO region for numbers typed without +CC
     page_url: str | None = None
+    recommendation: str | None = None  # the sourcing advisor's model, when the visitor asked for advice
+    advice: dict | None = None  # the advice behind it: reasons, services, what it depends on
 
 
 def _clean(value: str | None, limit: int = 200) -> str | None:
@@ -84,6 +87,7 @@ def _build_lead(data: LeadInput) -> Lead:
         sourcing_model=_clean(data.sourcing_model, 32),
     )
     result = scoring.score_lead(free_mail=free_mail, has_email=email is not None, **fields)
+    advice = handoff.sanitized({**(data.advice or {}), "recommendation": data.recommendation})
     now = utcnow()
     return Lead(
         created_at=now,
@@ -101,6 +105,8 @@ def _build_lead(data: LeadInput) -> Lead:
         qualified=result.qualified,
         conversation_id=data.conversation_id.strip()[:255],
         page_url=(data.page_url or None),
+        recommendation=advice["recommendation"] if advice else None,
+        advice={k: v for k, v in advice.items() if k != "recommendation"} if advice else None,
         **fields,
     )
 
@@ -129,6 +135,8 @@ def lead_to_dict(lead: Lead) -> dict:
         "conversation_id": lead.conversation_id,
         "page_url": lead.page_url,
         "contact_id": lead.contact_id,
+        "recommendation": lead.recommendation,
+        "advice": lead.advice,
     }
 
 
