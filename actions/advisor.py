@@ -4,6 +4,7 @@ The questions are the domain's `advisor_form.required_slots`; what an answer mea
 ask again are decided in bot.advisor.form, the advice in bot.advisor.scorer, the words around
 it in domain.yml (utter_advice_*). The advice is kept in the `advice` slot for the lead form.
 """
+
 from __future__ import annotations
 
 import logging
@@ -77,8 +78,9 @@ class ActionStartAdvisor(Action):
     def name(self) -> str:
         return "action_start_advisor"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_advice_intro")
         events = _reset(domain)
         if tracker.get_slot("service"):
@@ -98,24 +100,31 @@ class ValidateAdvisorForm(forms.TypedFormValidation):
     def control(self, turn: turns.Turn) -> turns.Outcome | None:
         return form.control(default_rules(), turn)
 
-    def settle(self, turn: turns.Turn, extracted: dict[str, Any],
-               validated: dict[str, Any]) -> turns.Outcome | None:
+    def settle(
+        self, turn: turns.Turn, extracted: dict[str, Any], validated: dict[str, Any]
+    ) -> turns.Outcome | None:
         return form.settle(turn, validated)
 
-    async def extract_advice_systems(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
-        return form.extract(default_rules(), form.SYSTEMS, self.turn(tracker, domain), find_systems,
-                            _services_named(tracker))
+    async def extract_advice_systems(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return form.extract(
+            default_rules(), form.SYSTEMS, self.turn(tracker, domain), find_systems, _services_named(tracker)
+        )
 
 
 ADVISOR_QUESTIONS = tuple(default_rules().questions) + (form.SYSTEMS,)
 forms.add_slot_methods(
-    ValidateAdvisorForm, tuple(default_rules().questions),
+    ValidateAdvisorForm,
+    tuple(default_rules().questions),
     extract=lambda slot, turn: form.extract(default_rules(), slot, turn, find_systems),
-    validate=lambda slot, value, values: form.check(default_rules(), slot, value).value)
+    validate=lambda slot, value, values: form.check(default_rules(), slot, value).value,
+)
 ValidateAdvisorForm.validate_advice_systems = (  # type: ignore[attr-defined]
-    lambda self, value, dispatcher, tracker, domain: {form.SYSTEMS: form.check(
-        default_rules(), form.SYSTEMS, value).value})
+    lambda self, value, dispatcher, tracker, domain: {
+        form.SYSTEMS: form.check(default_rules(), form.SYSTEMS, value).value
+    }
+)
 
 
 class AskAdvisorQuestion(Action, ABC):
@@ -123,10 +132,12 @@ class AskAdvisorQuestion(Action, ABC):
 
     slot = ""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response=f"utter_ask_{self.slot}",
-                                 buttons=form.buttons(default_rules(), self.slot, tracker.slots))
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            response=f"utter_ask_{self.slot}", buttons=form.buttons(default_rules(), self.slot, tracker.slots)
+        )
         return []
 
 
@@ -139,15 +150,19 @@ class ActionGiveAdvice(Action):
     def name(self) -> str:
         return "action_give_advice"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot(form.CANCELLED):
             dispatcher.utter_message(response="utter_advice_cancelled")
             return _reset(domain)
         rules = default_rules()
         named = services(form.named_systems(tracker.slots))
-        advice = scorer.advise(rules, form.answers(tracker.slots, form_slots(domain)),
-                               [scorer.NamedSystem(s.slug, s.side, s.name) for s in named])
+        advice = scorer.advise(
+            rules,
+            form.answers(tracker.slots, form_slots(domain)),
+            [scorer.NamedSystem(s.slug, s.side, s.name) for s in named],
+        )
         for say, buttons in replies.messages(rules, advice, services(list(advice.services))):
             dispatcher.utter_message(response=say.response, buttons=buttons, **dict(say.kwargs))
         logger.info("advice for %s: %s", tracker.sender_id, advice.recommendation or "it depends")
@@ -158,7 +173,8 @@ class ActionCancelAdvisor(Action):
     def name(self) -> str:
         return "action_cancel_advisor"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_advice_cancelled")
         return _reset(domain)

@@ -1,4 +1,5 @@
 """Company facts: the fact Rasa's ResponseSelector picked (faq/<fact>), or an honest "I don't know"."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +14,13 @@ class ActionAnswerFact(Action):
     def name(self) -> str:
         return "action_answer_fact"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
-        response = facts.response_for((tracker.latest_message or {}).get("response_selector"),
-                                      set((domain.get("responses") or {})), settings.fact_min_confidence())
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        response = facts.response_for(
+            (tracker.latest_message or {}).get("response_selector"),
+            set(domain.get("responses") or {}),
+            settings.fact_min_confidence(),
+        )
         dispatcher.utter_message(response=response)
         return []

@@ -4,6 +4,7 @@ validation loop (control words, extraction, checks, what follows) around a form'
 actions/sales.py (lead form) and actions/advisor.py (sourcing advisor) subclass TypedFormValidation
 and give it their rules from bot.sales.form / bot.advisor.form.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -70,27 +71,31 @@ class TypedFormValidation(FormValidationAction, ABC):
         """Messages about the form itself (stop, skip, skip the rest), else None."""
 
     @abstractmethod
-    def settle(self, turn: turns.Turn, extracted: dict[str, Any],
-               validated: dict[str, Any]) -> turns.Outcome | None:
+    def settle(
+        self, turn: turns.Turn, extracted: dict[str, Any], validated: dict[str, Any]
+    ) -> turns.Outcome | None:
         """What follows the checks of one message; None when it is a digression."""
 
     def turn(self, tracker: Tracker, domain: DomainDict) -> turns.Turn:
         return read_turn(tracker, domain, self.form_name())
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         return self.questions(domain_slots, tracker.slots)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         turn = self.turn(tracker, domain)
         outcome = self.control(turn)
         if outcome is None:
             extracted = await self.get_extraction_events(dispatcher, tracker, domain)
             tracker.add_slots(extracted)
             validated = await self.get_validation_events(dispatcher, tracker, domain)
-            outcome = self.settle(turn, {e["name"]: e["value"] for e in extracted},
-                                  {e["name"]: e["value"] for e in validated})
+            outcome = self.settle(
+                turn, {e["name"]: e["value"] for e in extracted}, {e["name"]: e["value"] for e in validated}
+            )
             if outcome is None:
                 return []  # a digression: Rasa rejects the form, the rules answer
         events: list[EventType] = [SlotSet(slot, value) for slot, value in outcome.slots.items()]
@@ -106,20 +111,25 @@ Extract = Callable[[str, turns.Turn], dict[str, Any]]
 Validate = Callable[[str, Any, Mapping[str, Any]], Any]
 
 
-def add_slot_methods(cls: type[TypedFormValidation], slots: list[str] | tuple[str, ...],
-                     extract: Extract, validate: Validate) -> None:
+def add_slot_methods(
+    cls: type[TypedFormValidation], slots: list[str] | tuple[str, ...], extract: Extract, validate: Validate
+) -> None:
     """Give `cls` an extract_<slot> and a validate_<slot> per question, calling the form's rules."""
 
     def extractor(slot: str):
-        async def method(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> dict[str, Any]:
+        async def method(
+            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        ) -> dict[str, Any]:
             return extract(slot, self.turn(tracker, domain))
+
         return method
 
     def validator(slot: str):
-        def method(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                   domain: DomainDict) -> dict[str, Any]:
+        def method(
+            self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        ) -> dict[str, Any]:
             return {slot: validate(slot, value, tracker.slots)}
+
         return method
 
     for slot in slots:
@@ -133,5 +143,6 @@ def ask_actions(base: type, slots: list[str] | tuple[str, ...]) -> dict[str, typ
     for slot in slots:
         action_name = f"action_ask_{slot}"
         made[f"ActionAsk_{slot}"] = type(
-            f"ActionAsk_{slot}", (base,), {"slot": slot, "name": lambda self, n=action_name: n})
+            f"ActionAsk_{slot}", (base,), {"slot": slot, "name": lambda self, n=action_name: n}
+        )
     return made

@@ -1,5 +1,6 @@
 """Cost estimates and contract terms: thin adapters from the tracker to bot.pricing and
 bot.catalogue.terms (the figures come from the catalogue and data/cost_assumptions.yml)."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,9 @@ def _text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def _look_up(dispatcher: CollectingDispatcher, build: Callable[[Session], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _look_up(
+    dispatcher: CollectingDispatcher, build: Callable[[Session], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     """Run one catalogue look-up; a database or data-file failure becomes a polite answer."""
     try:
         with db.session_scope() as session:
@@ -42,31 +45,43 @@ def _look_up(dispatcher: CollectingDispatcher, build: Callable[[Session], list[d
 
 
 class ActionCostEstimate(Action):
-    """"What would the helpdesk cost for 120 users?", "premium?", "cheaper than in-house?"."""
+    """ "What would the helpdesk cost for 120 users?", "premium?", "cheaper than in-house?"."""
 
     def name(self) -> str:
         return "action_cost_estimate"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         def build(session: Session) -> list[dict[str, Any]]:
             advised = (handoff.sanitized(tracker.get_slot("advice")) or {}).get("services") or []
-            reply = costs.estimate_reply(session, _text(tracker), _mentions(tracker), tracker.get_slot("service"),
-                                         tracker.get_slot("estimate"), inhouse.assumptions(), advised)
-            dispatcher.utter_message(response=reply.say.response, buttons=reply.buttons, **dict(reply.say.kwargs))
+            reply = costs.estimate_reply(
+                session,
+                _text(tracker),
+                _mentions(tracker),
+                tracker.get_slot("service"),
+                tracker.get_slot("estimate"),
+                inhouse.assumptions(),
+                advised,
+            )
+            dispatcher.utter_message(
+                response=reply.say.response, buttons=reply.buttons, **dict(reply.say.kwargs)
+            )
             events = [SlotSet("estimate", reply.request)] if reply.request else []
             return events + ([SlotSet("service", reply.service)] if reply.service else [])
+
         return _look_up(dispatcher, build)
 
 
 class ActionContractTerms(Action):
-    """"Minimum contract length?", "can we cancel after 6 months?", "is VAT included?"."""
+    """ "Minimum contract length?", "can we cancel after 6 months?", "is VAT included?"."""
 
     def name(self) -> str:
         return "action_contract_terms"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         def build(session: Session) -> list[dict[str, Any]]:
             text = _text(tracker)
             named = replies.services_named(session, _mentions(tracker), text)
@@ -74,16 +89,27 @@ class ActionContractTerms(Action):
             service = named[0] if named else (queries.get_service(session, last) if last else None)
             sales = replies.SALES_BUTTON
             if service:
-                dispatcher.utter_message(response="utter_contract_terms", terms=terms.service_terms(service, text),
-                                         buttons=[{"title": "What would it cost?", "payload": "/ask_cost_estimate"}, sales])
+                dispatcher.utter_message(
+                    response="utter_contract_terms",
+                    terms=terms.service_terms(service, text),
+                    buttons=[{"title": "What would it cost?", "payload": "/ask_cost_estimate"}, sales],
+                )
                 return [SlotSet("service", service.slug)]
             services = queries.list_services(session)
             # one example per billing model, so each kind of terms is a click away
             examples = {s.billing_model: s for s in reversed(services)}.values()
-            buttons = [{"title": s.name, "payload": "/ask_contract_terms" + json.dumps({"service": s.slug},
-                                                                                      separators=(",", ":"))}
-                       for s in examples]
-            dispatcher.utter_message(response="utter_contract_terms", terms=terms.catalogue_terms(services, text),
-                                     buttons=buttons + [sales])
+            buttons = [
+                {
+                    "title": s.name,
+                    "payload": "/ask_contract_terms" + json.dumps({"service": s.slug}, separators=(",", ":")),
+                }
+                for s in examples
+            ]
+            dispatcher.utter_message(
+                response="utter_contract_terms",
+                terms=terms.catalogue_terms(services, text),
+                buttons=buttons + [sales],
+            )
             return []
+
         return _look_up(dispatcher, build)

@@ -5,6 +5,7 @@ A question about something that file does not hold gets utter_faq/unknown ("I do
 sales can tell you"): when the selector chose faq/unknown, chose a fact that has no answer, or
 was unsure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping

@@ -1,4 +1,5 @@
 """The advisor's actions and its hand-off to sales, on real databases (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,14 @@ def catalogue(engine, db_url, monkeypatch):
     return engine
 
 
-MANAGED = {"advice_work": "run", "advice_capacity": "some", "advice_operations": "round_the_clock",
-           "advice_billing": "monthly", "advice_duration": "ongoing", "advice_systems": ["managed-helpdesk"]}
+MANAGED = {
+    "advice_work": "run",
+    "advice_capacity": "some",
+    "advice_operations": "round_the_clock",
+    "advice_billing": "monthly",
+    "advice_duration": "ongoing",
+    "advice_systems": ["managed-helpdesk"],
+}
 
 
 def give(slots):
@@ -52,10 +59,13 @@ def test_advice_with_reasons_and_from_prices_each_message_chat_sized(catalogue):
     assert slots_set(events)["advice_work"] is None, "the answers are cleared for a next round"
 
 
-@pytest.mark.parametrize("slots, response", [
-    ({"advice_work": "specialists", "advice_capacity": "none"}, "utter_advice_depends"),
-    ({form.CANCELLED: True, "advice_work": "run"}, "utter_advice_cancelled"),
-])
+@pytest.mark.parametrize(
+    "slots, response",
+    [
+        ({"advice_work": "specialists", "advice_capacity": "none"}, "utter_advice_depends"),
+        ({form.CANCELLED: True, "advice_work": "run"}, "utter_advice_cancelled"),
+    ],
+)
 def test_a_conflict_says_what_it_depends_on_and_a_stop_gives_no_advice(catalogue, slots, response):
     messages, events = give(slots)
     assert [m["response"] for m in messages] == [response]
@@ -72,9 +82,13 @@ def test_a_service_discussed_before_answers_the_systems_question(catalogue):
 
 
 def test_what_the_conversation_already_said_is_not_asked_again(catalogue):
-    tracker = form_tracker("should we outsource our helpdesk?", None, "ask_advice",
-                           history=["hi, we're 40 people with no IT staff, our laptops are a mess"],
-                           form_name=form.FORM)
+    tracker = form_tracker(
+        "should we outsource our helpdesk?",
+        None,
+        "ask_advice",
+        history=["hi, we're 40 people with no IT staff, our laptops are a mess"],
+        form_name=form.FORM,
+    )
     _, events = run_action(ValidateAdvisorForm(), tracker)
     got = slots_set(events)
     assert got["advice_work"] == "run" and got["advice_capacity"] == "none"
@@ -83,17 +97,30 @@ def test_what_the_conversation_already_said_is_not_asked_again(catalogue):
 
 
 def test_talk_to_sales_after_advice_prefills_the_lead_form(catalogue):
-    advice = {"recommendation": "staff_augmentation", "reasons": ["Billing: ..."], "services": ["body-leasing"]}
+    advice = {
+        "recommendation": "staff_augmentation",
+        "reasons": ["Billing: ..."],
+        "services": ["body-leasing"],
+    }
     _, events = run_action(ActionStartLead(), make_tracker(slots={"advice": advice}))
     assert slots_set(events) == {"lead_model": "it_outsourcing", "lead_service": "body-leasing"}
-    _, events = run_action(ActionStartLead(), make_tracker(slots={"advice": {**advice, "recommendation": "mix"},
-                                                                  "service": "managed-servers"}))
+    _, events = run_action(
+        ActionStartLead(),
+        make_tracker(slots={"advice": {**advice, "recommendation": "mix"}, "service": "managed-servers"}),
+    )
     assert slots_set(events) == {"lead_model": "not sure", "lead_service": "managed-servers"}
 
 
-FILLED = {"lead_name": "Jane Doe", "lead_email": "jane@acme.com", "lead_company": "Acme", "lead_consent": True,
-          "lead_confirmed": True, "lead_skip_optional": True, "lead_model": "managed_services",
-          "lead_service": "managed-helpdesk"}
+FILLED = {
+    "lead_name": "Jane Doe",
+    "lead_email": "jane@acme.com",
+    "lead_company": "Acme",
+    "lead_consent": True,
+    "lead_confirmed": True,
+    "lead_skip_optional": True,
+    "lead_model": "managed_services",
+    "lead_service": "managed-helpdesk",
+}
 
 
 def test_the_advice_is_stored_with_the_lead_and_shown_to_sales(catalogue, db_url, capsys, tmp_path):
@@ -112,7 +139,12 @@ def test_the_advice_is_stored_with_the_lead_and_shown_to_sales(catalogue, db_url
 
 
 def test_a_tampered_advice_slot_is_bounded_before_it_reaches_a_lead():
-    tampered = {"recommendation": "cheapest", "reasons": ["x" * 5000] * 50, "services": [{"a": 1}], "extra": "y"}
+    tampered = {
+        "recommendation": "cheapest",
+        "reasons": ["x" * 5000] * 50,
+        "services": [{"a": 1}],
+        "extra": "y",
+    }
     assert handoff.sanitized(tampered) is None
     kept = handoff.sanitized({**tampered, "recommendation": "mix"})
     assert len(kept["reasons"]) == 6 and all(len(r) == 300 for r in kept["reasons"])

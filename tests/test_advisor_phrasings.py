@@ -2,6 +2,7 @@
 
 A real SQLite catalogue answers the systems question; no Rasa server is needed.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -13,11 +14,19 @@ from bot.catalogue import loader
 from tests.action_helpers import ROOT, domain, form_tracker, run_action
 
 PHRASINGS = yaml.safe_load((ROOT / "tests" / "advisor_phrasings.yml").read_text(encoding="utf-8"))
-CASES = [pytest.param(slot, case, id=f"{slot}: {case['text']}")
-         for slot, cases in PHRASINGS.items() for case in cases]
+CASES = [
+    pytest.param(slot, case, id=f"{slot}: {case['text']}")
+    for slot, cases in PHRASINGS.items()
+    for case in cases
+]
 # Answers already given when the question is asked (the advisor answered so far).
-EARLIER = {"advice_work": "run", "advice_capacity": "some", "advice_operations": "office_hours",
-           "advice_billing": "monthly", "advice_duration": "ongoing"}
+EARLIER = {
+    "advice_work": "run",
+    "advice_capacity": "some",
+    "advice_operations": "office_hours",
+    "advice_billing": "monthly",
+    "advice_duration": "ongoing",
+}
 
 
 def earlier_answers(slot: str) -> dict:
@@ -41,8 +50,9 @@ def test_at_least_15_typed_answers_per_question():
 @pytest.mark.parametrize("slot, case", CASES)
 def test_typed_answer(slot, case, catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    tracker = form_tracker(case["text"], slot, case.get("intent", "inform"), earlier_answers(slot),
-                           form_name=form.FORM)
+    tracker = form_tracker(
+        case["text"], slot, case.get("intent", "inform"), earlier_answers(slot), form_name=form.FORM
+    )
     messages, events = run_action(ValidateAdvisorForm(), tracker)
     expect = case["expect"]
     if expect == "digression":

@@ -1,4 +1,5 @@
-"""The advisor's scorer on a table of visitor situations (tests/advisor_situations.yml), and its rules file."""
+"""The advisor's scorer on a table of visitor situations (tests/advisor_situations.yml), and its rules."""
+
 from __future__ import annotations
 
 import copy
@@ -49,15 +50,24 @@ def test_a_reason_uses_the_visitors_answer_and_the_articles_terms():
 
 
 def test_an_answer_that_pulls_the_other_way_is_a_caveat_not_hidden():
-    advice = scorer.advise(RULES, {"advice_work": "run", "advice_capacity": "none",
-                                   "advice_operations": "round_the_clock", "advice_billing": "daily"})
+    advice = scorer.advise(
+        RULES,
+        {
+            "advice_work": "run",
+            "advice_capacity": "none",
+            "advice_operations": "round_the_clock",
+            "advice_billing": "daily",
+        },
+    )
     billing = next(r for r in advice.reasons if r.criterion == "billing_model")
     assert advice.recommendation == "managed_services"
     assert not billing.supports and "although you want to pay per day" in billing.text
 
 
 def test_skipped_and_not_sure_answers_count_as_unanswered():
-    skipped = scorer.advise(RULES, {"advice_work": "build", "advice_capacity": "-", "advice_billing": "not sure"})
+    skipped = scorer.advise(
+        RULES, {"advice_work": "build", "advice_capacity": "-", "advice_billing": "not sure"}
+    )
     assert skipped == scorer.advise(RULES, {"advice_work": "build"})
 
 

@@ -1,5 +1,6 @@
 """Cost estimates, tier differences and in-house comparisons: exact figures from the catalogue and
 data/cost_assumptions.yml, on a real SQLite catalogue."""
+
 from __future__ import annotations
 
 import copy
@@ -46,18 +47,27 @@ def said(reply) -> str:
 
 # ----------------------------------------------------------------------------- the calculator
 
+
 def test_extra_units_and_tier_prices_in_decimal(engine):
     servers = service(engine, "managed-servers")
     line = estimate.monthly_line(servers, quantity=40, tier=estimate.TOP)
     assert (line.tier.name, line.base, line.extra_units, line.extra_price) == (
-        "Premium", Decimal("1650.00"), 30, Decimal("95.00"))
+        "Premium",
+        Decimal("1650.00"),
+        30,
+        Decimal("95.00"),
+    )
     assert line.monthly == Decimal("4500.00")
-    assert estimate.monthly_line(servers, quantity=8).monthly == Decimal("1200.00"), "fewer than included: base"
+    assert estimate.monthly_line(servers, quantity=8).monthly == Decimal("1200.00"), (
+        "fewer than included: base"
+    )
     assert estimate.monthly_line(servers).tier.name == "Standard"
 
 
 def test_several_services_over_a_year(engine):
-    picked = [service(engine, s) for s in ("backup-disaster-recovery", "managed-firewall", "managed-helpdesk")]
+    picked = [
+        service(engine, s) for s in ("backup-disaster-recovery", "managed-firewall", "managed-helpdesk")
+    ]
     result = estimate.subscriptions(picked, {}, None, months=12)
     assert result.monthly == Decimal("2250.00") and result.total == Decimal("27000.00")
     assert result.minimum_term == 12
@@ -77,14 +87,18 @@ def test_how_much_more_is_premium(engine):
 
 # ----------------------------------------------------------------------------- what visitors type
 
-@pytest.mark.parametrize("text, quantities, tier, months", [
-    ("what would managed helpdesk cost for 120 users?", {"user": 120}, None, None),
-    ("we have 40 servers, not 10", {"server": 40}, None, None),
-    ("premium tier?", {}, estimate.TOP, None),
-    ("forty servers, standard, per year", {"server": 40}, estimate.BASE, 12),
-    ("backup for 12 TB and 80 laptops for 3 years", {"tb": 12, "device": 80}, None, 36),
-    ("1,200 users on 24/7", {"user": 1200}, estimate.TOP, None),
-])
+
+@pytest.mark.parametrize(
+    "text, quantities, tier, months",
+    [
+        ("what would managed helpdesk cost for 120 users?", {"user": 120}, None, None),
+        ("we have 40 servers, not 10", {"server": 40}, None, None),
+        ("premium tier?", {}, estimate.TOP, None),
+        ("forty servers, standard, per year", {"server": 40}, estimate.BASE, 12),
+        ("backup for 12 TB and 80 laptops for 3 years", {"tb": 12, "device": 80}, None, 36),
+        ("1,200 users on 24/7", {"user": 1200}, estimate.TOP, None),
+    ],
+)
 def test_reading_a_cost_question(text, quantities, tier, months):
     req = request.read(text)
     assert (req.quantities, req.tier, req.months) == (quantities, tier, months)
@@ -95,19 +109,24 @@ def test_a_follow_up_keeps_what_it_does_not_change():
     second = request.follow_up(request.read("premium?"), first.as_slot())
     assert second.services == ("managed-helpdesk",) and second.quantities == {"user": 120}
     assert second.tier == estimate.TOP
-    assert request.follow_up(request.read("x"), {"quantities": {"user": 10 ** 9}}).quantities == {}
+    assert request.follow_up(request.read("x"), {"quantities": {"user": 10**9}}).quantities == {}
 
 
 # ----------------------------------------------------------------------------- the replies, exact figures
 
+
 def test_helpdesk_for_120_users_then_premium(engine):
     first = ask(engine, "What would managed helpdesk cost for 120 users?")
     text = said(first)
-    assert ("Managed helpdesk, Standard tier: EUR 1,100 (incl. 50 users) + 70 extra users × EUR 19 = "
-            "EUR 2,430 per month; × 12 = EUR 29,160 per year.") in text
+    assert (
+        "Managed helpdesk, Standard tier: EUR 1,100 (incl. 50 users) + 70 extra users × EUR 19 = "
+        "EUR 2,430 per month; × 12 = EUR 29,160 per year."
+    ) in text
     assert "not a quote" in text and "exclude VAT" in text and "Minimum term 12 months" in text
     premium = said(ask(engine, "premium tier?", first.service, first.request))
-    assert "Premium tier: EUR 1,600 (incl. 50 users) + 70 extra users × EUR 19 = EUR 2,930 per month" in premium
+    assert (
+        "Premium tier: EUR 1,600 (incl. 50 users) + 70 extra users × EUR 19 = EUR 2,930 per month" in premium
+    )
     assert "EUR 35,160 per year" in premium
 
 
@@ -128,8 +147,10 @@ def test_how_much_more_is_premium_reply(engine):
 
 def test_in_house_comparison_shows_its_assumptions(engine):
     text = said(ask(engine, "which is cheaper, in-house or managed helpdesk?"))
-    assert ("In-house, office hours: 1.2 people × EUR 45,000 salary × 1.3 = EUR 70,200 + tools EUR 400 × 12 = "
-            "EUR 75,000 a year. Managed helpdesk, Standard: EUR 1,100 × 12 = EUR 13,200 a year.") in text
+    assert (
+        "In-house, office hours: 1.2 people × EUR 45,000 salary × 1.3 = EUR 70,200 + tools EUR 400 × 12 = "
+        "EUR 75,000 a year. Managed helpdesk, Standard: EUR 1,100 × 12 = EUR 13,200 a year."
+    ) in text
     assert "sample assumptions" in text
     soc = said(ask(engine, "in-house 24/7 vs your SOC"))
     assert "5 people × EUR 75,000 salary × 1.3 = EUR 487,500" in soc and "Critical: EUR 3,900 × 12" in soc
@@ -148,7 +169,9 @@ def test_without_a_service_it_asks_which_or_uses_the_advice(engine):
 
 
 def test_every_figure_stated_is_in_the_catalogue_or_the_assumptions_or_computed_from_them(engine):
-    sources = (ROOT / "data" / "catalogue.yml").read_text() + (ROOT / "data" / "cost_assumptions.yml").read_text()
+    sources = (ROOT / "data" / "catalogue.yml").read_text() + (
+        ROOT / "data" / "cost_assumptions.yml"
+    ).read_text()
     reply = said(ask(engine, "managed servers for 40 servers premium per year"))
     stated = {n.replace(",", "") for n in re.findall(r"EUR ([\d,]+)", reply)}
     # 1650 and 95 are catalogue prices; 4500 and 54000 follow from them: 1650 + 30 × 95, × 12
@@ -156,11 +179,16 @@ def test_every_figure_stated_is_in_the_catalogue_or_the_assumptions_or_computed_
     assert stated == {"1650", "95", "4500", "54000"}
 
 
-@pytest.mark.parametrize("text", [
-    "what would managed helpdesk cost for 120 users?", "all of backup, firewall and helpdesk per year?",
-    "which is cheaper, in-house or managed helpdesk?", "how much more is premium for the servers?",
-    "custom software development, 2 developers for 3 months",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what would managed helpdesk cost for 120 users?",
+        "all of backup, firewall and helpdesk per year?",
+        "which is cheaper, in-house or managed helpdesk?",
+        "how much more is premium for the servers?",
+        "custom software development, 2 developers for 3 months",
+    ],
+)
 def test_cost_replies_are_chat_sized(engine, text):
     assert word_count(said(ask(engine, text))) <= 80
 

@@ -1,4 +1,5 @@
 """Contract terms from the catalogue and company facts from the sample file: chat-sized, honest."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,13 +36,17 @@ def helpdesk(url):
 
 # ----------------------------------------------------------------------------- terms
 
-@pytest.mark.parametrize("question, expected", [
-    ("minimum contract length?", "Managed helpdesk has a 12-month minimum term, then renewed yearly."),
-    ("can we cancel after 6 months?", "After 6 months you are still inside the 12-month minimum term"),
-    ("can we cancel after 2 years?", "you can cancel with 90 days' notice before each yearly renewal"),
-    ("is VAT included?", "All prices exclude VAT"),
-    ("what is included?", "covers up to 50 users"),
-])
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("minimum contract length?", "Managed helpdesk has a 12-month minimum term, then renewed yearly."),
+        ("can we cancel after 6 months?", "After 6 months you are still inside the 12-month minimum term"),
+        ("can we cancel after 2 years?", "you can cancel with 90 days' notice before each yearly renewal"),
+        ("is VAT included?", "All prices exclude VAT"),
+        ("what is included?", "covers up to 50 users"),
+    ],
+)
 def test_terms_of_one_service(catalogue, question, expected):
     answer = terms.service_terms(helpdesk(catalogue), question)
     assert expected in answer and word_count(answer) <= 80
@@ -50,22 +55,29 @@ def test_terms_of_one_service(catalogue, question, expected):
 
 
 def test_terms_without_a_service_sum_up_the_catalogue(sales_db):
-    messages, events = run_action(ActionContractTerms(), make_tracker("minimum contract length?", "ask_contract_terms"))
+    messages, events = run_action(
+        ActionContractTerms(), make_tracker("minimum contract length?", "ask_contract_terms")
+    )
     text = rendered(messages)
     assert "Managed services: 12-month minimum term" in text and "Body leasing: 3-month minimum" in text
     assert messages[0]["buttons"] and events == []
 
 
 def test_terms_of_the_service_discussed_last(sales_db):
-    tracker = make_tracker("can we cancel after 6 months?", "ask_contract_terms", slots={"service": "managed-helpdesk"})
+    tracker = make_tracker(
+        "can we cancel after 6 months?", "ask_contract_terms", slots={"service": "managed-helpdesk"}
+    )
     messages, events = run_action(ActionContractTerms(), tracker)
     assert "12-month minimum term" in rendered(messages)
     assert {"event": "slot", "name": "service", "value": "managed-helpdesk", "timestamp": None} in events
 
 
 def test_terms_of_a_named_service(sales_db):
-    tracker = make_tracker("how long is the contract for body leasing", "ask_contract_terms",
-                           entities=[entity("service", "body leasing")])
+    tracker = make_tracker(
+        "how long is the contract for body leasing",
+        "ask_contract_terms",
+        entities=[entity("service", "body leasing")],
+    )
     messages, _ = run_action(ActionContractTerms(), tracker)
     assert "Body leasing has a 3-month minimum term" in rendered(messages)
 
@@ -77,6 +89,7 @@ def test_a_broken_database_gets_a_polite_answer(monkeypatch, tmp_path):
 
 
 # ----------------------------------------------------------------------------- company facts
+
 
 def selector(key: str, confidence: float = 0.9) -> dict:
     return {"faq": {"response": {"intent_response_key": key, "confidence": confidence}}}
@@ -116,6 +129,9 @@ def test_the_unknown_answer_is_honest_and_offers_sales():
 def test_the_fact_action_says_the_selected_fact():
     tracker = make_tracker("do you work with healthcare clients?", "faq")
     tracker.latest_message["response_selector"] = selector("faq/industries")
-    messages, _ = run_action(ActionAnswerFact(), tracker, {**domain(), "responses": {
-        **domain()["responses"], **FACTS_FILE["responses"]}})
+    messages, _ = run_action(
+        ActionAnswerFact(),
+        tracker,
+        {**domain(), "responses": {**domain()["responses"], **FACTS_FILE["responses"]}},
+    )
     assert messages[0]["response"] == "utter_faq/industries"

@@ -6,6 +6,7 @@ what the conversation already said is not asked again.
 
 actions/advisor.py only moves values between the tracker and these functions.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -74,8 +75,9 @@ def control(rules: Rules, turn: Turn) -> Outcome | None:
     return None
 
 
-def extract(rules: Rules, slot: str, turn: Turn, find_systems: FindSystems,
-            entities_named: Sequence[str] = ()) -> dict[str, Any]:
+def extract(
+    rules: Rules, slot: str, turn: Turn, find_systems: FindSystems, entities_named: Sequence[str] = ()
+) -> dict[str, Any]:
     """{slot: raw answer} when this message (or, at the start, an earlier one) answers `slot`."""
     if not (turn.answering or turn.starting):
         return {}  # back from a digression: that message was not an answer
@@ -115,8 +117,9 @@ def settle(turn: Turn, validated: Mapping[str, Any]) -> Outcome | None:
     answered is a digression (a question of its own) or a miss: asked again once with a
     hint and a way to skip, then skipped.
     """
-    outcome = Outcome({slot: value for slot, value in validated.items()
-                       if value is not None or slot == turn.requested})
+    outcome = Outcome(
+        {slot: value for slot, value in validated.items() if value is not None or slot == turn.requested}
+    )
     if not turn.answering or validated.get(turn.requested or "") is not None:
         return outcome
     if any(slot != turn.requested for slot in outcome.slots):
@@ -136,8 +139,11 @@ def settle(turn: Turn, validated: Mapping[str, Any]) -> Outcome | None:
 
 def buttons(rules: Rules, slot: str, values: Mapping[str, Any]) -> list[dict]:
     """The options as quick replies, "Not sure", and after a miss a way to skip."""
-    options = [] if slot == SYSTEMS else [
-        value_button(option.title, option.value) for option in rules.questions[slot].options.values()]
+    options = (
+        []
+        if slot == SYSTEMS
+        else [value_button(option.title, option.value) for option in rules.questions[slot].options.values()]
+    )
     options.append(NOT_SURE_BUTTON)
     if asked_before(values, ATTEMPTS, slot) or slot == SYSTEMS:
         options.append(SKIP_BUTTON)

@@ -3,6 +3,7 @@
 The `advice` slot is set by action_give_advice, but a slot is still input from outside the
 bot.sales code: it is read back through `sanitized` (known keys, bounded) before a lead stores it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from bot.forms.turns import NOT_SURE
 
 LIMITS = {"reasons": 6, "services": 4, "depends_on": 2}  # items per list
 MAX_TEXT = 300  # characters per item
+
 
 def _texts(value: Any, limit: int) -> list[str]:
     if not isinstance(value, list):
@@ -34,8 +36,12 @@ def sanitized(value: Any) -> dict[str, Any] | None:
 
 
 # the lead form's model question: staff augmentation is an outsourcing offer; a mix is both
-LEAD_MODEL = {"managed_services": "managed_services", "it_outsourcing": "it_outsourcing",
-              "staff_augmentation": "it_outsourcing", "mix": NOT_SURE}
+LEAD_MODEL = {
+    "managed_services": "managed_services",
+    "it_outsourcing": "it_outsourcing",
+    "staff_augmentation": "it_outsourcing",
+    "mix": NOT_SURE,
+}
 
 
 def lead_prefill(advice: Mapping[str, Any] | None) -> dict[str, Any]:

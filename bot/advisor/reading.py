@@ -7,6 +7,7 @@ option values (data/advisor_rules.yml), NOT_SURE, or None when the message does 
   drowning in patching", "we have no IT department"); only clear statements count.
 The systems question is matched against the catalogue by bot.advisor.form.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,14 @@ def by_title(rules: Rules, slot: str, text: str) -> str | None:
 
 
 def _not_sure(text: str) -> bool:
-    return words.reads_not_sure(text) or bool(re.search(r"\b(no preference|either|whatever|any of them|"
-                                                        r"doesn'?t matter|don'?t mind|you tell me)\b", text, re.I))
+    return words.reads_not_sure(text) or bool(
+        re.search(
+            r"\b(no preference|either|whatever|any of them|"
+            r"doesn'?t matter|don'?t mind|you tell me)\b",
+            text,
+            re.I,
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- the kind of work
@@ -47,22 +54,32 @@ _RUN = re.compile(
     r"\b(run|running|runs|operat\w*|maintain\w*|maintenance|look(ing)? after|keep\w* (it|them|things|\w+) "
     r"(running|up|alive|working|safe|patched)|manag(e|ing) (it|them|our|the)|day[- ]to[- ]day|ongoing|"
     r"continuous\w*|patch\w*|monitor\w*|support (our|the) (users|staff|people)|user support|helpdesk|"
-    r"help desk|service desk|24/7|around the clock|take (it )?over|drowning|firefighting|keep the lights on)\b",
-    re.I)
+    r"help desk|service desk|24/7|around the clock|take (it )?over|drowning|firefighting|"
+    r"keep the lights on)\b",
+    re.I,
+)
 _BUILD = re.compile(
-    r"\b(build\w*|built|develop\w*|create|creating|new( \w+)? (app|application|system|website|site|portal|platform|shop|"
-    r"tool|crm|erp|product|service)|migrat\w*|move (us |everything )?to|implement\w*|roll ?out|set ?up|setting up|"
+    r"\b(build\w*|built|develop\w*|create|creating|"
+    r"new( \w+)? (app|application|system|website|site|portal|platform|shop|tool|crm|erp|product|service)|"
+    r"migrat\w*|move (us |everything )?to|implement\w*|roll ?out|set ?up|setting up|"
     r"one[- ]off|one[- ]time|once|a project|the project|project work|upgrade|replace|redesign|rewrite|"
-    r"audit|test campaign|change something|integrat\w*)\b", re.I)
+    r"audit|test campaign|change something|integrat\w*)\b",
+    re.I,
+)
 _SPECIALISTS = re.compile(
     r"\b(specialists?|experts?|engineers?|developers?|devs|testers?|architects?|admins?|people|hands|"
     r"head ?count|staff augmentation|augment\w*|body ?leas\w*|outstaff\w*|contractors?|freelancers?|"
-    r"reinforce\w*|extra capacity|more capacity|hire|hiring)\b", re.I)
+    r"reinforce\w*|extra capacity|more capacity|hire|hiring)\b",
+    re.I,
+)
 _IN_OUR_TEAM = re.compile(
     r"\b(our (own )?(\w+ )?(team|squad|devs|developers|department|people)|join (us|our|the team)|in[- ]house|"
     r"inside|embedded|under our|alongside|work with our|extend (our|the) team|team extension|extra|more)\b",
-    re.I)
-_BOTH = re.compile(r"\b(both|all of (it|that|them)|a bit of (each|everything)|mix|combination|and also)\b", re.I)
+    re.I,
+)
+_BOTH = re.compile(
+    r"\b(both|all of (it|that|them)|a bit of (each|everything)|mix|combination|and also)\b", re.I
+)
 
 
 def read_work(text: str | None, pending: bool = True) -> str | None:
@@ -94,30 +111,45 @@ _NO_STAFF = re.compile(
     r"\b(no(body| one|ne)?( in[- ]house)?( it)? (staff|people|team|department|guys?|person|admin)|"
     r"no it\b|nobody|no one|zero|don'?t have (an? |any )?(it|admin|tech)|haven'?t got (an? |any )?it|"
     r"not a single|none|we don'?t have anyone|just me|only me|the (office manager|owner|ceo|receptionist) "
-    r"(does|handles|looks after)|outsourced already)\b", re.I)
-_STRETCHED = re.compile(r"\b(stretched|overloaded|overworked|drowning|swamped|understaffed|firefighting|"
-                        r"part[- ]time|barely)\b", re.I)
+    r"(does|handles|looks after)|outsourced already)\b",
+    re.I,
+)
+_STRETCHED = re.compile(
+    r"\b(stretched|overloaded|overworked|drowning|swamped|understaffed|firefighting|"
+    r"part[- ]time|barely)\b",
+    re.I,
+)
 _FEW = re.compile(
     r"\b(one|two|1|2|a|an|single|one or two|a couple( of)?|small|tiny|lone|solo|junior)\b.{0,30}"
-    r"\b(guy|guys|person|people|admins?|engineers?|it|technicians?|sysadmins?|team|department|techie)\b", re.I)
+    r"\b(guy|guys|person|people|admins?|engineers?|it|technicians?|sysadmins?|team|department|techie)\b",
+    re.I,
+)
 _TEAM = re.compile(
     r"\b(solid|strong|capable|experienced|big|large|good|full|whole|proper|own)\b.{0,15}"
     r"\b(team|department|it|devs|developers|engineers)\b|\b(it department|it team|dev team|team of \d+|"
-    r"\d+ (it |in[- ]house )?(people|engineers|developers|admins|staff)|we have (an|our own) it)\b", re.I)
+    r"\d+ (it |in[- ]house )?(people|engineers|developers|admins|staff)|we have (an|our own) it)\b",
+    re.I,
+)
 
 
 def read_capacity(text: str | None, pending: bool = True) -> str | None:
     """'nobody, the office manager does it' (none), 'one overloaded admin' (some), 'a team of 8' (team)."""
     text = words.clean(text)
     lowered = validation.words_to_digits(text.lower())
-    if not pending and not re.search(r"\b(it|admin\w*|team|department|staff|engineers?|sysadmin|"
-                                     r"developers?|techie|in[- ]house)\b", lowered):
+    if not pending and not re.search(
+        r"\b(it|admin\w*|team|department|staff|engineers?|sysadmin|"
+        r"developers?|techie|in[- ]house)\b",
+        lowered,
+    ):
         return None
     if _NO_STAFF.search(lowered) or re.match(r"^(no|nope|0)\b", lowered) and pending:
         return "none"
-    count = re.search(r"\b(\d{1,4})\s*(?:it |in[- ]house |full[- ]time )?(?:people|persons|engineers|"
-                      r"admins?|developers|devs|staff|techs?|technicians|guys|sysadmins?)\b"
-                      r"|\b(?:team|department|staff) of (?:about |around )?(\d{1,4})\b", lowered)
+    count = re.search(
+        r"\b(\d{1,4})\s*(?:it |in[- ]house |full[- ]time )?(?:people|persons|engineers|"
+        r"admins?|developers|devs|staff|techs?|technicians|guys|sysadmins?)\b"
+        r"|\b(?:team|department|staff) of (?:about |around )?(\d{1,4})\b",
+        lowered,
+    )
     if count:
         return "team" if int(count.group(1) or count.group(2)) >= 3 else "some"
     if _STRETCHED.search(lowered):
@@ -143,19 +175,28 @@ def read_capacity(text: str | None, pending: bool = True) -> str | None:
 _ROUND_THE_CLOCK = re.compile(
     r"24\s*/\s*7|24x7|24 ?h\b|\b(round|around) the clock|\b(nights?|weekends?|out of hours|after hours|"
     r"always[- ]on|always available|every hour|any time|anytime|downtime (is|costs)|can'?t (go|be) down|"
-    r"mission[- ]critical|critical|on[- ]call|follow the sun)\b", re.I)
+    r"mission[- ]critical|critical|on[- ]call|follow the sun)\b",
+    re.I,
+)
 _OFFICE_HOURS = re.compile(
     r"\b(office hours|business hours|working hours|work hours|during the day|daytime|weekdays|mon(day)?"
-    r"[- ]fri(day)?|9 ?(to|-) ?5|8 ?(to|-) ?6|not 24/7|not round the clock|not at night)\b", re.I)
+    r"[- ]fri(day)?|9 ?(to|-) ?5|8 ?(to|-) ?6|not 24/7|not round the clock|not at night)\b",
+    re.I,
+)
 _NO_OPS = re.compile(
     r"\b(we (handle|do|cover|manage) (that|it|this|monitoring|patching)|our (own )?(team|people|admin|staff) "
     r"(handles?|does|do|covers?)|already (covered|handled|sorted|monitored)|handled in[- ]house|not needed|"
     r"no need|don'?t need (it|that|monitoring|any)|not required|not really|not for this|nothing to run|"
-    r"no monitoring)\b", re.I)
+    r"no monitoring)\b",
+    re.I,
+)
 _YES_OPS = re.compile(
-    r"^(yes|yeah|yep|yup|sure|definitely|absolutely|of course|please|we do|we need (it|that)|that'?s (it|exactly))"
-    r"\b|\b(monitor\w*|patch\w*|updates?|keep (it|them) (patched|updated|secure)|watch\w*|alerts?|proactive\w*)\b",
-    re.I)
+    r"^(yes|yeah|yep|yup|sure|definitely|absolutely|of course|please|we do|we need (it|that)|"
+    r"that'?s (it|exactly))\b"
+    r"|\b(monitor\w*|patch\w*|updates?|keep (it|them) (patched|updated|secure)|watch\w*|alerts?|"
+    r"proactive\w*)\b",
+    re.I,
+)
 
 
 def read_operations(text: str | None, pending: bool = True) -> str | None:
@@ -167,12 +208,23 @@ def read_operations(text: str | None, pending: bool = True) -> str | None:
     if _OFFICE_HOURS.search(text):
         return "office_hours"
     if _ROUND_THE_CLOCK.search(text):
-        if not pending and not re.search(r"\b(monitor\w*|support|response|respond|cover\w*|patch\w*|"
-                                         r"available|watch\w*|need|uptime)\b", text, re.I):
+        if not pending and not re.search(
+            r"\b(monitor\w*|support|response|respond|cover\w*|patch\w*|"
+            r"available|watch\w*|need|uptime)\b",
+            text,
+            re.I,
+        ):
             return None
         return "round_the_clock"
-    if _YES_OPS.search(text) and (pending or re.search(r"\b(drowning|swamped|behind|struggl\w*|no time|"
-                                                       r"overwhelmed|buried)\b", text, re.I)):
+    if _YES_OPS.search(text) and (
+        pending
+        or re.search(
+            r"\b(drowning|swamped|behind|struggl\w*|no time|"
+            r"overwhelmed|buried)\b",
+            text,
+            re.I,
+        )
+    ):
         return "office_hours"
     if pending and _not_sure(text):
         return NOT_SURE
@@ -182,25 +234,36 @@ def read_operations(text: str | None, pending: bool = True) -> str | None:
 # ----------------------------------------------------------------------------- how they want to pay
 
 _MONTHLY = re.compile(
-    r"\b(monthly|per month|a month|each month|every month|subscription|flat( fee| rate)?|fixed (fee|cost|price "
+    r"\b(monthly|per month|a month|each month|every month|subscription|flat( fee| rate)?|"
+    r"fixed (fee|cost|price "
     r"per month|monthly)|predictab\w*|same (amount|price|cost) every|budget certainty|no surprises|"
-    r"opex|retainer|all[- ]in(clusive)?)\b", re.I)
+    r"opex|retainer|all[- ]in(clusive)?)\b",
+    re.I,
+)
 _PROJECT = re.compile(
     r"\b(per project|by project|project (price|fee|basis|budget)|fixed[- ]price|one price|lump sum|"
     r"pay once|one[- ]off (fee|price|payment|cost)|quote for the (project|whole thing)|fixed quote|capex|"
-    r"fixed budget for the (project|work))\b", re.I)
+    r"fixed budget for the (project|work))\b",
+    re.I,
+)
 _DAILY = re.compile(
     r"\b(per day|a day|daily|day rates?|per hour|hourly|by the hour|time (and|&) materials?|t ?& ?m|"
     r"pay as (we|you) go|pay for (what|the time) we use|only for (what|the time) we use|per specialist|"
-    r"per developer|flexib\w*|usage[- ]based)\b", re.I)
+    r"per developer|flexib\w*|usage[- ]based)\b",
+    re.I,
+)
 
 
 def read_billing(text: str | None, pending: bool = True) -> str | None:
     """'a flat monthly fee, no surprises' (monthly), 'fixed price for the project' (project),
     'day rates are fine' (daily)."""
     text = words.clean(text)
-    if not pending and not re.search(r"\b(pay|paying|bill\w*|price|cost|fee|budget|rate|invoice\w*|"
-                                     r"predictab\w*)\b", text, re.I):
+    if not pending and not re.search(
+        r"\b(pay|paying|bill\w*|price|cost|fee|budget|rate|invoice\w*|"
+        r"predictab\w*)\b",
+        text,
+        re.I,
+    ):
         return None
     found = _first(((_PROJECT, "project"), (_DAILY, "daily"), (_MONTHLY, "monthly")), text)
     if found:
@@ -214,12 +277,19 @@ def read_billing(text: str | None, pending: bool = True) -> str | None:
 
 _ONGOING = re.compile(
     r"\b(long[- ]term|ongoing|indefinite\w*|permanent\w*|for good|years|multi[- ]year|partner\w*|"
-    r"open[- ]ended|no end date|as long as|continuous\w*|forever|for the foreseeable future)\b", re.I)
-_MONTHS = re.compile(r"\b(a few months|some months|several months|a couple of months|half a year|"
-                     r"until (it'?s|the project is) (done|finished|live)|a quarter|medium[- ]term)\b", re.I)
+    r"open[- ]ended|no end date|as long as|continuous\w*|forever|for the foreseeable future)\b",
+    re.I,
+)
+_MONTHS = re.compile(
+    r"\b(a few months|some months|several months|a couple of months|half a year|"
+    r"until (it'?s|the project is) (done|finished|live)|a quarter|medium[- ]term)\b",
+    re.I,
+)
 _ONE_OFF = re.compile(
     r"\b(one[- ]off|one[- ]time|once|a few weeks|couple of weeks|short[- ]term|short|quick|just this|"
-    r"a sprint|a week|days|weeks)\b", re.I)
+    r"a sprint|a week|days|weeks)\b",
+    re.I,
+)
 
 
 def read_duration(text: str | None, pending: bool = True) -> str | None:
@@ -229,16 +299,26 @@ def read_duration(text: str | None, pending: bool = True) -> str | None:
     span = re.search(r"(\d+(?:[.,]\d+)?)\s*\+?\s*(day|week|wk|month|mo|year|yr)s?\b", lowered)
     if span:
         n = float(span.group(1).replace(",", "."))
-        months = n * {"day": 1 / 30, "week": 1 / 4.33, "wk": 1 / 4.33, "month": 1, "mo": 1,
-                      "year": 12, "yr": 12}[span.group(2)]
-        if not pending and not re.search(r"\b(for|about|around|roughly|need|takes?|last\w*|contract|"
-                                         r"engagement|project)\b", lowered):
+        months = (
+            n
+            * {"day": 1 / 30, "week": 1 / 4.33, "wk": 1 / 4.33, "month": 1, "mo": 1, "year": 12, "yr": 12}[
+                span.group(2)
+            ]
+        )
+        if not pending and not re.search(
+            r"\b(for|about|around|roughly|need|takes?|last\w*|contract|"
+            r"engagement|project)\b",
+            lowered,
+        ):
             return None
         return "one_off" if months < 2 else "months" if months < 12 else "ongoing"
     if re.search(r"\b(a|one) year\b|\ba year or (two|more)\b", lowered):
         return "ongoing"
-    if not pending and not re.search(r"\b(relationship|partner\w*|long[- ]term|short[- ]term|one[- ]off|"
-                                     r"ongoing|engagement|contract)\b", lowered):
+    if not pending and not re.search(
+        r"\b(relationship|partner\w*|long[- ]term|short[- ]term|one[- ]off|"
+        r"ongoing|engagement|contract)\b",
+        lowered,
+    ):
         return None
     found = _first(((_ONGOING, "ongoing"), (_MONTHS, "months"), (_ONE_OFF, "one_off")), text.lower())
     if found:

@@ -4,6 +4,7 @@ The sentences around the advice are domain responses (utter_advice_*); this modu
 {placeholders} from the scorer's result and the catalogue services it matched. What is handed
 to sales with a lead is in bot.advisor.handoff.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -37,11 +38,25 @@ def messages(rules: Rules, advice: Advice, services: Sequence[ServiceInfo]) -> l
     if advice.recommendation is None:
         depends = "; and ".join(advice.depends_on)
         return [(Say("utter_advice_depends", {"depends": depends}), [SALES_BUTTON, AGAIN_BUTTON])]
-    said = [(Say("utter_advice_recommendation", {
-        "recommendation": rules.recommendations[advice.recommendation], "reasons": reasons_text(advice)}), [])]
+    said = [
+        (
+            Say(
+                "utter_advice_recommendation",
+                {
+                    "recommendation": rules.recommendations[advice.recommendation],
+                    "reasons": reasons_text(advice),
+                },
+            ),
+            [],
+        )
+    ]
     if services:
-        said.append((Say("utter_advice_services", {"services": services_text(services)}),
-                     [SALES_BUTTON, ESTIMATE_BUTTON, TERMS_BUTTON, AGAIN_BUTTON]))
+        said.append(
+            (
+                Say("utter_advice_services", {"services": services_text(services)}),
+                [SALES_BUTTON, ESTIMATE_BUTTON, TERMS_BUTTON, AGAIN_BUTTON],
+            )
+        )
     else:
         said.append((Say("utter_advice_next"), [SALES_BUTTON, TERMS_BUTTON, AGAIN_BUTTON]))
     return said

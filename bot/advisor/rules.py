@@ -4,6 +4,7 @@ The file is the project's own rules on top of the seed article's four criteria; 
 parses it and refuses a file whose names do not fit together (a question on an unknown
 criterion, points for an unknown recommendation, a conflict on an unknown answer).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -86,7 +87,7 @@ def parse(data: Any) -> Rules:
     criteria = _need(data, "criteria", dict, "rules")
     terms = _need(data, "model_terms", dict, "rules")
     for rec in RECOMMENDATIONS:
-        if set((terms.get(rec) or {})) != set(criteria):
+        if set(terms.get(rec) or {}) != set(criteria):
             raise RulesError(f"model_terms.{rec}: needs a text for each criterion: {', '.join(criteria)}")
     questions: dict[str, Question] = {}
     for slot, raw in _need(data, "questions", dict, "rules").items():
@@ -97,8 +98,12 @@ def parse(data: Any) -> Rules:
         options = {}
         for value, option in _need(raw, "options", dict, where).items():
             w = f"{where}.{value}"
-            options[str(value)] = Option(str(value), _need(option, "title", str, w), _need(option, "said", str, w),
-                                         _points(option.get("points"), w))
+            options[str(value)] = Option(
+                str(value),
+                _need(option, "title", str, w),
+                _need(option, "said", str, w),
+                _points(option.get("points"), w),
+            )
         questions[slot] = Question(slot, criterion, options)
     conflicts = []
     for i, raw in enumerate(data.get("conflicts") or []):

@@ -10,6 +10,7 @@ Pure: answers in, advice out, like the lead score. The order of the decision:
    answers pull apart.
 Every recommendation comes with one reason per criterion of the seed article, in its terms.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -83,14 +84,22 @@ def _systems_said(rules: Rules, systems: Sequence[NamedSystem]) -> str:
     return rules.systems_said.format(names=", ".join(s.name for s in systems[:3]))
 
 
-def reasons(rules: Rules, recommendation: str, chosen: Mapping[str, Option],
-            systems: Sequence[NamedSystem], partner: str | None = None) -> tuple[Reason, ...]:
+def reasons(
+    rules: Rules,
+    recommendation: str,
+    chosen: Mapping[str, Option],
+    systems: Sequence[NamedSystem],
+    partner: str | None = None,
+) -> tuple[Reason, ...]:
     """One reason per criterion: the visitor's answer that supports the advice, else a caveat."""
     out = []
     for criterion, title in rules.criteria.items():
         terms = rules.model_terms[recommendation][criterion]
-        said = [(option.said, option.points) for slot, option in chosen.items()
-                if rules.questions[slot].criterion == criterion]
+        said = [
+            (option.said, option.points)
+            for slot, option in chosen.items()
+            if rules.questions[slot].criterion == criterion
+        ]
         if systems and rules.systems_criterion == criterion:
             models = {model_of_system(rules, s) for s in systems}
             said.append((_systems_said(rules, systems), dict.fromkeys(models, 1)))
@@ -116,12 +125,17 @@ def _pulling_apart(rules: Rules, chosen: Mapping[str, Option], first: str, secon
     return tuple(parts)
 
 
-def matching_services(rules: Rules, recommendation: str, partner: str | None,
-                      systems: Sequence[NamedSystem]) -> tuple[str, ...]:
+def matching_services(
+    rules: Rules, recommendation: str, partner: str | None, systems: Sequence[NamedSystem]
+) -> tuple[str, ...]:
     """Named services that fit the advice, else the rules' defaults for it (at most four)."""
     models = ("managed_services", partner) if recommendation == "mix" else (recommendation,)
-    named = [s.slug for s in systems if model_of_system(rules, s) in models
-             or (recommendation == "staff_augmentation" and s.side == "it_outsourcing")]
+    named = [
+        s.slug
+        for s in systems
+        if model_of_system(rules, s) in models
+        or (recommendation == "staff_augmentation" and s.side == "it_outsourcing")
+    ]
     if recommendation == "staff_augmentation":
         named = list(dict.fromkeys(list(rules.default_services.get(recommendation, ())) + named))
     if not named:
@@ -135,8 +149,11 @@ def advise(rules: Rules, answers: Mapping[str, Any], systems: Sequence[NamedSyst
     chosen = _answered(rules, answers)
     total = scores(rules, chosen, systems)
     values = {slot: option.value for slot, option in chosen.items()}
-    clashes = tuple(c.depends_on for c in rules.conflicts
-                    if all(values.get(slot) == value for slot, value in c.when.items()))
+    clashes = tuple(
+        c.depends_on
+        for c in rules.conflicts
+        if all(values.get(slot) == value for slot, value in c.when.items())
+    )
     if clashes:
         return Advice(None, depends_on=clashes[:2], scores=total)
     work = values.get("advice_work")
@@ -144,10 +161,16 @@ def advise(rules: Rules, answers: Mapping[str, Any], systems: Sequence[NamedSyst
         return Advice(None, depends_on=(rules.unknown_work_depends_on,), scores=total)
     partner = rules.partner_by_work.get(work or "")
     running = work in ("run_build", "run_specialists") or (
-        values.get("advice_operations") in rules.mix_operations and work in ("build", "specialists"))
+        values.get("advice_operations") in rules.mix_operations and work in ("build", "specialists")
+    )
     if running and partner:
-        return Advice("mix", reasons(rules, "mix", chosen, systems, partner),
-                      services=matching_services(rules, "mix", partner, systems), scores=total, partner=partner)
+        return Advice(
+            "mix",
+            reasons(rules, "mix", chosen, systems, partner),
+            services=matching_services(rules, "mix", partner, systems),
+            scores=total,
+            partner=partner,
+        )
     ranked = sorted(MODELS, key=lambda m: (-total[m], MODELS.index(m)))
     first, second = ranked[0], ranked[1]
     work_points = chosen["advice_work"].points if "advice_work" in chosen else {}
@@ -157,5 +180,9 @@ def advise(rules: Rules, answers: Mapping[str, Any], systems: Sequence[NamedSyst
     if against_work or total[first] - total[second] < rules.margin:
         depends = _pulling_apart(rules, chosen, first, second) or (rules.unknown_work_depends_on,)
         return Advice(None, depends_on=depends, scores=total)
-    return Advice(first, reasons(rules, first, chosen, systems),
-                  services=matching_services(rules, first, None, systems), scores=total)
+    return Advice(
+        first,
+        reasons(rules, first, chosen, systems),
+        services=matching_services(rules, first, None, systems),
+        scores=total,
+    )

@@ -4,6 +4,7 @@ VAT, what is included. Pure formatting over ServiceInfo (no database), chat-size
 "can we cancel after 6 months?" is answered against the service's minimum term; without a
 service in the question or the conversation, the answer sums up the catalogue's terms.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,10 +18,22 @@ from bot.sales import validation
 
 ASPECTS = (
     ("vat", re.compile(r"\b(vat|tax|taxes|net|gross|brutto|netto)\b", re.I)),
-    ("cancel", re.compile(r"\b(cancel\w*|terminat\w*|notice|get out|exit|end (the|our|my) contract|"
-                          r"quit|leave|stop (the|paying))\b", re.I)),
-    ("minimum", re.compile(r"\b(minimum|min\.?|how long|length|duration|commit\w*|lock(ed)?[- ]?in|tied|"
-                           r"term|renew\w*)\b", re.I)),
+    (
+        "cancel",
+        re.compile(
+            r"\b(cancel\w*|terminat\w*|notice|get out|exit|end (the|our|my) contract|"
+            r"quit|leave|stop (the|paying))\b",
+            re.I,
+        ),
+    ),
+    (
+        "minimum",
+        re.compile(
+            r"\b(minimum|min\.?|how long|length|duration|commit\w*|lock(ed)?[- ]?in|tied|"
+            r"term|renew\w*)\b",
+            re.I,
+        ),
+    ),
     ("included", re.compile(r"\b(includ\w*|what do (i|we) get|what'?s in|covered|cover)\b", re.I)),
 )
 
@@ -57,8 +70,11 @@ def _cancel(s: ServiceInfo, after: int | None) -> str:
     if s.billing_model == "fixed_price":
         return f"{s.name} is a project at a fixed price: it ends when the project is delivered."
     if s.minimum_term_months and after is not None and after < s.minimum_term_months:
-        return (f"After {after} months you are still inside the {s.minimum_term_months}-month minimum term, "
-                f"so the contract runs to its end; after it you can cancel with {notice}. Sales can discuss an early exit.")
+        return (
+            f"After {after} months you are still inside the {s.minimum_term_months}-month minimum term, "
+            f"so the contract runs to its end; after it you can cancel with {notice}. "
+            "Sales can discuss an early exit."
+        )
     if s.minimum_term_months:
         when = "before each yearly renewal" if s.billing_model == "subscription" else "once it has passed"
         return f"After the {s.minimum_term_months}-month minimum term you can cancel with {notice} {when}."
@@ -69,7 +85,9 @@ def _included(s: ServiceInfo) -> str:
     units = ""
     if s.included_quantity and s.quantity_unit:
         plural = "" if s.included_quantity == 1 or s.quantity_unit.upper() == "TB" else "s"
-        units = f" The price {starting_price(s)} covers up to {s.included_quantity} {s.quantity_unit}{plural}."
+        units = (
+            f" The price {starting_price(s)} covers up to {s.included_quantity} {s.quantity_unit}{plural}."
+        )
     note = f" ({s.billing_note})" if s.billing_note else ""
     tiers = f" SLA tiers: {', '.join(t.name for t in s.sla_tiers)}." if s.sla_tiers else ""
     return f"{s.description}{units}{tiers}{note and ' Also: ' + s.billing_note + '.'}"
@@ -102,8 +120,10 @@ def catalogue_terms(services: Sequence[ServiceInfo], text: str | None) -> str:
     if managed:
         (term, notice), _ = Counter((s.minimum_term_months, s.notice_days) for s in managed).most_common(1)[0]
         if term:
-            parts.append(f"Managed services: {term}-month minimum term, renewed yearly"
-                         + (f", cancel with {notice} days' notice before renewal." if notice else "."))
+            parts.append(
+                f"Managed services: {term}-month minimum term, renewed yearly"
+                + (f", cancel with {notice} days' notice before renewal." if notice else ".")
+            )
     notices = sorted({s.notice_days for s in day_rate if s.notice_days})
     if notices:
         span = f"{notices[0]}" if len(notices) == 1 else f"{notices[0]}-{notices[-1]}"

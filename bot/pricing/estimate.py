@@ -4,6 +4,7 @@ Pure: ServiceInfo in (bot.catalogue.queries), an Estimate out. Subscriptions: th
 price covers `included_quantity` units; each extra unit costs `extra_unit_price` a month.
 Day-rate services: people x days x day rate. Fixed-price projects have only a starting price.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -89,8 +90,9 @@ def monthly_line(service: ServiceInfo, quantity: int | None = None, tier: str | 
     return MonthlyLine(service, chosen, base, quantity, extra, service.extra_unit_price or Decimal("0"))
 
 
-def subscriptions(services: Sequence[ServiceInfo], quantities: dict[str, int], tier: str | None,
-                  months: int = 1) -> Estimate:
+def subscriptions(
+    services: Sequence[ServiceInfo], quantities: dict[str, int], tier: str | None, months: int = 1
+) -> Estimate:
     """Monthly lines for subscriptions; each takes the quantity of its own unit (servers, users...)."""
     lines = tuple(monthly_line(s, quantities.get((s.quantity_unit or "").lower()), tier) for s in services)
     return Estimate(lines, max(1, months))

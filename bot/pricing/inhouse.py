@@ -4,6 +4,7 @@ Pure once the assumptions are read: data/cost_assumptions.yml (sample data) give
 loaded-salary factor, people needed for office hours or 24/7, and tooling; the catalogue gives
 the managed service's tier price. Every figure in the reply comes from one of the two.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,8 +47,14 @@ def _number(data: dict[str, Any], key: str) -> Decimal:
 
 
 def parse(data: Any) -> Assumptions:
-    if not isinstance(data, dict) or data.get("sample_data") is not True or not isinstance(data.get("in_house"), dict):
-        raise AssumptionsError("cost assumptions: a mapping marked sample_data: true with an in_house section")
+    if (
+        not isinstance(data, dict)
+        or data.get("sample_data") is not True
+        or not isinstance(data.get("in_house"), dict)
+    ):
+        raise AssumptionsError(
+            "cost assumptions: a mapping marked sample_data: true with an in_house section"
+        )
     house = data["in_house"]
     days = data.get("working_days_per_month")
     if not isinstance(days, int) or not 1 <= days <= 31:
@@ -60,8 +67,9 @@ def parse(data: Any) -> Assumptions:
         people_for_office_hours=_number(house, "people_for_office_hours"),
         people_for_24_7=_number(house, "people_for_24_7"),
         tooling_per_month=_number(house, "tooling_per_month"),
-        salary_by_service={str(k): _number(house["salary_by_service"], k)
-                           for k in (house.get("salary_by_service") or {})},
+        salary_by_service={
+            str(k): _number(house["salary_by_service"], k) for k in (house.get("salary_by_service") or {})
+        },
     )
 
 
@@ -103,12 +111,14 @@ class Comparison:
         return self.managed.monthly * 12
 
 
-def compare(service: ServiceInfo, facts: Assumptions, round_the_clock: bool,
-            quantity: int | None = None) -> Comparison:
+def compare(
+    service: ServiceInfo, facts: Assumptions, round_the_clock: bool, quantity: int | None = None
+) -> Comparison:
     """In-house staff for the same coverage against the managed service at the matching tier."""
     tier = TOP if round_the_clock else None
     line = monthly_line(service, quantity, tier)
     people = facts.people_for_24_7 if round_the_clock else facts.people_for_office_hours
     salary = facts.salary_by_service.get(service.slug, facts.salary_per_year)
-    return Comparison(service, round_the_clock, people, salary, facts.loaded_salary_factor,
-                      facts.tooling_per_month, line)
+    return Comparison(
+        service, round_the_clock, people, salary, facts.loaded_salary_factor, facts.tooling_per_month, line
+    )

@@ -2,6 +2,7 @@
 difference, or an in-house comparison. Actions pass what NLU found and the last request;
 this module asks the catalogue and fills the {placeholders} of the domain's utter_cost_*.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,10 @@ def _line_text(line: MonthlyLine) -> str:
     head = f"{s.name}{tier}: {money(line.base, s.currency)}"
     if line.extra_units and s.quantity_unit and s.included_quantity:
         unit = s.quantity_unit
-        return (f"{head} (incl. {s.included_quantity} {plural(unit, s.included_quantity)}) + {line.extra_units} "
-                f"extra {plural(unit, line.extra_units)} × {money(line.extra_price, s.currency)}")
+        return (
+            f"{head} (incl. {s.included_quantity} {plural(unit, s.included_quantity)}) + {line.extra_units} "
+            f"extra {plural(unit, line.extra_units)} × {money(line.extra_price, s.currency)}"
+        )
     if s.included_quantity and s.quantity_unit:
         return f"{head} (up to {s.included_quantity} {plural(s.quantity_unit, s.included_quantity)})"
     return head
@@ -59,7 +62,9 @@ def arithmetic(result: Estimate) -> str:
     """'A: EUR 1,650 (incl. 10 servers) + 30 extra servers × EUR 95 = EUR 4,500 per month; × 12 = ...'"""
     currency = result.lines[0].service.currency
     parts = [_line_text(line) for line in result.lines]
-    text = (" + ".join(parts) if len(parts) > 1 else parts[0]) + f" = {money(result.monthly, currency)} per month"
+    text = (
+        " + ".join(parts) if len(parts) > 1 else parts[0]
+    ) + f" = {money(result.monthly, currency)} per month"
     if result.months > 1:
         period = "per year" if result.months == 12 else f"over {result.months} months"
         text += f"; × {result.months} = {money(result.total, currency)} {period}"
@@ -79,13 +84,20 @@ def terms_text(result: Estimate) -> str:
 
 def _day_rate_text(line: DayRateLine, working_days: int) -> str:
     s = line.service
-    return (f"{s.name}: {line.people} × {line.days} days × {money(s.price_amount, s.currency)} per day = "
-            f"{money(line.total, s.currency)} (a month counted as {working_days} working days).")
+    return (
+        f"{s.name}: {line.people} × {line.days} days × {money(s.price_amount, s.currency)} per day = "
+        f"{money(line.total, s.currency)} (a month counted as {working_days} working days)."
+    )
 
 
 def _which_service(session: Session) -> CostReply:
-    buttons = [{"title": s.name, "payload": "/ask_cost_estimate" + json.dumps({"service": s.slug}, separators=(",", ":"))}
-               for s in queries.list_services(session, side="managed_services")[:4]]
+    buttons = [
+        {
+            "title": s.name,
+            "payload": "/ask_cost_estimate" + json.dumps({"service": s.slug}, separators=(",", ":")),
+        }
+        for s in queries.list_services(session, side="managed_services")[:4]
+    ]
     return CostReply(Say("utter_cost_which_service"), buttons + [SALES_BUTTON])
 
 
@@ -96,17 +108,25 @@ def _services(session: Session, slugs: Sequence[str]) -> list[ServiceInfo]:
 
 def compare_reply(service: ServiceInfo, req: request.CostRequest, facts: inhouse.Assumptions) -> CostReply:
     unit = (service.quantity_unit or "").lower()
-    result = inhouse.compare(service, facts, round_the_clock=req.tier == estimate.TOP,
-                             quantity=req.quantities.get(unit))
+    result = inhouse.compare(
+        service, facts, round_the_clock=req.tier == estimate.TOP, quantity=req.quantities.get(unit)
+    )
     c = service.currency
     coverage = "24/7" if result.round_the_clock else "office hours"
     tier = f", {result.managed.tier.name}" if result.managed.tier else ""
-    figures = (f"In-house, {coverage}: {result.people} people × {money(result.salary, c)} salary × "
-               f"{result.factor} = {money(result.staff_per_year, c)} + tools {money(result.tooling_per_month, c)} × 12"
-               f" = {money(result.in_house_per_year, c)} a year. {service.name}{tier}: "
-               f"{money(result.managed.monthly, c)} × 12 = {money(result.managed_per_year, c)} a year.")
-    return CostReply(Say("utter_cost_compare", {"arithmetic": figures}), [SALES_BUTTON, TERMS_BUTTON],
-                     req.as_slot(), service.slug)
+    figures = (
+        f"In-house, {coverage}: {result.people} people × {money(result.salary, c)} salary × "
+        f"{result.factor} = {money(result.staff_per_year, c)} "
+        f"+ tools {money(result.tooling_per_month, c)} × 12"
+        f" = {money(result.in_house_per_year, c)} a year. {service.name}{tier}: "
+        f"{money(result.managed.monthly, c)} × 12 = {money(result.managed_per_year, c)} a year."
+    )
+    return CostReply(
+        Say("utter_cost_compare", {"arithmetic": figures}),
+        [SALES_BUTTON, TERMS_BUTTON],
+        req.as_slot(),
+        service.slug,
+    )
 
 
 def difference_reply(service: ServiceInfo, req: request.CostRequest) -> CostReply | None:
@@ -115,16 +135,29 @@ def difference_reply(service: ServiceInfo, req: request.CostRequest) -> CostRepl
         return None
     cheap, dear, more = found
     c = service.currency
-    text = (f"{service.name}: {dear.name} costs {money(dear.price or Decimal(0), c)} per month, "
-            f"{money(more, c)} more than {cheap.name} at {money(cheap.price or Decimal(0), c)}. {dear.name} "
-            f"gives {dear.response_time} response, {dear.availability} availability"
-            f"{', ' + dear.hours if dear.hours else ''}.")
-    return CostReply(Say("utter_cost_difference", {"arithmetic": text}), [SALES_BUTTON, IN_HOUSE_BUTTON],
-                     req.as_slot(), service.slug)
+    text = (
+        f"{service.name}: {dear.name} costs {money(dear.price or Decimal(0), c)} per month, "
+        f"{money(more, c)} more than {cheap.name} at {money(cheap.price or Decimal(0), c)}. {dear.name} "
+        f"gives {dear.response_time} response, {dear.availability} availability"
+        f"{', ' + dear.hours if dear.hours else ''}."
+    )
+    return CostReply(
+        Say("utter_cost_difference", {"arithmetic": text}),
+        [SALES_BUTTON, IN_HOUSE_BUTTON],
+        req.as_slot(),
+        service.slug,
+    )
 
 
-def estimate_reply(session: Session, text: str, mentions: list[str], last_service: str | None,
-                   last_request: Any, facts: inhouse.Assumptions, advised: Sequence[str] = ()) -> CostReply:
+def estimate_reply(
+    session: Session,
+    text: str,
+    mentions: list[str],
+    last_service: str | None,
+    last_request: Any,
+    facts: inhouse.Assumptions,
+    advised: Sequence[str] = (),
+) -> CostReply:
     """Reply to "what would the helpdesk cost for 120 users?" and its follow-ups.
 
     Without a service in the question, the last estimate's, the one discussed last, or the
@@ -151,13 +184,27 @@ def estimate_reply(session: Session, text: str, mentions: list[str], last_servic
         if req.until_term:
             months = max((s.minimum_term_months or 12) for s in subscriptions)
         result = estimate.subscriptions(subscriptions, req.quantities, req.tier, months)
-        return CostReply(Say("utter_cost_estimate", {"arithmetic": arithmetic(result), "terms": terms_text(result)}),
-                         [SALES_BUTTON, TERMS_BUTTON, IN_HOUSE_BUTTON], req.as_slot(), first.slug)
+        return CostReply(
+            Say("utter_cost_estimate", {"arithmetic": arithmetic(result), "terms": terms_text(result)}),
+            [SALES_BUTTON, TERMS_BUTTON, IN_HOUSE_BUTTON],
+            req.as_slot(),
+            first.slug,
+        )
     if first.billing_model == "time_and_material" and first.price_unit == "per day":
         days = req.days or (req.months or 1) * facts.working_days_per_month
         line = estimate.day_rate(first, req.people or 1, days)
-        return CostReply(Say("utter_cost_estimate", {"arithmetic": _day_rate_text(line, facts.working_days_per_month),
-                                                     "terms": first.vat_note}),
-                         [SALES_BUTTON, TERMS_BUTTON], req.as_slot(), first.slug)
-    return CostReply(Say("utter_cost_fixed_price", {"service": first.name, "price": starting_price(first)}),
-                     [SALES_BUTTON, TERMS_BUTTON], req.as_slot(), first.slug)
+        return CostReply(
+            Say(
+                "utter_cost_estimate",
+                {"arithmetic": _day_rate_text(line, facts.working_days_per_month), "terms": first.vat_note},
+            ),
+            [SALES_BUTTON, TERMS_BUTTON],
+            req.as_slot(),
+            first.slug,
+        )
+    return CostReply(
+        Say("utter_cost_fixed_price", {"service": first.name, "price": starting_price(first)}),
+        [SALES_BUTTON, TERMS_BUTTON],
+        req.as_slot(),
+        first.slug,
+    )

@@ -4,6 +4,7 @@ Pure: "helpdesk for 120 users", "we have 40 servers, not 10", "premium tier?", "
 "2 developers for 3 months", "how much more is premium?", "cheaper than in-house?". A follow-up
 only changes what it mentions (bot.pricing.replies merges it into the last request).
 """
+
 from __future__ import annotations
 
 import re
@@ -28,17 +29,30 @@ UNIT_WORDS = (
     (r"firewalls?", "firewall"),
 )
 _NUMBER = r"(\d{1,3}(?:[ ,.]\d{3})+|\d+)"
-_TOP = re.compile(r"\b(premium|top|highest|best|gold|fastest|critical|24/7|24x7|round the clock|around the clock|"
-                  r"1 ?h(our)? response)\b", re.I)
+_TOP = re.compile(
+    r"\b(premium|top|highest|best|gold|fastest|critical|24/7|24x7|round the clock|around the clock|"
+    r"1 ?h(our)? response)\b",
+    re.I,
+)
 _BASE = re.compile(r"\b(standard|basic|cheapest|lowest|business hours|office hours|mon-fri)\b", re.I)
-_DIFFERENCE = re.compile(r"\b(how much more|more expensive|difference|extra for|on top|upgrade to|surcharge)\b", re.I)
+_DIFFERENCE = re.compile(
+    r"\b(how much more|more expensive|difference|extra for|on top|upgrade to|surcharge)\b", re.I
+)
 _YEAR = re.compile(r"\b(per year|a year|yearly|annual\w*|per annum|p\.?a\.?|12 months)\b", re.I)
 _YEARS = re.compile(rf"\b(?:for|over)\s+{_NUMBER}\s+years?\b", re.I)
-_TERM = re.compile(r"\b(minimum term|whole (contract|term)|contract term|over the (contract|term)|full term)\b", re.I)
-_IN_HOUSE = re.compile(r"\b(in[- ]?house|our own (people|staff|team|it|engineers?)|hire|hiring|employ\w*|"
-                       r"ourselves|own employees|do it ourselves)\b", re.I)
-_PEOPLE = re.compile(rf"{_NUMBER}\s+(?:\w+\s+)?(developers?|devs|engineers?|testers?|consultants?|specialists?|"
-                     r"people|architects?|admins?)\b", re.I)
+_TERM = re.compile(
+    r"\b(minimum term|whole (contract|term)|contract term|over the (contract|term)|full term)\b", re.I
+)
+_IN_HOUSE = re.compile(
+    r"\b(in[- ]?house|our own (people|staff|team|it|engineers?)|hire|hiring|employ\w*|"
+    r"ourselves|own employees|do it ourselves)\b",
+    re.I,
+)
+_PEOPLE = re.compile(
+    rf"{_NUMBER}\s+(?:\w+\s+)?(developers?|devs|engineers?|testers?|consultants?|specialists?|"
+    r"people|architects?|admins?)\b",
+    re.I,
+)
 _DAYS = re.compile(rf"{_NUMBER}\s*(days?|weeks?|months?)\b", re.I)
 
 
@@ -56,8 +70,13 @@ class CostRequest:
 
     def as_slot(self) -> dict[str, Any]:
         """The request as the `estimate` slot keeps it for follow-ups."""
-        return {"services": list(self.services), "quantities": dict(self.quantities), "tier": self.tier,
-                "months": self.months, "until_term": self.until_term}
+        return {
+            "services": list(self.services),
+            "quantities": dict(self.quantities),
+            "tier": self.tier,
+            "months": self.months,
+            "until_term": self.until_term,
+        }
 
 
 def _int(text: str) -> int:
@@ -113,8 +132,11 @@ def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
     if not isinstance(last, dict):
         return new
     last_services = tuple(str(s) for s in (last.get("services") or [])[:5])
-    quantities_then = {str(k): int(v) for k, v in (last.get("quantities") or {}).items()
-                       if isinstance(v, int) and 0 < v <= MAX_QUANTITY}
+    quantities_then = {
+        str(k): int(v)
+        for k, v in (last.get("quantities") or {}).items()
+        if isinstance(v, int) and 0 < v <= MAX_QUANTITY
+    }
     tier = last.get("tier") if last.get("tier") in (TOP, BASE) or isinstance(last.get("tier"), str) else None
     months = last.get("months") if isinstance(last.get("months"), int) else None
     return replace(

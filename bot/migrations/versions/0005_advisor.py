@@ -9,8 +9,9 @@ Revision ID: 0005_advisor
 Revises: 0002_sales
 Create Date: 2026-11-28
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0005_advisor"
 down_revision = "0002_sales"
@@ -49,6 +50,12 @@ def downgrade() -> None:
     with op.batch_alter_table("services") as batch:
         batch.drop_constraint("ck_services_included_quantity", type_="check")
         batch.drop_constraint("ck_services_extra_unit_price", type_="check")
-        for column in ("vat_note", "notice_days", "minimum_term_months", "extra_unit_price",
-                       "quantity_unit", "included_quantity"):
+        for column in (
+            "vat_note",
+            "notice_days",
+            "minimum_term_months",
+            "extra_unit_price",
+            "quantity_unit",
+            "included_quantity",
+        ):
             batch.drop_column(column)
