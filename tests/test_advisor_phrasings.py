@@ -10,7 +10,6 @@ import yaml
 
 from actions.advisor import ValidateAdvisorForm, form_slots
 from bot.advisor import form
-from bot.catalogue import loader
 from tests.action_helpers import ROOT, domain, form_tracker, run_action
 
 PHRASINGS = yaml.safe_load((ROOT / "tests" / "advisor_phrasings.yml").read_text(encoding="utf-8"))
@@ -32,13 +31,6 @@ EARLIER = {
 def earlier_answers(slot: str) -> dict:
     order = list(EARLIER) + [form.SYSTEMS]
     return {k: v for k, v in EARLIER.items() if order.index(k) < order.index(slot)}
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('advisor') / 'sales.db'}"
-    loader.load_into(url)
-    return url
 
 
 def test_at_least_15_typed_answers_per_question():

@@ -8,19 +8,12 @@ import yaml
 from actions.facts import ActionAnswerFact
 from actions.pricing import ActionContractTerms
 from bot import db, facts
-from bot.catalogue import loader, queries, terms
+from bot.catalogue import queries, terms
 from bot.catalogue.answers import word_count
 from tests.action_helpers import ROOT, domain, entity, make_tracker, rendered, run_action, texts
 
 FACTS_FILE = yaml.safe_load((ROOT / "data" / "company_facts.yml").read_text(encoding="utf-8"))
 FAQ_NLU = yaml.safe_load((ROOT / "data" / "nlu" / "faq.yml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('terms') / 'sales.db'}"
-    loader.load_into(url)
-    return url
 
 
 @pytest.fixture
