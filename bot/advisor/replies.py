@@ -38,7 +38,7 @@ def messages(rules: Rules, advice: Advice, services: Sequence[ServiceInfo]) -> l
     if advice.recommendation is None:
         depends = "; and ".join(advice.depends_on)
         return [(Say("utter_advice_depends", {"depends": depends}), [SALES_BUTTON, AGAIN_BUTTON])]
-    said = [
+    said: list[tuple[Say, list[dict]]] = [
         (
             Say(
                 "utter_advice_recommendation",
