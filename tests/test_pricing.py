@@ -201,3 +201,20 @@ def test_an_assumptions_file_that_is_not_sample_data_or_not_numbers_is_refused()
         inhouse.parse(broken)
     with pytest.raises(inhouse.AssumptionsError, match="sample_data"):
         inhouse.parse({**data, "sample_data": False})
+
+
+def test_a_price_question_with_numbers_gets_the_arithmetic_whichever_intent(catalogue, monkeypatch):
+    from actions.catalogue import ActionServicePrice
+    from actions.pricing import ActionCostEstimate
+    from tests.action_helpers import make_tracker, rendered, run_action
+
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    tracker = make_tracker("and how much would that be for 120 users?", "ask_service_price",
+                           slots={"service": "managed-helpdesk"})
+    for action in (ActionServicePrice(), ActionCostEstimate()):
+        messages, events = run_action(action, tracker)
+        assert "EUR 2,430 per month" in rendered(messages)
+        assert {e["name"] for e in events} == {"estimate", "service"}
+    plain, _ = run_action(ActionServicePrice(), make_tracker("how much is it?", "ask_service_price",
+                                                             slots={"service": "managed-helpdesk"}))
+    assert "from EUR 1,100 per month" in rendered(plain)

@@ -147,3 +147,9 @@ def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
         months=new.months or months,
         until_term=new.until_term or bool(last.get("until_term")),
     )
+
+
+def asks_for_estimate(text: str | None) -> bool:
+    """A price question that needs arithmetic: numbers of units, a tier, a period, people, in-house."""
+    req = read(text)
+    return bool(req.quantities or req.tier or req.months or req.in_house or req.people or req.until_term)
