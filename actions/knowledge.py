@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.pricing import answers_for
 from bot import knowledge
 
 
@@ -17,6 +18,9 @@ class ActionAnswerKnowledge(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        specific = answers_for(tracker, knowledge=True)  # "can we cancel after 6 months?": our terms
+        if specific and (tracker.latest_message or {}).get("text", "").strip():
+            return await specific.run(dispatcher, tracker, domain)
         message = tracker.latest_message or {}
         answer = knowledge.resolve(
             intent=(message.get("intent") or {}).get("name"),

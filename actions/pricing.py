@@ -1,9 +1,12 @@
 """Cost estimates and contract terms: thin adapters from the tracker to bot.pricing and
-bot.catalogue.terms (the figures come from the catalogue and data/cost_assumptions.yml)."""
+bot.catalogue.terms (the figures come from the catalogue and data/cost_assumptions.yml).
+
+They have no intents of their own: visitors ask for them with price and contract questions, so
+action_service_price and action_answer_knowledge hand over when the question asks for them
+(`answers_for`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.advisor import handoff
 from bot.catalogue import queries, replies, terms
-from bot.pricing import inhouse
+from bot.pricing import inhouse, request
 from bot.pricing import replies as costs
 
 logger = logging.getLogger(__name__)
@@ -92,24 +95,34 @@ class ActionContractTerms(Action):
                 dispatcher.utter_message(
                     response="utter_contract_terms",
                     terms=terms.service_terms(service, text),
-                    buttons=[{"title": "What would it cost?", "payload": "/ask_cost_estimate"}, sales],
+                    buttons=[{"title": "What would it cost?", "payload": "/ask_service_price"}, sales],
                 )
                 return [SlotSet("service", service.slug)]
             services = queries.list_services(session)
-            # one example per billing model, so each kind of terms is a click away
-            examples = {s.billing_model: s for s in reversed(services)}.values()
-            buttons = [
-                {
-                    "title": s.name,
-                    "payload": "/ask_contract_terms" + json.dumps({"service": s.slug}, separators=(",", ":")),
-                }
-                for s in examples
-            ]
             dispatcher.utter_message(
                 response="utter_contract_terms",
                 terms=terms.catalogue_terms(services, text),
-                buttons=buttons + [sales],
+                buttons=[{"title": "Our services", "payload": "/ask_catalogue_service"}, sales],
             )
             return []
 
         return _look_up(dispatcher, build)
+
+
+def answers_for(tracker: Tracker, knowledge: bool = False) -> Action | None:
+    """The action for a price or knowledge question that asks for terms, arithmetic or a comparison.
+
+    Terms: "can we cancel after 6 months?", "is VAT included?". A knowledge question otherwise
+    only hands over for "is in-house cheaper?"; a price question also for numbers of units, a tier,
+    a period or people, and, as a bare button after advice, for the advised services.
+    """
+    text = _text(tracker)
+    if terms.asks_about_terms(text):
+        return ActionContractTerms()
+    if knowledge:
+        return ActionCostEstimate() if request.asks_in_house_comparison(text) else None
+    advised = (handoff.sanitized(tracker.get_slot("advice")) or {}).get("services")
+    bare = not text or text.startswith("/")
+    if request.asks_for_estimate(text) or (bare and advised and not tracker.get_slot("service")):
+        return ActionCostEstimate()
+    return None

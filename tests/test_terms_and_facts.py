@@ -49,7 +49,7 @@ def test_terms_of_one_service(catalogue, question, expected):
 
 def test_terms_without_a_service_sum_up_the_catalogue(sales_db):
     messages, events = run_action(
-        ActionContractTerms(), make_tracker("minimum contract length?", "ask_contract_terms")
+        ActionContractTerms(), make_tracker("minimum contract length?", "ask_relationship")
     )
     text = rendered(messages)
     assert "Managed services: 12-month minimum term" in text and "Body leasing: 3-month minimum" in text
@@ -58,7 +58,7 @@ def test_terms_without_a_service_sum_up_the_catalogue(sales_db):
 
 def test_terms_of_the_service_discussed_last(sales_db):
     tracker = make_tracker(
-        "can we cancel after 6 months?", "ask_contract_terms", slots={"service": "managed-helpdesk"}
+        "can we cancel after 6 months?", "ask_relationship", slots={"service": "managed-helpdesk"}
     )
     messages, events = run_action(ActionContractTerms(), tracker)
     assert "12-month minimum term" in rendered(messages)
@@ -68,7 +68,7 @@ def test_terms_of_the_service_discussed_last(sales_db):
 def test_terms_of_a_named_service(sales_db):
     tracker = make_tracker(
         "how long is the contract for body leasing",
-        "ask_contract_terms",
+        "ask_relationship",
         entities=[entity("service", "body leasing")],
     )
     messages, _ = run_action(ActionContractTerms(), tracker)
@@ -77,7 +77,7 @@ def test_terms_of_a_named_service(sales_db):
 
 def test_a_broken_database_gets_a_polite_answer(monkeypatch, tmp_path):
     monkeypatch.setenv("SALES_DB_URL", f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
-    messages, events = run_action(ActionContractTerms(), make_tracker("notice period?", "ask_contract_terms"))
+    messages, events = run_action(ActionContractTerms(), make_tracker("notice period?", "ask_relationship"))
     assert "can't look up" in texts(messages) and events == []
 
 

@@ -17,8 +17,7 @@ from bot.catalogue.queries import ServiceInfo
 from bot.forms.turns import Say
 
 SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
-ESTIMATE_BUTTON = {"title": "What would it cost?", "payload": "/ask_cost_estimate"}
-TERMS_BUTTON = {"title": "Contract terms", "payload": "/ask_contract_terms"}
+ESTIMATE_BUTTON = {"title": "What would it cost?", "payload": "/ask_service_price"}
 AGAIN_BUTTON = {"title": "Start over", "payload": "/ask_advice"}
 
 
@@ -54,11 +53,11 @@ def messages(rules: Rules, advice: Advice, services: Sequence[ServiceInfo]) -> l
         said.append(
             (
                 Say("utter_advice_services", {"services": services_text(services)}),
-                [SALES_BUTTON, ESTIMATE_BUTTON, TERMS_BUTTON, AGAIN_BUTTON],
+                [SALES_BUTTON, ESTIMATE_BUTTON, AGAIN_BUTTON],
             )
         )
     else:
-        said.append((Say("utter_advice_next"), [SALES_BUTTON, TERMS_BUTTON, AGAIN_BUTTON]))
+        said.append((Say("utter_advice_next"), [SALES_BUTTON, AGAIN_BUTTON]))
     return said
 
 

@@ -38,6 +38,18 @@ ASPECTS = (
 )
 
 
+_TERMS_QUESTION = re.compile(
+    r"\b(minimum (term|contract|commitment|period|length)|notice( period)?|cancel\w*|terminat\w*|"
+    r"lock(ed)?[- ]?in|tied in|vat|tax(es)?|net or gross|contract (length|term|period|duration)|"
+    r"how long (is|are|do) (the |your |a |we )?(contract|commit)\w*|renew\w*|exit (early|the contract)|"
+    r"get out of (the|a|our|your) contract|yearly contract|month[- ]to[- ]month)\b", re.I)
+
+
+def asks_about_terms(text: str | None) -> bool:
+    """A question about concrete contract terms (minimum term, cancelling, notice, renewal, VAT)."""
+    return bool(_TERMS_QUESTION.search(words.clean(text)))
+
+
 def aspects(text: str | None) -> list[str]:
     """Which terms the question is about, in a fixed order; all of them when it names none."""
     text = words.clean(text)

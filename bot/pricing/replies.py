@@ -22,8 +22,7 @@ from bot.pricing import estimate, inhouse, request
 from bot.pricing.estimate import DayRateLine, Estimate, MonthlyLine
 
 SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
-TERMS_BUTTON = {"title": "Contract terms", "payload": "/ask_contract_terms"}
-IN_HOUSE_BUTTON = {"title": "Cheaper than in-house?", "payload": "/ask_cost_estimate"}
+SERVICES_BUTTON = {"title": "Our services", "payload": "/ask_catalogue_service"}
 MAX_SERVICES = 4
 
 
@@ -94,7 +93,7 @@ def _which_service(session: Session) -> CostReply:
     buttons = [
         {
             "title": s.name,
-            "payload": "/ask_cost_estimate" + json.dumps({"service": s.slug}, separators=(",", ":")),
+            "payload": "/ask_service_price" + json.dumps({"service": s.slug}, separators=(",", ":")),
         }
         for s in queries.list_services(session, side="managed_services")[:4]
     ]
@@ -123,7 +122,7 @@ def compare_reply(service: ServiceInfo, req: request.CostRequest, facts: inhouse
     )
     return CostReply(
         Say("utter_cost_compare", {"arithmetic": figures}),
-        [SALES_BUTTON, TERMS_BUTTON],
+        [SALES_BUTTON, SERVICES_BUTTON],
         req.as_slot(),
         service.slug,
     )
@@ -143,7 +142,7 @@ def difference_reply(service: ServiceInfo, req: request.CostRequest) -> CostRepl
     )
     return CostReply(
         Say("utter_cost_difference", {"arithmetic": text}),
-        [SALES_BUTTON, IN_HOUSE_BUTTON],
+        [SALES_BUTTON, SERVICES_BUTTON],
         req.as_slot(),
         service.slug,
     )
@@ -186,7 +185,7 @@ def estimate_reply(
         result = estimate.subscriptions(subscriptions, req.quantities, req.tier, months)
         return CostReply(
             Say("utter_cost_estimate", {"arithmetic": arithmetic(result), "terms": terms_text(result)}),
-            [SALES_BUTTON, TERMS_BUTTON, IN_HOUSE_BUTTON],
+            [SALES_BUTTON, SERVICES_BUTTON],
             req.as_slot(),
             first.slug,
         )
@@ -198,13 +197,13 @@ def estimate_reply(
                 "utter_cost_estimate",
                 {"arithmetic": _day_rate_text(line, facts.working_days_per_month), "terms": first.vat_note},
             ),
-            [SALES_BUTTON, TERMS_BUTTON],
+            [SALES_BUTTON, SERVICES_BUTTON],
             req.as_slot(),
             first.slug,
         )
     return CostReply(
         Say("utter_cost_fixed_price", {"service": first.name, "price": starting_price(first)}),
-        [SALES_BUTTON, TERMS_BUTTON],
+        [SALES_BUTTON, SERVICES_BUTTON],
         req.as_slot(),
         first.slug,
     )

@@ -153,3 +153,10 @@ def asks_for_estimate(text: str | None) -> bool:
     """A price question that needs arithmetic: numbers of units, a tier, a period, people, in-house."""
     req = read(text)
     return bool(req.quantities or req.tier or req.months or req.in_house or req.people or req.until_term)
+
+
+def asks_in_house_comparison(text: str | None) -> bool:
+    """'is in-house cheaper than an msp?', 'cheaper than hiring our own admin?'"""
+    cleaned = words.clean(text).lower()
+    return bool(re.search(r"\b(cheaper|less expensive|more expensive|cost (more|less)|save money)\b", cleaned)
+                and _IN_HOUSE.search(cleaned))
