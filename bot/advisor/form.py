@@ -90,7 +90,10 @@ def extract(
         return {slot: list(dict.fromkeys(entities_named))[:MAX_SYSTEMS]}
     value = _read(rules, slot, turn.text, pending, find_systems)
     if value is None and turn.starting:
+        # earlier statements count; earlier questions ("is it billed monthly?") only name systems
         for earlier in reversed(turn.history):
+            if slot != SYSTEMS and words.looks_like_question(earlier):
+                continue
             value = _read(rules, slot, earlier, False, find_systems)
             if value is not None:
                 break
