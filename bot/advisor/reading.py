@@ -126,8 +126,8 @@ _FEW = re.compile(
 )
 _TEAM = re.compile(
     r"\b(solid|strong|capable|experienced|big|large|good|full|whole|proper|own)\b.{0,15}"
-    r"\b(team|department|it|devs|developers|engineers)\b|\b(it department|it team|dev team|team of \d+|"
-    r"\d+ (it |in[- ]house )?(people|engineers|developers|admins|staff)|we have (an|our own) it)\b",
+    r"\b(team|department|it|devs|developers|engineers)\b|\b(it department|it team|dev team|"
+    r"we have (an|our own) it)\b",  # counts ("12 engineers") are read before this
     re.I,
 )
 
@@ -144,12 +144,16 @@ def read_capacity(text: str | None, pending: bool = True) -> str | None:
         return None
     if _NO_STAFF.search(lowered) or re.match(r"^(no|nope|0)\b", lowered) and pending:
         return "none"
+    # "120 people" said in passing is the company, not its IT: only IT words count then
+    people = r"people|persons|staff|guys|" if pending else r"(?:it|in[- ]house|tech) (?:people|staff|guys)|"
     count = re.search(
-        r"\b(\d{1,4})\s*(?:it |in[- ]house |full[- ]time )?(?:people|persons|engineers|"
-        r"admins?|developers|devs|staff|techs?|technicians|guys|sysadmins?)\b"
-        r"|\b(?:team|department|staff) of (?:about |around )?(\d{1,4})\b",
+        rf"\b(\d{{1,4}})\s*(?:full[- ]time )?(?:{people}engineers|it engineers|admins?|developers|devs|"
+        r"techs?|technicians|sysadmins?)\b"
+        r"|\b(?:it team|it department|dev team|team|department)(?: of| with)? (?:about |around )?(\d{1,4})\b",
         lowered,
     )
+    if count and not pending and not count.group(0).startswith(("it ", "dev ")) and count.group(2):
+        count = None  # "a team of 40" in passing may be the whole company
     if count:
         return "team" if int(count.group(1) or count.group(2)) >= 3 else "some"
     if _STRETCHED.search(lowered):
