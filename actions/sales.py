@@ -147,7 +147,8 @@ class AskLeadQuestion(Action, ABC):
         if self.slot in ("lead_service", "lead_confirmed"):
             names = service_names()
         if self.slot == "lead_confirmed":
-            kwargs["summary"] = form.summary(values, names)
+            advice = handoff.recommendation_title(tracker.get_slot("advice"))
+            kwargs["summary"] = form.summary(values, names, advice)
         if self.slot == "lead_consent":
             kwargs["privacy_url"] = settings.privacy_url()
         dispatcher.utter_message(response=f"utter_ask_{self.slot}",

@@ -158,3 +158,12 @@ def test_earlier_questions_are_not_taken_as_answers_but_name_systems(catalogue):
     got = slots_set(run_action(ValidateAdvisorForm(), tracker)[1])
     assert got["advice_operations"] == "round_the_clock" and "advice_billing" not in got
     assert got[form.SYSTEMS] == ["managed-helpdesk"]
+
+
+def test_the_lead_summary_says_the_advice_is_sent_along(catalogue):
+    from actions.sales import ActionAsk_lead_confirmed  # type: ignore[attr-defined]
+
+    advice = {"recommendation": "mix", "reasons": [], "services": []}
+    slots = {**FILLED, "lead_confirmed": None, "advice": advice}
+    messages, _ = run_action(ActionAsk_lead_confirmed(), make_tracker(slots=slots))
+    assert "Our advice: a mix of managed services and a project or specialist team" in messages[0]["summary"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.advisor.rules import RECOMMENDATIONS
+from bot.advisor.rules import RECOMMENDATIONS, default_rules
 from bot.forms.turns import NOT_SURE
 
 LIMITS = {"reasons": 6, "services": 4, "depends_on": 2}  # items per list
@@ -53,3 +53,11 @@ def lead_prefill(advice: Mapping[str, Any] | None) -> dict[str, Any]:
     if advice["services"]:
         prefill["lead_service"] = advice["services"][0]
     return prefill
+
+
+def recommendation_title(advice: Mapping[str, Any] | None) -> str | None:
+    """The advice as the visitor heard it ("managed services"), for the lead's summary."""
+    kept = sanitized(advice)
+    if not kept or not kept["recommendation"]:
+        return None
+    return default_rules().recommendations[kept["recommendation"]]

@@ -459,8 +459,10 @@ FIELD_LABELS = (
 MODEL_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
 
 
-def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None = None) -> str:
-    """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...")."""
+def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None = None,
+            advice: str | None = None) -> str:
+    """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...");
+    `advice` is the advisor's recommendation as the visitor heard it, sent along with the lead."""
     parts = []
     for key, label in FIELD_LABELS:
         value = values.get(key)
@@ -471,6 +473,8 @@ def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None =
         if key == "lead_model":
             value = MODEL_LABELS.get(value, value)
         parts.append(f"{label}: {value}")
+    if advice:
+        parts.append(f"Our advice: {advice}")
     return "; ".join(parts)
 
 
