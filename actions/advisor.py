@@ -64,14 +64,6 @@ def _reset(domain: DomainDict) -> list[EventType]:
     return [SlotSet(slot, None) for slot in form_slots(domain) + list(form.FLAGS)]
 
 
-def _services_named(tracker: Tracker) -> list[str]:
-    """Services NLU found in the latest message, as catalogue slugs."""
-    named = []
-    for mention in tracker.get_latest_entity_values("service"):
-        named += find_systems(str(mention))[:1]
-    return named
-
-
 class ActionStartAdvisor(Action):
     """Say what happens next; a service discussed earlier answers the systems question."""
 
@@ -105,25 +97,13 @@ class ValidateAdvisorForm(forms.TypedFormValidation):
     ) -> turns.Outcome | None:
         return form.settle(turn, validated)
 
-    async def extract_advice_systems(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return form.extract(
-            default_rules(), form.SYSTEMS, self.turn(tracker, domain), find_systems, _services_named(tracker)
-        )
-
 
 ADVISOR_QUESTIONS = tuple(default_rules().questions) + (form.SYSTEMS,)
 forms.add_slot_methods(
     ValidateAdvisorForm,
-    tuple(default_rules().questions),
+    ADVISOR_QUESTIONS,
     extract=lambda slot, turn: form.extract(default_rules(), slot, turn, find_systems),
     validate=lambda slot, value, values: form.check(default_rules(), slot, value).value,
-)
-ValidateAdvisorForm.validate_advice_systems = (  # type: ignore[attr-defined]
-    lambda self, value, dispatcher, tracker, domain: {
-        form.SYSTEMS: form.check(default_rules(), form.SYSTEMS, value).value
-    }
 )
 
 

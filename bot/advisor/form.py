@@ -75,9 +75,7 @@ def control(rules: Rules, turn: Turn) -> Outcome | None:
     return None
 
 
-def extract(
-    rules: Rules, slot: str, turn: Turn, find_systems: FindSystems, entities_named: Sequence[str] = ()
-) -> dict[str, Any]:
+def extract(rules: Rules, slot: str, turn: Turn, find_systems: FindSystems) -> dict[str, Any]:
     """{slot: raw answer} when this message (or, at the start, an earlier one) answers `slot`."""
     if not (turn.answering or turn.starting):
         return {}  # back from a digression: that message was not an answer
@@ -86,8 +84,9 @@ def extract(
     if turn.values.get(slot) not in (None, SKIPPED) and slot != turn.requested:
         return {}  # answered already
     pending = turn.answering and slot == turn.requested
-    if slot == SYSTEMS and not pending and entities_named:
-        return {slot: list(dict.fromkeys(entities_named))[:MAX_SYSTEMS]}
+    named = [slug for mention in turn.entities.get("service") or () for slug in find_systems(mention)[:1]]
+    if slot == SYSTEMS and not pending and named:  # services NLU found in passing
+        return {slot: list(dict.fromkeys(named))[:MAX_SYSTEMS]}
     value = _read(rules, slot, turn.text, pending, find_systems)
     if value is None and turn.starting:
         # earlier statements count; earlier questions ("is it billed monthly?") only name systems
