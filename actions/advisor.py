@@ -8,7 +8,7 @@ it in domain.yml (utter_advice_*). The advice is kept in the `advice` slot for t
 from __future__ import annotations
 
 import logging
-from abc import ABC
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
@@ -111,6 +111,10 @@ class AskAdvisorQuestion(Action, ABC):
     """`action_ask_<slot>`: the domain's utter_ask_<slot> with the options as buttons."""
 
     slot = ""
+
+    @abstractmethod
+    def name(self) -> str:
+        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

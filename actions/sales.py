@@ -7,7 +7,7 @@ responses (utter_ask_<slot>, utter_lead_*); buttons come from bot.sales.form.but
 from __future__ import annotations
 
 import logging
-from abc import ABC
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
@@ -138,6 +138,10 @@ class AskLeadQuestion(Action, ABC):
     """`action_ask_<slot>`: the domain's utter_ask_<slot> with the form's buttons."""
 
     slot = ""
+
+    @abstractmethod
+    def name(self) -> str:
+        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
