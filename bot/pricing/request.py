@@ -132,6 +132,8 @@ def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
     if not isinstance(last, dict):
         return new
     last_services = tuple(str(s) for s in (last.get("services") or [])[:5])
+    if new.services and new.services != last_services:
+        return new  # other services named: a new question, not a follow-up
     quantities_then = {
         str(k): int(v)
         for k, v in (last.get("quantities") or {}).items()
