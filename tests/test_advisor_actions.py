@@ -166,4 +166,4 @@ def test_the_lead_summary_says_the_advice_is_sent_along(catalogue):
     advice = {"recommendation": "mix", "reasons": [], "services": []}
     slots = {**FILLED, "lead_confirmed": None, "advice": advice}
     messages, _ = run_action(ActionAsk_lead_confirmed(), make_tracker(slots=slots))
-    assert "Our advice: a mix of managed services and a project or specialist team" in messages[0]["summary"]
+    assert "Our advice: a mix, managed services plus a project or specialist team" in messages[0]["summary"]

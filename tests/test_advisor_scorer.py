@@ -99,3 +99,15 @@ def test_a_rules_file_that_does_not_fit_together_is_refused():
     del broken["own_rules"]
     with pytest.raises(advisor_rules.RulesError, match="own_rules"):
         advisor_rules.parse(broken)
+
+
+def test_every_advice_in_the_table_fits_one_chat_message():
+    from bot.advisor import replies
+
+    for case in SITUATIONS:
+        advice = scorer.advise(RULES, case["answers"], named(case.get("systems", [])))
+        if advice.recommendation:
+            text = f"My advice: {RULES.recommendations[advice.recommendation]}. {replies.reasons_text(advice)}"
+        else:
+            text = "I can't honestly pick one model yet. It depends on " + "; and ".join(advice.depends_on)
+        assert len(text.split()) <= 80, case["name"]

@@ -62,7 +62,7 @@ CONVERSATIONS = [
             "monthly",
             "long term",
         ],
-        "a mix of managed services",
+        "a mix, managed services plus",
     ),
     (
         "founder whose answers contradict each other",
