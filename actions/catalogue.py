@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.pricing import answers_for
 from bot import db
 from bot.catalogue import replies
 
@@ -54,6 +55,9 @@ class ActionServicePrice(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
+        specific = answers_for(tracker)  # "how much for 120 users?", "is VAT included?"
+        if specific:
+            return await specific.run(dispatcher, tracker, domain)
         return _answer(dispatcher, tracker, lambda s: replies.price_reply(
             s, _text(tracker), _mentions(tracker), tracker.get_slot("service")))
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions import forms
 from bot import db, settings
+from bot.advisor import handoff
 from bot.catalogue import queries
 from bot.sales import booking, form, repository, spool, throttle, validation
 
@@ -28,42 +31,15 @@ logger = logging.getLogger(__name__)
 
 def form_slots(domain: DomainDict) -> list[str]:
     """The form's questions, in order, as domain.yml lists them."""
-    return list(((domain.get("forms") or {}).get(form.FORM) or {}).get("required_slots") or [])
-
-
-def _digressions(domain: DomainDict) -> frozenset[str]:
-    """Intents answered by the digression rules inside the form (the form's ignored_intents)."""
-    return frozenset(((domain.get("forms") or {}).get(form.FORM) or {}).get("ignored_intents") or [])
+    return forms.form_slots(domain, form.FORM)
 
 
 def _values(tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in form_slots(domain) + list(form.FLAGS)}
 
 
-def _turn(tracker: Tracker, domain: DomainDict) -> form.Turn:
-    latest = tracker.latest_message or {}
-    entities: dict[str, list[str]] = {}
-    for found in latest.get("entities") or []:
-        entities.setdefault(str(found.get("entity")), []).append(str(found.get("value")))
-    return form.Turn(
-        text=form.message_text(latest.get("text"), entities),
-        intent=(latest.get("intent") or {}).get("name"),
-        entities=entities,
-        requested=tracker.get_slot("requested_slot"),
-        fresh=form.fresh_message(tracker.events),
-        values=dict(tracker.slots),
-        digressions=_digressions(domain),
-        history=form.earlier_messages(tracker.events),
-    )
-
-
 def _reset(domain: DomainDict) -> list[EventType]:
     return [SlotSet(slot, None) for slot in form_slots(domain) + list(form.FLAGS)]
-
-
-def _say(dispatcher: CollectingDispatcher, says: list[form.Say]) -> None:
-    for say in says:
-        dispatcher.utter_message(response=say.response, **dict(say.kwargs))
 
 
 def _page_url(tracker: Tracker) -> str | None:
@@ -125,69 +101,37 @@ class ActionStartLead(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_intro")
-        # The form's slots were cleared when the last form ended (submit or cancel).
-        events = []
+        # The form's slots were cleared when the last form ended (submit or cancel). Advice given
+        # in this conversation tells the model and a service; a service asked about since wins.
+        prefill = handoff.lead_prefill(tracker.get_slot("advice"))
         if tracker.get_slot("service"):
-            events.append(SlotSet("lead_service", tracker.get_slot("service")))
-        if tracker.get_slot("sourcing_model"):
-            events.append(SlotSet("lead_model", tracker.get_slot("sourcing_model")))
-        return events
+            prefill["lead_service"] = tracker.get_slot("service")
+        if tracker.get_slot("sourcing_model") and "lead_model" not in prefill:
+            prefill["lead_model"] = tracker.get_slot("sourcing_model")
+        return [SlotSet(slot, value) for slot, value in prefill.items()]
 
 
-class ValidateLeadForm(FormValidationAction):
-    """Runs bot.sales.form on each message: control words, extraction, checks, misses.
-
-    `extract_<slot>` and `validate_<slot>` exist for every question bot.sales.form can read
-    (added below the class): rasa-sdk calls them for the slots `required_slots` returns.
-    Returning no event for a message that is a question of its own makes Rasa reject the
-    form for this turn, so the digression rules answer it and the form asks again.
-    """
+class ValidateLeadForm(forms.TypedFormValidation):
+    """Runs bot.sales.form on each message (the loop is actions.forms.TypedFormValidation)."""
 
     def name(self) -> str:
         return "validate_lead_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
-        return form.required_slots(domain_slots, tracker.slots)
+    def questions(self, domain_slots: list[str], values: Mapping[str, Any]) -> list[str]:
+        return form.required_slots(domain_slots, values)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        turn = _turn(tracker, domain)
-        outcome = form.control(turn)
-        if outcome is None:
-            extracted = await self.get_extraction_events(dispatcher, tracker, domain)
-            tracker.add_slots(extracted)
-            validated = await self.get_validation_events(dispatcher, tracker, domain)
-            outcome = form.settle(turn, {e["name"]: e["value"] for e in extracted},
-                                  {e["name"]: e["value"] for e in validated}, side_of)
-            if outcome is None:
-                return []  # a digression: Rasa rejects the form, the rules answer
-        events: list[EventType] = [SlotSet(slot, value) for slot, value in outcome.slots.items()]
-        tracker.add_slots(events)
-        _say(dispatcher, outcome.say)
-        # always name the next question (None ends the form), also when the list is the domain's
-        questions = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
-        next_slot = next((slot for slot in questions if tracker.get_slot(slot) is None), None)
-        return events + [SlotSet("requested_slot", next_slot)]
+    def control(self, turn: form.Turn) -> form.Outcome | None:
+        return form.control(turn)
+
+    def settle(self, turn: form.Turn, extracted: dict[str, Any],
+               validated: dict[str, Any]) -> form.Outcome | None:
+        return form.settle(turn, extracted, validated, side_of)
 
 
-def _extractor(slot: str):
-    async def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: DomainDict) -> dict[str, Any]:
-        return form.extract(slot, _turn(tracker, domain), find_service)
-    return extract
-
-
-def _validator(slot: str):
-    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 domain: DomainDict) -> dict[str, Any]:
-        return {slot: form.check(slot, value, tracker.slots, find_service).value}
-    return validate
-
-
-for _slot in form.CHECKS:
-    setattr(ValidateLeadForm, f"extract_{_slot}", _extractor(_slot))
-    setattr(ValidateLeadForm, f"validate_{_slot}", _validator(_slot))
+forms.add_slot_methods(
+    ValidateLeadForm, tuple(form.CHECKS),
+    extract=lambda slot, turn: form.extract(slot, turn, find_service),
+    validate=lambda slot, value, values: form.check(slot, value, values, find_service).value)
 
 
 class AskLeadQuestion(Action, ABC):
@@ -197,7 +141,7 @@ class AskLeadQuestion(Action, ABC):
 
     @abstractmethod
     def name(self) -> str:
-        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses below)."""
+        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
@@ -207,7 +151,8 @@ class AskLeadQuestion(Action, ABC):
         if self.slot in ("lead_service", "lead_confirmed"):
             names = service_names()
         if self.slot == "lead_confirmed":
-            kwargs["summary"] = form.summary(values, names)
+            advice = handoff.recommendation_title(tracker.get_slot("advice"))
+            kwargs["summary"] = form.summary(values, names, advice)
         if self.slot == "lead_consent":
             kwargs["privacy_url"] = settings.privacy_url()
         dispatcher.utter_message(response=f"utter_ask_{self.slot}",
@@ -215,10 +160,7 @@ class AskLeadQuestion(Action, ABC):
         return []
 
 
-for _slot in form.CHECKS:
-    _name = f"action_ask_{_slot}"
-    globals()[f"ActionAsk_{_slot}"] = type(
-        f"ActionAsk_{_slot}", (AskLeadQuestion,), {"slot": _slot, "name": lambda self, n=_name: n})
+globals().update(forms.ask_actions(AskLeadQuestion, tuple(form.CHECKS)))
 
 
 # ----------------------------------------------------------------------------- the end of the form
@@ -248,7 +190,8 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(response="utter_lead_not_sent")
             return _reset(domain)
         try:
-            data = form.lead_input(values, tracker.sender_id, _page_url(tracker), consent_text(domain))
+            data = form.lead_input(values, tracker.sender_id, _page_url(tracker), consent_text(domain),
+                                   handoff.sanitized(tracker.get_slot("advice")))
             data.client_key = throttle.client_key(tracker.events)
             lead = spool.save_or_keep(data, limits=throttle.Limits.from_settings())
             if lead is None:  # the sales database is down: the lead waits in the spool

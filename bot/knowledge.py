@@ -32,6 +32,9 @@ TOPIC_TITLES = {
     "service_examples": "Typical services",
 }
 SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
+ADVICE_BUTTON = {"title": "Which fits us?", "payload": "/ask_advice"}
+# after this many different topics the visitor is offered the sourcing advisor (once)
+TOPICS_BEFORE_ADVICE = 2
 
 # "and outsourcing?", "what about the billing?", "how about msp" continue the
 # conversation; a full question ("how is the relationship different?") starts afresh.
@@ -82,8 +85,19 @@ def resolve(
 
 
 def buttons_after(topic: str) -> list[dict]:
-    """Quick replies to the other topics, then to sales."""
+    """Quick replies to the other topics, then (after the overview) the advisor, then sales."""
     others = [
         {"title": TOPIC_TITLES[t], "payload": f"/{INTENT_BY_TOPIC[t]}"} for t in TOPICS if t != topic
     ]
-    return others + [SALES_BUTTON]
+    return others + ([ADVICE_BUTTON] if topic == "overview" else []) + [SALES_BUTTON]
+
+
+def topics_read(before: object, topic: str) -> list[str]:
+    """The distinct topics read so far, this one included (a slot value from outside: checked)."""
+    earlier = [t for t in before if t in TOPICS] if isinstance(before, list) else []
+    return list(dict.fromkeys(earlier + [topic]))
+
+
+def offer_advice(read: list[str], offered: bool, advised: bool) -> bool:
+    """Offer the advisor once, after TOPICS_BEFORE_ADVICE topics, to a visitor not yet advised."""
+    return len(read) >= TOPICS_BEFORE_ADVICE and not offered and not advised

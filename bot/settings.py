@@ -246,3 +246,21 @@ def routing_file() -> Path:
 def booking_url_template() -> str | None:
     """BOOKING_URL_TEMPLATE: Cal.com/Calendly-style link with {name} and {email} (off)."""
     return _env("BOOKING_URL_TEMPLATE")
+
+
+def advisor_rules_yaml() -> Path:
+    """The sourcing advisor's rules (the project's own, on the seed article's four criteria)."""
+    return Path(os.environ.get("ADVISOR_RULES_YAML", ROOT / "data" / "advisor_rules.yml"))
+
+
+def cost_assumptions_yaml() -> Path:
+    """Sample in-house cost assumptions and estimate defaults (working days per month)."""
+    return Path(os.environ.get("COST_ASSUMPTIONS_YAML", ROOT / "data" / "cost_assumptions.yml"))
+
+
+def fact_min_confidence() -> float:
+    """Below this ResponseSelector confidence a company-fact question gets "I don't know that"."""
+    try:
+        return float(os.environ.get("FACT_MIN_CONFIDENCE", "0.5"))
+    except ValueError:
+        return 0.5

@@ -48,8 +48,9 @@ def domain() -> dict:
 
 def form_tracker(text: str, requested: str | None, intent: str = "inform", slots: dict | None = None,
                  entities: list[dict] | None = None, history: list[str] = (),
-                 after_digression: bool = False, sender_id: str = "test-conversation") -> Tracker:
-    """The tracker Rasa sends validate_lead_form right after the visitor's message (or, with
+                 after_digression: bool = False, sender_id: str = "test-conversation",
+                 form_name: str = "lead_form") -> Tracker:
+    """The tracker Rasa sends validate_<form_name> right after the visitor's message (or, with
     after_digression, when the form resumes after a rule answered that message)."""
     events = [{"event": "user", "text": t} for t in history]
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
@@ -58,7 +59,19 @@ def form_tracker(text: str, requested: str | None, intent: str = "inform", slots
     if after_digression:
         events += [{"event": "action", "name": "action_answer_knowledge"}, {"event": "bot", "text": "..."}]
     events += [{"event": "slot", "name": "requested_slot", "value": requested},
-               {"event": "action", "name": "lead_form"}]
+               {"event": "action", "name": form_name}]
     values = {"requested_slot": requested, **(slots or {})}
     return Tracker(sender_id, values, latest, events, False, None,
-                   {"name": "lead_form", "is_interrupted": False}, "lead_form")
+                   {"name": form_name, "is_interrupted": False}, form_name)
+
+
+def rendered(messages: list[dict]) -> str:
+    """What the visitor reads: texts, and domain responses with their {placeholders} filled."""
+    out = []
+    for message in messages:
+        if message.get("text"):
+            out.append(message["text"])
+        elif message.get("response"):
+            template = domain()["responses"][message["response"]][0]["text"]
+            out.append(template.format(**{k: v for k, v in message.items() if isinstance(k, str)}))
+    return " ".join(out)

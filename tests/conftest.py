@@ -133,3 +133,13 @@ def catalogue_file(tmp_path):
     with open(src, encoding="utf-8") as fh:
         dst.write_text(fh.read(), encoding="utf-8")
     return dst
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    """URL of a SQLite file with the shipped catalogue loaded (one per test module)."""
+    from bot.catalogue import loader
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('catalogue') / 'sales.db'}"
+    loader.load_into(url)
+    return url

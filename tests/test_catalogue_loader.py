@@ -94,6 +94,7 @@ def test_editing_yaml_updates_only_that_service(engine, catalogue_file):
     data = _read(catalogue_file)
     fw = _service(data, "managed-firewall")
     fw["billing"]["amount"] = 499.5
+    fw["sla"][0]["price"] = 499.5  # the cheapest tier is the "from" price
     fw["synonyms"].append("perimeter security")
     fw["sla"][0]["response_time"] = "2 h"
     _write(catalogue_file, data)
@@ -318,3 +319,48 @@ def test_shipped_needs_name_their_service():
     assert "java devs" in specs["body-leasing"].needs
     assert "crm built" in specs["custom-software-development"].needs
     assert specs["system-migration"].aliases()["on prem to azure"] == "need"
+
+
+# ----------------------------------------------------------------------- pricing and terms (issue 11)
+
+PRICED = dict(MANAGED, slug="p-service", name="P service",
+              billing={"model": "subscription", "amount": 100, "currency": "EUR", "unit": "per month",
+                       "included": 10, "per": "server", "extra": 9.5},
+              sla=[{"name": "Std", "response_time": "4 h", "availability": "99.5%", "price": 100},
+                   {"name": "Top", "response_time": "1 h", "availability": "99.9%", "price": 140}],
+              terms={"minimum_term_months": 12, "notice_days": 90})
+
+
+def test_pricing_and_terms_are_read_as_exact_numbers():
+    spec = validate({"services": [PRICED], "vat_note": "Prices exclude VAT."})[0]
+    assert (spec.included_quantity, spec.quantity_unit, spec.extra_unit_price) == (10, "server", Decimal("9.50"))
+    assert [t.price for t in spec.sla] == [Decimal("100.00"), Decimal("140.00")]
+    assert (spec.minimum_term_months, spec.notice_days, spec.vat_note) == (12, 90, "Prices exclude VAT.")
+
+
+def test_pricing_that_does_not_fit_together_is_refused():
+    half = dict(PRICED, billing={k: v for k, v in PRICED["billing"].items() if k != "extra"})
+    assert "go together" in _problems(half)
+    on_project = dict(GOOD, billing={**GOOD["billing"], "included": 1, "per": "day", "extra": 5})
+    assert "subscriptions only" in _problems(on_project)
+    one_priced = dict(PRICED, sla=[PRICED["sla"][0], {k: v for k, v in PRICED["sla"][1].items() if k != "price"}])
+    assert "every SLA tier has a price or none" in _problems(one_priced)
+    dearer = dict(PRICED, sla=[dict(PRICED["sla"][0], price=120), PRICED["sla"][1]])
+    assert "cheapest SLA tier must cost billing.amount" in _problems(dearer)
+    bad_terms = dict(PRICED, terms={"minimum_term_months": -1, "notice_days": "90 days", "exit_fee": 5})
+    problems = _problems(bad_terms)
+    assert "minimum_term_months" in problems and "notice_days" in problems and "exit_fee" in problems
+    assert "must be a whole number >= 1" in _problems(dict(PRICED, billing={**PRICED["billing"], "included": 0}))
+
+
+def test_pricing_and_terms_reach_the_database_and_a_change_is_an_update(engine, catalogue_file):
+    _load(engine, catalogue_file)
+    data = _read(catalogue_file)
+    _service(data, "managed-servers")["billing"]["extra"] = 99
+    _write(catalogue_file, data)
+    assert _load(engine, catalogue_file).updated == ["managed-servers"]
+    with db.session_scope(engine) as s:
+        row = s.execute(select(Service).where(Service.slug == "managed-servers")).scalar_one()
+        assert (row.included_quantity, row.quantity_unit, row.extra_unit_price) == (10, "server", Decimal("99.00"))
+        assert (row.minimum_term_months, row.notice_days) == (12, 90) and "VAT" in row.vat_note
+        assert [t.price for t in row.sla_tiers] == [Decimal("1200.00"), Decimal("1650.00")]

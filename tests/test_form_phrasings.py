@@ -9,7 +9,6 @@ import yaml
 
 from actions.sales import ValidateLeadForm
 from bot import db
-from bot.catalogue import loader
 from bot.sales import form
 from tests.action_helpers import ROOT, form_tracker, run_action
 
@@ -21,13 +20,6 @@ EARLIER = {"lead_name": "Jane Doe", "lead_email": "jane@acme.com", "lead_company
            "lead_company_size": "51-200", "lead_service": "managed-helpdesk", "lead_model": "managed_services",
            "lead_budget": "5k-15k/month", "lead_timeline": "1-3 months", "lead_role": "decision maker",
            "lead_phone": "-", "lead_consent": True}
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('phrasings') / 'sales.db'}"
-    loader.load_into(url)
-    return url
 
 
 def earlier_answers(slot: str) -> dict:

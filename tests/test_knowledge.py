@@ -49,6 +49,17 @@ def test_buttons_offer_the_other_topics_and_sales():
         assert payload.lstrip("/") in DOMAIN["intents"]
 
 
+def test_the_overview_offers_the_advisor_and_two_topics_offer_it_once():
+    assert "/ask_advice" in [b["payload"] for b in knowledge.buttons_after("overview")]
+    read = knowledge.topics_read(["overview"], "billing_model")
+    assert read == ["overview", "billing_model"]
+    assert knowledge.topics_read(["overview", "nonsense"], "overview") == ["overview"]
+    assert knowledge.offer_advice(read, offered=False, advised=False)
+    assert not knowledge.offer_advice(read, offered=True, advised=False)
+    assert not knowledge.offer_advice(["overview"], offered=False, advised=False)
+    assert not knowledge.offer_advice(read, offered=False, advised=True)
+
+
 # Each answer carries the seed article's key terms for its topic and side.
 FAITHFUL = {
     "utter_billing_model_managed_services": ["subscription", "fixed monthly fee", "SLA", "predictab"],

@@ -9,7 +9,7 @@ The caller's session is one transaction (bot.db.session_scope): a failure writes
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,10 @@ SIDE_MODELS = {
     "it_outsourcing": ("fixed_price", "time_and_material"),
 }
 SERVICE_KEYS = {"slug", "name", "side", "themes", "synonyms", "misspellings", "needs", "description",
-                "billing", "sla", "engagement"}
+                "billing", "sla", "engagement", "terms"}
+BILLING_KEYS = {"model", "amount", "currency", "unit", "note", "included", "per", "extra"}
+QUANTITY_KEYS = ("included", "per", "extra")  # what the base price covers, and each extra unit's price
+TERMS_KEYS = {"minimum_term_months", "notice_days"}
 REQUIRED_KEYS = ("slug", "name", "side", "themes", "description", "billing", "engagement")
 
 
@@ -51,6 +54,7 @@ class SlaSpec:
     response_time: str
     availability: str
     hours: str | None = None
+    price: Decimal | None = None  # the monthly base price at this tier
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,12 @@ class ServiceSpec:
     position: int
     # what visitors say they need when they do not name the service ("2 senior java devs")
     needs: tuple[str, ...] = ()
+    included_quantity: int | None = None
+    quantity_unit: str | None = None
+    extra_unit_price: Decimal | None = None
+    minimum_term_months: int | None = None
+    notice_days: int | None = None
+    vat_note: str = ""
 
     def raw_aliases(self) -> list[tuple[str, str]]:
         """(text, kind) for every way of naming the service, as written in the YAML."""
@@ -125,6 +135,7 @@ def validate(data: Any, source: str = "catalogue") -> list[ServiceSpec]:
         raise CatalogueError(source, ["top level must be a mapping with a non-empty 'services' list"])
     if "sample_data" in data and not isinstance(data["sample_data"], bool):
         problems.append("'sample_data' must be true or false")
+    vat_note = _text(data, "vat_note", "catalogue", problems, required=False)
 
     specs: list[ServiceSpec] = []
     for i, raw in enumerate(data["services"]):
@@ -133,7 +144,7 @@ def validate(data: Any, source: str = "catalogue") -> list[ServiceSpec]:
             where += f" ({raw['slug']})"
         spec = _service(raw, i, where, problems)
         if spec is not None:
-            specs.append(spec)
+            specs.append(replace(spec, vat_note=vat_note))
 
     _check_unique(specs, problems)
     if problems:
@@ -193,6 +204,8 @@ def _service(raw: Any, position: int, where: str, problems: list[str]) -> Servic
     elif side == "managed_services" and "sla" not in raw:
         problems.append(f"{where}: a managed service needs 'sla' tiers (subscription with a guaranteed SLA)")
 
+    if billing is not None:
+        _check_tier_prices(sla, billing, where, problems)
     spec_fields = dict(
         slug=slug, name=_text(raw, "name", where, problems), side=side, themes=themes,
         synonyms=_str_list(raw, "synonyms", where, problems),
@@ -200,10 +213,47 @@ def _service(raw: Any, position: int, where: str, problems: list[str]) -> Servic
         needs=_str_list(raw, "needs", where, problems),
         description=_text(raw, "description", where, problems), sla=sla,
         engagement=_text(raw, "engagement", where, problems), position=position,
+        **_terms(raw.get("terms"), where, problems),
     )
     if len(problems) > before or billing is None:
         return None
     return ServiceSpec(**spec_fields, **billing)
+
+
+def _whole(raw: dict, key: str, where: str, problems: list[str], minimum: int) -> int | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        problems.append(f"{where}: '{key}' must be a whole number >= {minimum} (got {value!r})")
+        return None
+    return value
+
+
+def _terms(raw: Any, where: str, problems: list[str]) -> dict:
+    """Contract terms: minimum term in months, notice period in days (both optional)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: 'terms' must be a mapping (minimum_term_months, notice_days)")
+        return {}
+    unknown = sorted(set(raw) - TERMS_KEYS)
+    if unknown:
+        problems.append(f"{where}: terms: unknown field(s): {', '.join(map(str, unknown))}")
+    return dict(minimum_term_months=_whole(raw, "minimum_term_months", f"{where}: terms", problems, 0),
+                notice_days=_whole(raw, "notice_days", f"{where}: terms", problems, 0))
+
+
+def _check_tier_prices(sla: tuple[SlaSpec, ...], billing: dict, where: str, problems: list[str]) -> None:
+    """Tier prices: all tiers or none, and the cheapest is the "from" price."""
+    priced = [t.price for t in sla if t.price is not None]
+    if not priced:
+        return
+    if len(priced) != len(sla):
+        problems.append(f"{where}: either every SLA tier has a price or none does")
+    elif min(priced) != billing["price_amount"]:
+        problems.append(f"{where}: the cheapest SLA tier must cost billing.amount "
+                        f"({billing['price_amount']}), got {min(priced)}")
 
 
 def _billing(raw: Any, side: str, where: str, problems: list[str]) -> dict | None:
@@ -218,6 +268,9 @@ def _billing(raw: Any, side: str, where: str, problems: list[str]) -> dict | Non
     if missing:
         problems.append(f"{w}: missing field(s): {', '.join(missing)}")
         return None
+    unknown = sorted(set(raw) - BILLING_KEYS)
+    if unknown:
+        problems.append(f"{w}: unknown field(s): {', '.join(map(str, unknown))}")
     model = _text(raw, "model", w, problems)
     if model and model not in UNITS:
         problems.append(f"{w}: unknown model '{model}' (expected one of: {', '.join(UNITS)})")
@@ -232,9 +285,26 @@ def _billing(raw: Any, side: str, where: str, problems: list[str]) -> dict | Non
         problems.append(f"{w}: currency '{currency}' must be a three-letter ISO code such as EUR")
     amount = _amount(raw.get("amount"), w, problems)
     note = _text(raw, "note", w, problems, required=False)
+    quantity = _quantity(raw, model, w, problems)
     if len(problems) > before:
         return None
-    return dict(billing_model=model, price_amount=amount, currency=currency, price_unit=unit, billing_note=note)
+    return dict(billing_model=model, price_amount=amount, currency=currency, price_unit=unit, billing_note=note,
+                **quantity)
+
+
+def _quantity(raw: dict, model: str, where: str, problems: list[str]) -> dict:
+    """included / per / extra: all three or none, for subscriptions only."""
+    given = [k for k in QUANTITY_KEYS if k in raw]
+    if not given:
+        return {}
+    if len(given) != len(QUANTITY_KEYS):
+        problems.append(f"{where}: 'included', 'per' and 'extra' go together (got {', '.join(given)})")
+        return {}
+    if model != "subscription":
+        problems.append(f"{where}: included units and extra-unit prices are for subscriptions only")
+    return dict(included_quantity=_whole(raw, "included", where, problems, 1),
+                quantity_unit=_text(raw, "per", where, problems) or None,
+                extra_unit_price=_amount(raw.get("extra"), f"{where}: extra", problems))
 
 
 def _amount(value: Any, where: str, problems: list[str]) -> Decimal:
@@ -275,6 +345,7 @@ def _sla(raw: Any, where: str, problems: list[str]) -> tuple[SlaSpec, ...]:
             response_time=_text(tier, "response_time", w, problems),
             availability=_text(tier, "availability", w, problems),
             hours=_text(tier, "hours", w, problems, required=False) or None,
+            price=_amount(tier["price"], f"{w}: price", problems) if tier.get("price") is not None else None,
         ))
     names = [t.name.lower() for t in tiers]
     if len(set(names)) != len(names):
@@ -302,11 +373,13 @@ def _fields(spec: ServiceSpec) -> dict[str, Any]:
     return dict(name=spec.name, side=spec.side, themes=list(spec.themes), description=spec.description,
                 billing_model=spec.billing_model, price_amount=spec.price_amount, currency=spec.currency,
                 price_unit=spec.price_unit, billing_note=spec.billing_note, engagement=spec.engagement,
-                active=True)
+                included_quantity=spec.included_quantity, quantity_unit=spec.quantity_unit,
+                extra_unit_price=spec.extra_unit_price, minimum_term_months=spec.minimum_term_months,
+                notice_days=spec.notice_days, vat_note=spec.vat_note or None, active=True)
 
 
 def _tier_tuples(tiers) -> list[tuple]:
-    return [(t.name, t.response_time, t.availability, t.hours) for t in tiers]
+    return [(t.name, t.response_time, t.availability, t.hours, t.price) for t in tiers]
 
 
 def sync(session: Session, specs: list[ServiceSpec]) -> LoadReport:
@@ -360,7 +433,8 @@ def sync(session: Session, specs: list[ServiceSpec]) -> LoadReport:
         if not row.sla_tiers:
             for i, tier in enumerate(spec.sla):
                 row.sla_tiers.append(SlaTierRow(position=i, name=tier.name, response_time=tier.response_time,
-                                                availability=tier.availability, hours=tier.hours))
+                                                availability=tier.availability, hours=tier.hours,
+                                                price=tier.price))
         if spec.slug in touched:
             row.updated_at = now
             if spec.slug not in report.created:

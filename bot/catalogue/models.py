@@ -1,7 +1,7 @@
 """Catalogue tables: services, their aliases (for matching) and SLA tiers.
 
-The schema itself is created by the Alembic revision 0001_catalogue; these models
-must stay in step with it.
+The schema itself is created by the Alembic revisions 0001_catalogue and 0005_advisor
+(pricing and terms); these models must stay in step with them.
 """
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ class Service(Base):
             name="ck_services_billing_model",
         ),
         CheckConstraint("price_amount >= 0", name="ck_services_price_amount"),
+        CheckConstraint("extra_unit_price >= 0", name="ck_services_extra_unit_price"),
+        CheckConstraint("included_quantity >= 1", name="ck_services_included_quantity"),
         UniqueConstraint("slug", name="uq_services_slug"),
     )
 
@@ -96,6 +98,14 @@ class Service(Base):
     price_unit = Column(String(32), nullable=False)
     billing_note = Column(Text, nullable=False, default="")
     engagement = Column(String(200), nullable=False, default="")
+    # Pricing and terms for estimates (revision 0005_advisor): the base price covers
+    # included_quantity units of quantity_unit; each extra unit costs extra_unit_price a month.
+    included_quantity = Column(Integer, nullable=True)
+    quantity_unit = Column(String(32), nullable=True)
+    extra_unit_price = Column(Money, nullable=True)
+    minimum_term_months = Column(Integer, nullable=True)
+    notice_days = Column(Integer, nullable=True)
+    vat_note = Column(String(200), nullable=True)
     # Order of the YAML file, so lists read the way the catalogue author wrote them.
     position = Column(Integer, nullable=False, default=0)
     # Services dropped from the YAML are deactivated, not deleted: leads may refer to them.
@@ -135,5 +145,6 @@ class SlaTierRow(Base):
     response_time = Column(String(32), nullable=False)
     availability = Column(String(32), nullable=False)
     hours = Column(String(64), nullable=True)
+    price = Column(Money, nullable=True)  # the monthly base price at this tier (0005_advisor)
 
     service = relationship("Service", back_populates="sla_tiers")

@@ -37,6 +37,7 @@ class SlaTier:
     response_time: str
     availability: str
     hours: str | None = None
+    price: Decimal | None = None  # monthly base price at this tier
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,12 @@ class ServiceInfo:
     billing_note: str
     sla_tiers: tuple[SlaTier, ...]
     engagement: str
+    included_quantity: int | None = None
+    quantity_unit: str | None = None
+    extra_unit_price: Decimal | None = None
+    minimum_term_months: int | None = None
+    notice_days: int | None = None
+    vat_note: str = ""
 
 
 def _info(row: Service) -> ServiceInfo:
@@ -61,8 +68,11 @@ def _info(row: Service) -> ServiceInfo:
         description=row.description, billing_model=row.billing_model,
         price_amount=Decimal(row.price_amount).quantize(Decimal("0.01")), currency=row.currency,
         price_unit=row.price_unit, billing_note=row.billing_note or "",
-        sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours) for t in row.sla_tiers),
+        sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in row.sla_tiers),
         engagement=row.engagement or "",
+        included_quantity=row.included_quantity, quantity_unit=row.quantity_unit,
+        extra_unit_price=row.extra_unit_price, minimum_term_months=row.minimum_term_months,
+        notice_days=row.notice_days, vat_note=row.vat_note or "",
     )
 
 

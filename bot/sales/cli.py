@@ -91,6 +91,16 @@ def _cmd_show(args) -> int:
     print("\nWhy this score:")
     for reason in data["reasons"]:
         print(f"  - {sanitize.for_terminal(reason)}")
+    advice = data.get("advice") or {}
+    if data.get("recommendation") or advice.get("depends_on"):
+        label = (data["recommendation"] or "it depends").replace("_", " ")
+        print(f"\nAdvisor's recommendation: {label}")
+        for line in advice.get("reasons") or []:
+            print(f"  - {sanitize.for_terminal(line)}")
+        for line in advice.get("depends_on") or []:
+            print(f"  - depends on {sanitize.for_terminal(line)}")
+        if advice.get("services"):
+            print(f"  services: {sanitize.for_terminal(', '.join(advice['services']))}")
     print("\nConversation:")
     try:
         lines = transcript.read_transcript(data["conversation_id"], args.tracker_url)

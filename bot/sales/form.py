@@ -15,16 +15,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from bot.forms.turns import (  # noqa: F401  (the lead form's adapter and tests use them as form.*)
+    MAX_ASKS,
+    NOT_SURE,
+    SKIPPED,
+    Check,
+    Outcome,
+    Say,
+    Turn,
+    asked_before,
+    count_miss,
+    earlier_messages,
+    is_digression,
+    message_text,
+    value_button,
+)
+from bot.forms.turns import fresh_message as _fresh_message
 from bot.sales import buckets, reading, validation
 from bot.sales.repository import LeadInput
 
 FORM = "lead_form"
-SKIPPED = "-"  # stored in a slot the visitor chose to leave empty
-NOT_SURE = buckets.NOT_SURE
-MAX_ASKS = 2
 
 # Slots the form keeps besides the answers.
 ATTEMPTS = "lead_attempts"  # {slot: answers that did not fit}
@@ -38,12 +50,6 @@ GAVE_UP = "gave_up"  # a required answer was missed twice
 REQUIRED = ("lead_name", "lead_email", "lead_company")
 CLOSING = ("lead_consent", "lead_confirmed")
 YES_NO = CLOSING
-# Intents that are a request of their own even without a question mark (a message in
-# another language is answered in that language, then the form asks again).
-REQUEST_INTENTS = frozenset({"help", "bot_challenge", "request_sales_contact", "stop", "other_language"})
-# Actions that may run between the visitor's message and the form without it being a digression.
-_NOT_DIGRESSIONS = frozenset({"action_listen", "action_extract_slots", FORM})
-MAX_HISTORY = 20  # earlier visitor messages read for answers given before the form started
 # questions whose "not sure" is not an answer of its own: it skips them
 BUCKETS_WITHOUT_NOT_SURE = frozenset(
     slot for slot, choices in buckets.BY_SLOT.items() if NOT_SURE not in buckets.values(choices))
@@ -55,70 +61,9 @@ def is_optional(slot: str) -> bool:
     return slot not in REQUIRED and slot not in CLOSING
 
 
-@dataclass(frozen=True)
-class Say:
-    """A domain response (by name) and the values for its {placeholders}."""
-
-    response: str
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Check:
-    value: Any | None
-    hint: Say | None = None
-
-
-@dataclass
-class Outcome:
-    slots: dict[str, Any] = field(default_factory=dict)
-    say: list[Say] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One visitor message as the form sees it."""
-
-    text: str  # the message, or the value a button carried
-    intent: str | None
-    entities: Mapping[str, Sequence[str]]
-    requested: str | None  # the pending question
-    fresh: bool  # the form runs right after this message, not after a digression
-    values: Mapping[str, Any]  # slot values before this message
-    digressions: frozenset[str] = frozenset()
-    history: Sequence[str] = ()  # earlier visitor messages (for the form's start)
-
-    @property
-    def answering(self) -> bool:
-        return self.fresh and self.requested is not None
-
-    @property
-    def starting(self) -> bool:
-        return self.requested is None
-
-
-def message_text(text: str | None, entities: Mapping[str, Sequence[str]]) -> str:
-    """What to read: the value a quick-reply button carried, else what was typed."""
-    carried = entities.get("form_value") or ()
-    if carried:
-        return reading.clean(carried[0])
-    return "" if (text or "").startswith("/") else reading.clean(text)
-
-
 def fresh_message(events: Sequence[Mapping[str, Any]]) -> bool:
-    """True when no other action ran between the latest visitor message and the form."""
-    for event in reversed(events):
-        if event.get("event") == "user":
-            return True
-        if event.get("event") == "action" and event.get("name") not in _NOT_DIGRESSIONS:
-            return False
-    return False
-
-
-def earlier_messages(events: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The visitor's messages before the latest one, newest last (bounded)."""
-    texts = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
-    return [t for t in texts[:-1] if t and not t.startswith("/")][-MAX_HISTORY:]
+    """True when no other action ran between the latest visitor message and the lead form."""
+    return _fresh_message(events, FORM)
 
 
 # ----------------------------------------------------------------------------- which questions
@@ -195,13 +140,6 @@ def skip(turn: Turn) -> Outcome | None:
     if not is_optional(slot or ""):
         return None  # name and company can't be skipped: the check's hint explains
     return Outcome({slot: NOT_SURE if slot == "lead_model" else SKIPPED})
-
-
-def is_digression(turn: Turn) -> bool:
-    """A message that doesn't answer the question but asks something of its own."""
-    if turn.intent not in turn.digressions:
-        return False
-    return reading.looks_like_question(turn.text) or turn.intent in REQUEST_INTENTS
 
 
 def _answer(slot: str, text: str, turn: Turn, find_service: FindService) -> Any | None:
@@ -458,10 +396,9 @@ def _valid_name(text: str) -> str | None:
 def missed(turn: Turn, hint: Say | None) -> Outcome:
     """The answer did not fit: say why and ask again, or after the second miss move on."""
     slot = turn.requested or ""
-    attempts = dict(turn.values.get(ATTEMPTS) or {})
-    attempts[slot] = attempts.get(slot, 0) + 1
+    attempts, last_ask = count_miss(turn, ATTEMPTS)
     outcome = Outcome({ATTEMPTS: attempts})
-    if attempts[slot] < MAX_ASKS:
+    if not last_ask:
         outcome.say.append(hint or Say(f"utter_lead_hint_{slot.removeprefix('lead_')}"))
         return outcome
     values = turn.values
@@ -500,13 +437,9 @@ def missed(turn: Turn, hint: Say | None) -> Outcome:
 # ----------------------------------------------------------------------------- asking
 
 
-def _button(title: str, value: str) -> dict[str, str]:
-    return {"title": title, "payload": "/inform" + json.dumps({"form_value": value}, separators=(",", ":"))}
-
-
-SKIP_REST_BUTTON = _button("Skip the rest", "skip the rest")
-SKIP_BUTTON = _button("Skip", "skip")
-PHONE_INSTEAD_BUTTON = _button("Give a phone number instead", "a phone number instead")
+SKIP_REST_BUTTON = value_button("Skip the rest", "skip the rest")
+SKIP_BUTTON = value_button("Skip", "skip")
+PHONE_INSTEAD_BUTTON = value_button("Give a phone number instead", "a phone number instead")
 YES_NO_BUTTONS = {
     "lead_consent": [{"title": "Yes, contact me", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
     "lead_confirmed": [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
@@ -515,7 +448,7 @@ YES_NO_BUTTONS = {
 
 def buttons(slot: str, values: Mapping[str, Any], services: Sequence[tuple[str, str]] = ()) -> list[dict]:
     """Quick replies for a question; after a miss, also a way to skip it."""
-    retry = (values.get(ATTEMPTS) or {}).get(slot, 0) >= 1
+    retry = asked_before(values, ATTEMPTS, slot)
     if slot in YES_NO_BUTTONS:
         return list(YES_NO_BUTTONS[slot])
     if slot == "lead_email":
@@ -527,9 +460,9 @@ def buttons(slot: str, values: Mapping[str, Any], services: Sequence[tuple[str, 
     if slot == "lead_service":
         options = [{"title": name, "payload": "/inform" + json.dumps({"service": slug}, separators=(",", ":"))}
                    for slug, name in services]
-        options.append(_button("Not sure", NOT_SURE))
+        options.append(value_button("Not sure", NOT_SURE))
     else:
-        options = [_button(b.title, b.value) for b in buckets.BY_SLOT[slot]]
+        options = [value_button(b.title, b.value) for b in buckets.BY_SLOT[slot]]
     if retry:
         options.append(SKIP_BUTTON)
     return options + [SKIP_REST_BUTTON]
@@ -546,8 +479,10 @@ FIELD_LABELS = (
 MODEL_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
 
 
-def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None = None) -> str:
-    """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...")."""
+def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None = None,
+            advice: str | None = None) -> str:
+    """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...");
+    `advice` is the advisor's recommendation as the visitor heard it, sent along with the lead."""
     parts = []
     for key, label in FIELD_LABELS:
         value = values.get(key)
@@ -558,11 +493,13 @@ def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None =
         if key == "lead_model":
             value = MODEL_LABELS.get(value, value)
         parts.append(f"{label}: {value}")
+    if advice:
+        parts.append(f"Our advice: {advice}")
     return "; ".join(parts)
 
 
 def lead_input(values: Mapping[str, Any], conversation_id: str, page_url: str | None,
-               consent_text: str) -> LeadInput:
+               consent_text: str, advice: Mapping[str, Any] | None = None) -> LeadInput:
     def field_value(key: str) -> Any:
         value = values.get(key)
         return None if value in (None, "", SKIPPED, NOT_SURE) else value
@@ -586,4 +523,6 @@ def lead_input(values: Mapping[str, Any], conversation_id: str, page_url: str | 
         role=field_value("lead_role"),
         phone=field_value("lead_phone"),
         page_url=page_url,
+        recommendation=(advice or {}).get("recommendation"),
+        advice=dict(advice) if advice else None,
     )

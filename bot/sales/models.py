@@ -1,8 +1,8 @@
 """Sales tables: contacts, leads, the alert outbox and the round-robin counters.
 
-The schema is created by the Alembic revisions 0002_sales, 0003_hardening and 0004_alerts;
-these models must stay in step with them (tests/test_sales_schema.py compares them).
-Times are stored in UTC (SQLite hands them back naive: use as_utc()).
+The schema is created by the Alembic revisions 0002_sales, 0003_hardening, 0004_alerts and
+0005_advisor; these models must stay in step with them (tests/test_sales_schema.py compares
+them). Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 """
 from __future__ import annotations
 
@@ -102,6 +102,8 @@ class Lead(Base):
     conversation_id = Column(String(255), nullable=False)
     page_url = Column(Text, nullable=True)
     client_key = Column(String(64), nullable=True, index=True)  # from the channel, for the throttle
+    # the sourcing advisor's advice, when the visitor asked for it first (revision 0005_advisor)
+    advice = Column(JSON, nullable=True)  # {"reasons": [...], "services": [...], "depends_on": [...]}
     contact_id = Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True)
     # Who in sales follows the lead up: chosen by bot.sales.routing when it is saved.
     owner = Column(String(100), nullable=True, index=True)

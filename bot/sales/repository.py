@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import db, settings
+from bot.advisor import handoff
 from bot.sales import outbox, routing, sanitize, scoring, throttle, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
 
@@ -54,6 +55,8 @@ class LeadInput:
     page_url: str | None = None
     client_key: str | None = None  # the channel's key for the client, for the throttle
     submitted_at: str | None = None  # ISO time the visitor confirmed (set when spooled)
+    recommendation: str | None = None  # the sourcing advisor's model, when the visitor asked for advice
+    advice: dict | None = None  # the advice behind it: reasons, services, what it depends on
 
 
 def _clean(value: str | None, limit: int = 200) -> str | None:
@@ -98,6 +101,7 @@ def _build_lead(data: LeadInput) -> Lead:
         sourcing_model=_clean(data.sourcing_model, 32),
     )
     result = scoring.score_lead(free_mail=free_mail, has_email=email is not None, **fields)
+    advice = handoff.sanitized({**(data.advice or {}), "recommendation": data.recommendation})
     now = _submitted_at(data)
     return Lead(
         created_at=now,
@@ -116,6 +120,8 @@ def _build_lead(data: LeadInput) -> Lead:
         conversation_id=data.conversation_id.strip()[:255],
         page_url=_page_url(data.page_url),
         client_key=_clean(data.client_key, throttle.MAX_CLIENT_KEY_CHARS),
+        recommendation=advice["recommendation"] if advice else None,
+        advice={k: v for k, v in advice.items() if k != "recommendation"} if advice else None,
         **fields,
     )
 
@@ -146,6 +152,7 @@ def lead_to_dict(lead: Lead) -> dict:
         "contact_id": lead.contact_id,
         "owner": lead.owner,
         "recommendation": lead.recommendation,
+        "advice": lead.advice,
     }
 
 

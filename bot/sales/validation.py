@@ -14,6 +14,7 @@ from datetime import date
 import email_validator
 import phonenumbers
 
+from bot.forms.words import NOT_SURE_RE
 from bot.sales import buckets, sanitize
 
 
@@ -266,13 +267,6 @@ def parse_company_size(text: str) -> str | None:
 
 # Monthly spend; yearly or weekly figures are converted, no period means per month.
 BUDGETS = buckets.values(buckets.BUDGETS)
-NOT_SURE_RE = re.compile(
-    r"\b(not sure|unsure|no idea|don'?t know|dunno|depends|tbd|to be (decided|defined)|"
-    r"no budget( yet)?|not (yet )?(defined|decided|set)|open|flexible|undecided|maybe|"
-    r"no rush|no hurry|just (exploring|looking|browsing|researching)|no plans?( yet)?|"
-    r"no clue|not decided|haven'?t decided|can'?t say|hard to say|not yet)\b",
-    re.IGNORECASE,
-)
 
 
 _MONEY_RE = re.compile(r"[€$£]|\b(eur\w*|usd|dollars?|gbp|pounds?|pln|zł|zl|chf|k|grand|thousand|m|mln|million)\b"

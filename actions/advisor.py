@@ -1,0 +1,164 @@
+"""Sourcing advisor: thin adapters between the tracker and bot.advisor (rules live there).
+
+The questions are the domain's `advisor_form.required_slots`; what an answer means and when to
+ask again are decided in bot.advisor.form, the advice in bot.advisor.scorer, the words around
+it in domain.yml (utter_advice_*). The advice is kept in the `advice` slot for the lead form.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import forms
+from bot import db
+from bot.advisor import form, replies, scorer
+from bot.advisor.rules import default_rules
+from bot.catalogue import queries
+from bot.catalogue.queries import ServiceInfo
+from bot.forms import turns
+
+logger = logging.getLogger(__name__)
+
+
+def _catalogue_error(exc: Exception) -> None:
+    logger.error("catalogue unavailable for the advisor: %s", type(exc).__name__)
+
+
+def find_systems(text: str) -> list[str]:
+    """Catalogue slugs a free answer names ("our servers and the helpdesk"); [] without a DB."""
+    try:
+        with db.session_scope() as session:
+            found = queries.find_services_in_text(session, text)
+            if not found:
+                one = queries.get_service(session, text) or queries.find_service(session, text)
+                found = [one] if one else []
+            return [s.slug for s in found]
+    except SQLAlchemyError as exc:
+        _catalogue_error(exc)
+        return []
+
+
+def services(slugs: list[str]) -> list[ServiceInfo]:
+    try:
+        with db.session_scope() as session:
+            return [s for s in (queries.get_service(session, slug) for slug in slugs) if s]
+    except SQLAlchemyError as exc:
+        _catalogue_error(exc)
+        return []
+
+
+def form_slots(domain: DomainDict) -> list[str]:
+    return forms.form_slots(domain, form.FORM)
+
+
+def _reset(domain: DomainDict) -> list[EventType]:
+    return [SlotSet(slot, None) for slot in form_slots(domain) + list(form.FLAGS)]
+
+
+class ActionStartAdvisor(Action):
+    """Say what happens next; a service discussed earlier answers the systems question."""
+
+    def name(self) -> str:
+        return "action_start_advisor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_advice_intro")
+        events = _reset(domain)
+        if tracker.get_slot("service"):
+            events.append(SlotSet(form.SYSTEMS, [tracker.get_slot("service")]))
+        return events
+
+
+class ValidateAdvisorForm(forms.TypedFormValidation):
+    """Runs bot.advisor.form on each message (the loop is actions.forms.TypedFormValidation)."""
+
+    def name(self) -> str:
+        return "validate_advisor_form"
+
+    def questions(self, domain_slots: list[str], values: Mapping[str, Any]) -> list[str]:
+        return form.questions(domain_slots, values)
+
+    def control(self, turn: turns.Turn) -> turns.Outcome | None:
+        return form.control(default_rules(), turn)
+
+    def settle(
+        self, turn: turns.Turn, extracted: dict[str, Any], validated: dict[str, Any]
+    ) -> turns.Outcome | None:
+        return form.settle(turn, validated)
+
+
+ADVISOR_QUESTIONS = tuple(default_rules().questions) + (form.SYSTEMS,)
+forms.add_slot_methods(
+    ValidateAdvisorForm,
+    ADVISOR_QUESTIONS,
+    extract=lambda slot, turn: form.extract(default_rules(), slot, turn, find_systems),
+    validate=lambda slot, value, values: form.check(default_rules(), slot, value).value,
+)
+
+
+class AskAdvisorQuestion(Action, ABC):
+    """`action_ask_<slot>`: the domain's utter_ask_<slot> with the options as buttons."""
+
+    slot = ""
+
+    @abstractmethod
+    def name(self) -> str:
+        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            response=f"utter_ask_{self.slot}", buttons=form.buttons(default_rules(), self.slot, tracker.slots)
+        )
+        return []
+
+
+globals().update(forms.ask_actions(AskAdvisorQuestion, ADVISOR_QUESTIONS))
+
+
+class ActionGiveAdvice(Action):
+    """The advice from the answers (or "it depends"), kept in the `advice` slot for sales."""
+
+    def name(self) -> str:
+        return "action_give_advice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot(form.CANCELLED):
+            dispatcher.utter_message(response="utter_advice_cancelled")
+            return _reset(domain)
+        rules = default_rules()
+        named = services(form.named_systems(tracker.slots))
+        advice = scorer.advise(
+            rules,
+            form.answers(tracker.slots, form_slots(domain)),
+            [scorer.NamedSystem(s.slug, s.side, s.name) for s in named],
+        )
+        for say, buttons in replies.messages(rules, advice, services(list(advice.services))):
+            dispatcher.utter_message(response=say.response, buttons=buttons, **dict(say.kwargs))
+        logger.info("advice for %s: %s", tracker.sender_id, advice.recommendation or "it depends")
+        return _reset(domain) + [SlotSet("advice", replies.stored(advice))]
+
+
+class ActionCancelAdvisor(Action):
+    def name(self) -> str:
+        return "action_cancel_advisor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_advice_cancelled")
+        return _reset(domain)

@@ -1,0 +1,209 @@
+"""What the assistant says to a cost question: an estimate with its arithmetic, a tier
+difference, or an in-house comparison. Actions pass what NLU found and the last request;
+this module asks the catalogue and fills the {placeholders} of the domain's utter_cost_*.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.catalogue import queries
+from bot.catalogue.answers import format_money, starting_price
+from bot.catalogue.queries import ServiceInfo
+from bot.catalogue.replies import services_named
+from bot.forms.turns import Say
+from bot.pricing import estimate, inhouse, request
+from bot.pricing.estimate import DayRateLine, Estimate, MonthlyLine
+
+SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
+SERVICES_BUTTON = {"title": "Our services", "payload": "/ask_catalogue_service"}
+MAX_SERVICES = 4
+
+
+@dataclass(frozen=True)
+class CostReply:
+    say: Say
+    buttons: list[dict] = field(default_factory=list)
+    request: dict[str, Any] | None = None  # kept in the `estimate` slot for follow-ups
+    service: str | None = None  # the service now under discussion
+
+
+def plural(unit: str, count: int) -> str:
+    return unit if count == 1 or unit.upper() == "TB" else f"{unit}s"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return format_money(amount, currency)
+
+
+def _line_text(line: MonthlyLine) -> str:
+    s = line.service
+    tier = f", {line.tier.name} tier" if line.tier else ""
+    head = f"{s.name}{tier}: {money(line.base, s.currency)}"
+    if line.extra_units and s.quantity_unit and s.included_quantity:
+        unit = s.quantity_unit
+        return (
+            f"{head} (incl. {s.included_quantity} {plural(unit, s.included_quantity)}) + {line.extra_units} "
+            f"extra {plural(unit, line.extra_units)} × {money(line.extra_price, s.currency)}"
+        )
+    if s.included_quantity and s.quantity_unit:
+        return f"{head} (up to {s.included_quantity} {plural(s.quantity_unit, s.included_quantity)})"
+    return head
+
+
+def arithmetic(result: Estimate) -> str:
+    """'A: EUR 1,650 (incl. 10 servers) + 30 extra servers × EUR 95 = EUR 4,500 per month; × 12 = ...'"""
+    currency = result.lines[0].service.currency
+    parts = [_line_text(line) for line in result.lines]
+    text = (
+        " + ".join(parts) if len(parts) > 1 else parts[0]
+    ) + f" = {money(result.monthly, currency)} per month"
+    if result.months > 1:
+        period = "per year" if result.months == 12 else f"over {result.months} months"
+        text += f"; × {result.months} = {money(result.total, currency)} {period}"
+    return text + "."
+
+
+def terms_text(result: Estimate) -> str:
+    term = result.minimum_term
+    parts = []
+    if term:
+        parts.append(f"Minimum term {term} months.")
+    vat = result.lines[0].service.vat_note
+    if vat:
+        parts.append(vat)
+    return " ".join(parts)
+
+
+def _day_rate_text(line: DayRateLine, working_days: int) -> str:
+    s = line.service
+    return (
+        f"{s.name}: {line.people} × {line.days} days × {money(s.price_amount, s.currency)} per day = "
+        f"{money(line.total, s.currency)} (a month counted as {working_days} working days)."
+    )
+
+
+def _which_service(session: Session) -> CostReply:
+    buttons = [
+        {
+            "title": s.name,
+            "payload": "/ask_service_price" + json.dumps({"service": s.slug}, separators=(",", ":")),
+        }
+        for s in queries.list_services(session, side="managed_services")[:4]
+    ]
+    return CostReply(Say("utter_cost_which_service"), buttons + [SALES_BUTTON])
+
+
+def _services(session: Session, slugs: Sequence[str]) -> list[ServiceInfo]:
+    found = (queries.get_service(session, slug) for slug in slugs[:MAX_SERVICES])
+    return [s for s in found if s is not None]
+
+
+def compare_reply(service: ServiceInfo, req: request.CostRequest, facts: inhouse.Assumptions) -> CostReply:
+    unit = (service.quantity_unit or "").lower()
+    result = inhouse.compare(
+        service, facts, round_the_clock=req.tier == estimate.TOP, quantity=req.quantities.get(unit)
+    )
+    c = service.currency
+    coverage = "24/7" if result.round_the_clock else "office hours"
+    tier = f", {result.managed.tier.name}" if result.managed.tier else ""
+    figures = (
+        f"In-house, {coverage}: {result.people} people × {money(result.salary, c)} salary × "
+        f"{result.factor} = {money(result.staff_per_year, c)} "
+        f"+ tools {money(result.tooling_per_month, c)} × 12"
+        f" = {money(result.in_house_per_year, c)} a year. {service.name}{tier}: "
+        f"{money(result.managed.monthly, c)} × 12 = {money(result.managed_per_year, c)} a year."
+    )
+    return CostReply(
+        Say("utter_cost_compare", {"arithmetic": figures}),
+        [SALES_BUTTON, SERVICES_BUTTON],
+        req.as_slot(),
+        service.slug,
+    )
+
+
+def difference_reply(service: ServiceInfo, req: request.CostRequest) -> CostReply | None:
+    found = estimate.tier_difference(service)
+    if not found:
+        return None
+    cheap, dear, more = found
+    c = service.currency
+    text = (
+        f"{service.name}: {dear.name} costs {money(dear.price or Decimal(0), c)} per month, "
+        f"{money(more, c)} more than {cheap.name} at {money(cheap.price or Decimal(0), c)}. {dear.name} "
+        f"gives {dear.response_time} response, {dear.availability} availability"
+        f"{', ' + dear.hours if dear.hours else ''}."
+    )
+    return CostReply(
+        Say("utter_cost_difference", {"arithmetic": text}),
+        [SALES_BUTTON, SERVICES_BUTTON],
+        req.as_slot(),
+        service.slug,
+    )
+
+
+def estimate_reply(
+    session: Session,
+    text: str,
+    mentions: list[str],
+    last_service: str | None,
+    last_request: Any,
+    facts: inhouse.Assumptions,
+    advised: Sequence[str] = (),
+) -> CostReply:
+    """Reply to "what would the helpdesk cost for 120 users?" and its follow-ups.
+
+    Without a service in the question, the last estimate's, the one discussed last, or the
+    services the advisor recommended are estimated."""
+    named = tuple(s.slug for s in services_named(session, mentions, text))
+    req = request.follow_up(request.read(text, named), last_request)
+    fallback = (last_service,) if last_service else tuple(advised)
+    if not req.services and fallback:
+        req = replace(req, services=fallback)
+    services = _services(session, req.services)
+    if not services:
+        return _which_service(session)
+    first = services[0]
+    if req.in_house:
+        managed = next((s for s in services if s.billing_model == "subscription"), None)
+        return compare_reply(managed, req, facts) if managed else _which_service(session)
+    if req.difference:
+        reply = difference_reply(first, req)
+        if reply:
+            return reply
+    subscriptions = [s for s in services if s.billing_model == "subscription"]
+    if subscriptions:
+        months = req.months or 12
+        if req.until_term:
+            months = max((s.minimum_term_months or 12) for s in subscriptions)
+        result = estimate.subscriptions(subscriptions, req.quantities, req.tier, months)
+        return CostReply(
+            Say("utter_cost_estimate", {"arithmetic": arithmetic(result), "terms": terms_text(result)}),
+            [SALES_BUTTON, SERVICES_BUTTON],
+            req.as_slot(),
+            first.slug,
+        )
+    if first.billing_model == "time_and_material" and first.price_unit == "per day":
+        days = req.days or (req.months or 1) * facts.working_days_per_month
+        line = estimate.day_rate(first, req.people or 1, days)
+        return CostReply(
+            Say(
+                "utter_cost_estimate",
+                {"arithmetic": _day_rate_text(line, facts.working_days_per_month), "terms": first.vat_note},
+            ),
+            [SALES_BUTTON, SERVICES_BUTTON],
+            req.as_slot(),
+            first.slug,
+        )
+    return CostReply(
+        Say("utter_cost_fixed_price", {"service": first.name, "price": starting_price(first)}),
+        [SALES_BUTTON, SERVICES_BUTTON],
+        req.as_slot(),
+        first.slug,
+    )

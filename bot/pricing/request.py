@@ -1,0 +1,164 @@
+"""What a visitor's cost question asks for: quantities, tier, period, people and days.
+
+Pure: "helpdesk for 120 users", "we have 40 servers, not 10", "premium tier?", "per year",
+"2 developers for 3 months", "how much more is premium?", "cheaper than in-house?". A follow-up
+only changes what it mentions (bot.pricing.replies merges it into the last request).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.forms import words
+from bot.pricing.estimate import BASE, TOP
+from bot.sales import validation
+
+MAX_QUANTITY = 100_000  # more units than this is not a real request
+MAX_MONTHS = 120
+
+# words for the units catalogue prices count (the catalogue's billing.per), singular
+UNIT_WORDS = (
+    (r"network devices?|switch(?:es)?|access points?|aps", "network device"),
+    (r"users?|people|persons|employees|staff|seats|colleagues|heads", "user"),
+    (r"servers?|vms?|virtual machines?", "server"),
+    (r"devices?|laptops?|pcs?|desktops?|workstations?|computers?|notebooks?", "device"),
+    (r"endpoints?", "endpoint"),
+    (r"tb|terabytes?", "tb"),
+    (r"firewalls?", "firewall"),
+)
+_NUMBER = r"(\d{1,3}(?:[ ,.]\d{3})+|\d+)"
+_TOP = re.compile(
+    r"\b(premium|top|highest|best|gold|fastest|critical|24/7|24x7|round the clock|around the clock|"
+    r"1 ?h(our)? response)\b",
+    re.I,
+)
+_BASE = re.compile(r"\b(standard|basic|cheapest|lowest|business hours|office hours|mon-fri)\b", re.I)
+_DIFFERENCE = re.compile(
+    r"\b(how much more|more expensive|difference|extra for|on top|upgrade to|surcharge)\b", re.I
+)
+_YEAR = re.compile(r"\b(per year|a year|yearly|annual\w*|per annum|p\.?a\.?|12 months)\b", re.I)
+_YEARS = re.compile(rf"\b(?:for|over)\s+{_NUMBER}\s+years?\b", re.I)
+_TERM = re.compile(
+    r"\b(minimum term|whole (contract|term)|contract term|over the (contract|term)|full term)\b", re.I
+)
+_IN_HOUSE = re.compile(
+    r"\b(in[- ]?house|our own (people|staff|team|it|engineers?)|hire|hiring|employ\w*|"
+    r"ourselves|own employees|do it ourselves)\b",
+    re.I,
+)
+_PEOPLE = re.compile(
+    rf"{_NUMBER}\s+(?:\w+\s+)?(developers?|devs|engineers?|testers?|consultants?|specialists?|"
+    r"people|architects?|admins?)\b",
+    re.I,
+)
+_DAYS = re.compile(rf"{_NUMBER}\s*(days?|weeks?|months?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class CostRequest:
+    services: tuple[str, ...] = ()  # catalogue slugs
+    quantities: dict[str, int] = field(default_factory=dict)  # unit -> count
+    tier: str | None = None  # TOP, BASE, or a tier name
+    months: int | None = None  # period asked for; None: per month and per year
+    until_term: bool = False  # over the minimum term
+    difference: bool = False  # "how much more is premium?"
+    in_house: bool = False  # compare with doing it in-house
+    people: int | None = None  # day-rate work
+    days: int | None = None
+
+    def as_slot(self) -> dict[str, Any]:
+        """The request as the `estimate` slot keeps it for follow-ups."""
+        return {
+            "services": list(self.services),
+            "quantities": dict(self.quantities),
+            "tier": self.tier,
+            "months": self.months,
+            "until_term": self.until_term,
+        }
+
+
+def _int(text: str) -> int:
+    return int(re.sub(r"[ ,.]", "", text))
+
+
+def quantities(text: str) -> dict[str, int]:
+    """{unit: count} for '120 users', '40 servers, not 10', '3 TB' (the first count per unit)."""
+    found: dict[str, int] = {}
+    for pattern, unit in UNIT_WORDS:
+        m = re.search(rf"{_NUMBER}\s*(?:{pattern})\b", text, re.I)
+        if m and unit not in found:
+            value = _int(m.group(1))
+            if 0 < value <= MAX_QUANTITY:
+                found[unit] = value
+    return found
+
+
+def read(text: str | None, services: tuple[str, ...] = ()) -> CostRequest:
+    """The request in one message (services are found by the caller, in the catalogue)."""
+    text = validation.words_to_digits(words.clean(text).lower())
+    tier = TOP if _TOP.search(text) else BASE if _BASE.search(text) else None
+    months = None
+    years = _YEARS.search(text)
+    if years:
+        months = min(MAX_MONTHS, _int(years.group(1)) * 12)
+    elif _YEAR.search(text):
+        months = 12
+    people = _PEOPLE.search(text)
+    span = _DAYS.search(text)
+    days = None
+    if span:
+        n = _int(span.group(1))
+        unit = span.group(2).lower()
+        days = n * (5 if unit.startswith("week") else 1) if not unit.startswith("month") else None
+        if unit.startswith("month") and months is None:
+            months = min(MAX_MONTHS, n)
+    return CostRequest(
+        services=services,
+        quantities=quantities(text),
+        tier=tier,
+        months=months,
+        until_term=bool(_TERM.search(text)),
+        difference=bool(_DIFFERENCE.search(text)) and tier == TOP,
+        in_house=bool(_IN_HOUSE.search(text)) or bool(re.search(r"\bcheaper\b", text)),
+        people=min(_int(people.group(1)), 100) if people else None,
+        days=min(days, 2000) if days else None,
+    )
+
+
+def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
+    """A follow-up ("premium?", "40 servers, not 10", "per year?") keeps what it doesn't change."""
+    if not isinstance(last, dict):
+        return new
+    last_services = tuple(str(s) for s in (last.get("services") or [])[:5])
+    if new.services and new.services != last_services:
+        return new  # other services named: a new question, not a follow-up
+    quantities_then = {
+        str(k): int(v)
+        for k, v in (last.get("quantities") or {}).items()
+        if isinstance(v, int) and 0 < v <= MAX_QUANTITY
+    }
+    tier = last.get("tier") if last.get("tier") in (TOP, BASE) or isinstance(last.get("tier"), str) else None
+    months = last.get("months") if isinstance(last.get("months"), int) else None
+    return replace(
+        new,
+        services=new.services or last_services,
+        quantities={**quantities_then, **new.quantities},
+        tier=new.tier or tier,
+        months=new.months or months,
+        until_term=new.until_term or bool(last.get("until_term")),
+    )
+
+
+def asks_for_estimate(text: str | None) -> bool:
+    """A price question that needs arithmetic: numbers of units, a tier, a period, people, in-house."""
+    req = read(text)
+    return bool(req.quantities or req.tier or req.months or req.in_house or req.people or req.until_term)
+
+
+def asks_in_house_comparison(text: str | None) -> bool:
+    """'is in-house cheaper than an msp?', 'cheaper than hiring our own admin?'"""
+    cleaned = words.clean(text).lower()
+    return bool(re.search(r"\b(cheaper|less expensive|more expensive|cost (more|less)|save money)\b", cleaned)
+                and _IN_HOUSE.search(cleaned))
