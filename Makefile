@@ -1,6 +1,8 @@
 # One entry point for people and CI: `make run` serves the assistant, `make test`
 # proves it. Both set up the virtual environment and train only when needed.
 SHELL := /bin/bash
+# every recipe line fails when any command of a pipeline fails, not only the last
+.SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 
 PY_VERSION := $(shell cat .python-version)
@@ -18,7 +20,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -type f -name '*.yml' 
 NLU_CODE := $(wildcard bot/nlp/components.py bot/nlp/intent_model.py bot/nlp/lexicon.py bot/nlp/language.py bot/nlp/embeddings.py)
 PROXY := tests/nlu_proxy.yml
 
-.PHONY: help setup spacy embedder train widget chromium run shell db validate test test-nlu test-core test-py scale-test drills bench clean
+.PHONY: help setup spacy embedder train widget chromium run shell db lint validate test test-nlu test-core test-py scale-test drills bench clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant"
@@ -89,6 +91,12 @@ shell: $(MODEL)
 	$(BIN)/bot shell
 
 # --- checks -----------------------------------------------------------------------
+# style (ruff, pinned in the lock) and types (mypy on the code that ships); CI runs it first
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 validate: $(INSTALLED)
 	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
 
@@ -101,8 +109,8 @@ test-nlu: $(MODEL)
 	@rm -f results-nlu.log
 	@echo "confusion matrix: results/nlu/intent_confusion_matrix.png; confidence histogram: results/nlu/intent_histogram.png; errors: results/nlu/intent_errors.json"
 	$(BIN)/python -m bot.nlp.evaluate check-f1 results/nlu/intent_report.json --min 0.90
-	@set -o pipefail; $(BIN)/python -m bot.nlp.evaluate entities tests/nlu_test.yml --model $(MODEL) --entity service --min 0.80 2>/dev/null | grep -a "entity \`"
-	@set -o pipefail; HF_HUB_OFFLINE=1 $(BIN)/python -m bot.nlp.evaluate compare tests/nlu_test.yml $(PROXY) \
+	@$(BIN)/python -m bot.nlp.evaluate entities tests/nlu_test.yml --model $(MODEL) --entity service --min 0.80 2>/dev/null | grep -a "entity \`"
+	@HF_HUB_OFFLINE=1 $(BIN)/python -m bot.nlp.evaluate compare tests/nlu_test.yml $(PROXY) \
 	  $(if $(wildcard $(REALWORLD)),$(REALWORLD),) --model $(MODEL) --train data/nlu --out results/compare \
 	  --min-accuracy nlu_test=0.90 nlu_proxy=0.88 --min-oos-recall nlu_proxy=0.80 \
 	  --min-gap nlu_test=0.0 nlu_proxy=0.0 2>/dev/null | grep -aE "^(evaluation set|nlu_test|nlu_proxy|realworld_dev|FAILED|per-item)"

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.advisor import handoff
 from bot.catalogue import queries, replies, terms
+from bot.knowledge import SALES_BUTTON
 from bot.pricing import inhouse, request
 from bot.pricing import replies as costs
 
@@ -90,7 +91,7 @@ class ActionContractTerms(Action):
             named = replies.services_named(session, _mentions(tracker), text)
             last = tracker.get_slot("service")
             service = named[0] if named else (queries.get_service(session, last) if last else None)
-            sales = replies.SALES_BUTTON
+            sales = SALES_BUTTON
             if service:
                 dispatcher.utter_message(
                     response="utter_contract_terms",

@@ -33,8 +33,8 @@ from pathlib import Path
 import requests
 
 from bench.run import BENCH, BIN, OURS_ACTION_PORT, ROOT, prepare_ours
-from bot.serve import snapshot_model
 from bot import rasa_fixes, settings
+from bot.serve import snapshot_model
 
 sys.path.insert(0, str(BENCH))
 from conversations import BASELINE, OURS  # noqa: E402

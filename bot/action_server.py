@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
+import sys
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -94,6 +95,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--host", default=None, help="default: ACTION_SERVER_HOST or 127.0.0.1")
     args = parser.parse_args(argv)
+    try:
+        settings.check()
+    except settings.ConfigError as exc:
+        sys.exit(str(exc))
     _configure_logging()
     from rasa_sdk.utils import number_of_sanic_workers
 

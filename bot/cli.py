@@ -10,6 +10,8 @@ import importlib
 import logging
 import sys
 
+from bot import settings
+
 # Modules that expose `register(subparsers)`; each adds one top-level sub-command.
 COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli")
 
@@ -24,8 +26,6 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _shell(_args: argparse.Namespace) -> int:
     import os
-
-    from bot import settings
 
     model = str(settings.ROOT / "models" / "current.tar.gz")
     rasa = os.path.join(os.path.dirname(sys.executable), "rasa")
@@ -49,19 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     shell.set_defaults(func=_shell)
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # area not built yet
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    try:
+        settings.check()
+    except settings.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

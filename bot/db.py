@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, configure_mappers, declarative_base, sessionmaker
 
 from bot import settings
@@ -99,3 +100,22 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+def utcnow() -> datetime:
+    """Aware UTC now: what every timestamp column stores."""
+    return datetime.now(timezone.utc)
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit for a message: password hidden, or a placeholder when unparsable."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<invalid URL>"
+
+
+def error_line(exc: BaseException) -> str:
+    """The first line of a (driver) error: no traceback, no SQL, no parameters."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

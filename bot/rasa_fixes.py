@@ -17,7 +17,6 @@ Each fix checks the Rasa version it was written for and does nothing elsewhere.
 from __future__ import annotations
 
 import logging
-
 from typing import Any
 
 import rasa

@@ -19,8 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import Base
-from bot.sales.models import utcnow
+from bot.db import Base, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -240,12 +240,14 @@ def _interrupt(*_args) -> None:
 
 def main() -> int:
     """`bot run`: serve until Ctrl-C or SIGTERM; a server that dies is restarted."""
-    if not os.environ.get("ACTION_SERVER_SECRET"):
+    try:
+        settings.check()
+    except settings.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not settings.action_server_secret_is_set():
         settings.renew_dev_action_secret()  # a new development secret per `bot run`
-    servers = Servers(
-        rasa_port=int(os.environ.get("RASA_PORT", 5005)),
-        action_port=int(os.environ.get("ACTION_PORT", 5055)),
-    )
+    servers = Servers(rasa_port=settings.rasa_port(), action_port=settings.action_port())
     print("starting the action server and the Rasa server (this takes ~30 s)...", flush=True)
     try:
         servers.start()

@@ -1,66 +1,206 @@
-"""Settings from environment variables, each with a default that works on a laptop.
+"""Every setting of the project: one pydantic object read from environment variables, each
+with a default that works on a laptop.
 
-Read at call time (not import time) so tests and the CLI can point a process at another
-database by setting the variable.
+Other modules call the accessor functions below (never os.environ). The environment is read at
+call time (not import time), so tests and the CLI can point a process at another database by
+setting a variable; a process checks it once at start-up with `check()`, which turns a bad
+value into a one-line error instead of a silent default or a crash later.
 """
+
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseSettings, ValidationError, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
+DEV_ACTION_SECRET_FILE = VAR_DIR / "action-server.secret"
 
 
+class Settings(BaseSettings):
+    """The environment variables (field name upper-cased), with their defaults."""
+
+    # databases and data files
+    sales_db_url: str = ""  # catalogue and leads; empty: SQLite in var/sales.db
+    tracker_db_url: str = ""  # Rasa's SQL tracker store, read for transcripts; empty: var/tracker.db
+    catalogue_yaml: Path = ROOT / "data" / "catalogue.yml"
+    advisor_rules_yaml: Path = ROOT / "data" / "advisor_rules.yml"
+    cost_assumptions_yaml: Path = ROOT / "data" / "cost_assumptions.yml"
+    sentence_model_dir: Path = ROOT / "models" / "minilm"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # servers (`bot run`)
+    rasa_port: int = 5005
+    action_port: int = 5055
+    action_server_host: str = "127.0.0.1"  # only the Rasa server needs to reach it
+    action_server_secret: str = ""  # empty: a development secret in var/
+
+    # answers
+    privacy_url: str = "/webhooks/webchat/privacy"
+    fact_min_confidence: float = 0.5
+
+    # leads: qualification, spool, throttle
+    lead_qualified_threshold: int = 60
+    lead_spool_dir: Path = VAR_DIR / "spool" / "leads"
+    lead_spool_interval: float = 10.0
+    lead_limit_window_seconds: float = 3600.0
+    lead_limit_per_client: int = 5
+    lead_limit_per_contact: int = 3
+    lead_limit_total: int = 200
+
+    # sales alerts, routing, meeting link: each channel is off until its variable is set
+    sales_notify_email: str = ""  # comma-separated addresses
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "assistant@localhost"
+    sales_slack_webhook_url: str = ""
+    sales_webhook_url: str = ""
+    sales_webhook_format: Literal["ours", "hubspot", "salesforce"] = "ours"
+    sales_webhook_secret: str = ""  # "whsec_" + base64 key (Standard Webhooks)
+    sales_outbox_interval: float = 5.0
+    sales_outbox_retry_seconds: float = 30.0
+    sales_routing_file: Path = ROOT / "routing.yml"
+    booking_url_template: str = ""
+
+    @validator("rasa_port", "action_port", "smtp_port")
+    def _port(cls, v: float) -> float:
+        if not (1 <= v <= 65535):
+            raise ValueError("must be a port number (1-65535)")
+        return v
+
+    @validator("fact_min_confidence")
+    def _fraction(cls, v: float) -> float:
+        if not (0 <= v <= 1):
+            raise ValueError("must be between 0 and 1")
+        return v
+
+    @validator("lead_qualified_threshold")
+    def _score(cls, v: float) -> float:
+        if not (0 <= v <= 100):
+            raise ValueError("must be between 0 and 100")
+        return v
+
+    @validator("lead_spool_interval", "lead_limit_window_seconds", "sales_outbox_interval", "sales_outbox_retry_seconds")
+    def _positive(cls, v: float) -> float:
+        if not (v > 0):
+            raise ValueError("must be more than 0")
+        return v
+
+    @validator("lead_limit_per_client", "lead_limit_per_contact", "lead_limit_total")
+    def _count(cls, v: float) -> float:
+        if not (v >= 0):
+            raise ValueError("must be 0 or more")
+        return v
+
+    class Config:
+        case_sensitive = False
+        anystr_strip_whitespace = True
+
+        @classmethod
+        def customise_sources(cls, init_settings, env_settings, file_secret_settings):  # type: ignore[no-untyped-def]
+            # a variable set to blanks counts as unset (compose files often pass VAR=)
+            def non_blank_env(settings: BaseSettings) -> dict:
+                return {k: v for k, v in env_settings(settings).items()
+                        if not (isinstance(v, str) and not v.strip())}
+            return init_settings, non_blank_env, file_secret_settings
+
+
+class ConfigError(ValueError):
+    """A setting has a value the project cannot use; the message is one line naming each."""
+
+
+_cache: tuple[tuple, Settings] | None = None
+
+
+def _names() -> list[str]:
+    return [name.upper() for name in Settings.__fields__]
+
+
+def current() -> Settings:
+    """The settings as the environment says now (re-validated only when a variable changed)."""
+    global _cache
+    key = tuple(os.environ.get(name) for name in _names())
+    if _cache is None or _cache[0] != key:
+        try:
+            _cache = (key, Settings())
+        except ValidationError as exc:
+            problems = "; ".join(f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors())
+            raise ConfigError(f"configuration error: {problems}") from None
+    return _cache[1]
+
+
+def check() -> Settings:
+    """Validate every setting now (at a process's start): raises ConfigError."""
+    return current()
+
+
+def _var_sqlite(name: str) -> str:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR_DIR / name}"
+
+
+def _optional(value: str) -> str | None:
+    return value or None
+
+
+# --- databases and files ---------------------------------------------------------------
 def sales_db_url() -> str:
     """Database holding the service catalogue and the sales leads."""
-    url = os.environ.get("SALES_DB_URL")
-    if url:
-        return url
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'sales.db'}"
+    return current().sales_db_url or _var_sqlite("sales.db")
 
 
 def tracker_db_url() -> str:
     """Database of Rasa's SQL tracker store (conversations), read for lead transcripts."""
-    url = os.environ.get("TRACKER_DB_URL")
-    if url:
-        return url
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    return current().tracker_db_url or _var_sqlite("tracker.db")
 
 
 def catalogue_yaml() -> Path:
-    return Path(os.environ.get("CATALOGUE_YAML", ROOT / "data" / "catalogue.yml"))
+    return current().catalogue_yaml
 
 
-def _float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
+def advisor_rules_yaml() -> Path:
+    """The sourcing advisor's rules (the project's own, on the seed article's four criteria)."""
+    return current().advisor_rules_yaml
 
 
-def _int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
+def cost_assumptions_yaml() -> Path:
+    """Sample in-house cost assumptions and estimate defaults (working days per month)."""
+    return current().cost_assumptions_yaml
+
+
+def sentence_model_dir() -> Path:
+    """all-MiniLM-L6-v2 files, extracted and hash-checked by `bot nlp build-embedder`."""
+    return current().sentence_model_dir
 
 
 def log_level() -> str:
     """LOG_LEVEL (Rasa's own variable): the action server runner follows it too."""
-    return os.environ.get("LOG_LEVEL", "INFO").upper()
+    return current().log_level
 
 
-# --- action server -------------------------------------------------------------------
-DEV_ACTION_SECRET_FILE = VAR_DIR / "action-server.secret"
+# --- servers ---------------------------------------------------------------------------
+def rasa_port() -> int:
+    return current().rasa_port
+
+
+def action_port() -> int:
+    return current().action_port
 
 
 def action_server_host() -> str:
     """Interface the action server listens on; only the Rasa server needs to reach it."""
-    return os.environ.get("ACTION_SERVER_HOST", "127.0.0.1")
+    return current().action_server_host
+
+
+def action_server_secret_is_set() -> bool:
+    return bool(current().action_server_secret)
 
 
 def action_server_secret() -> str:
@@ -69,7 +209,7 @@ def action_server_secret() -> str:
     Unset (development): a random one kept in var/action-server.secret (mode 0600), which
     `bot run` renews at each start and `bot shell` reads, so both talk to the same server.
     """
-    secret = os.environ.get("ACTION_SERVER_SECRET")
+    secret = current().action_server_secret
     if secret:
         return secret
     try:
@@ -87,42 +227,6 @@ def renew_dev_action_secret() -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(secret)
     return secret
-
-
-# --- leads: webhook outbox, spool, throttle --------------------------------------------
-def lead_spool_dir() -> Path:
-    """Leads submitted while the sales database is down wait here (one file per conversation)."""
-    return Path(os.environ.get("LEAD_SPOOL_DIR", VAR_DIR / "spool" / "leads"))
-
-
-def lead_spool_interval() -> float:
-    """Seconds between two attempts to move spooled leads into the sales database."""
-    return _float("LEAD_SPOOL_INTERVAL", 10.0)
-
-
-def lead_limit_window() -> float:
-    """The throttle's time window in seconds (LEAD_LIMIT_WINDOW_SECONDS)."""
-    return _float("LEAD_LIMIT_WINDOW_SECONDS", 3600.0)
-
-
-def lead_limit_per_client() -> int:
-    """New leads one client (as the channel identifies it) may create per window."""
-    return _int("LEAD_LIMIT_PER_CLIENT", 5)
-
-
-def lead_limit_per_contact() -> int:
-    """New leads for one e-mail address or phone number per window."""
-    return _int("LEAD_LIMIT_PER_CONTACT", 3)
-
-
-def lead_limit_total() -> int:
-    """New leads from all visitors together per window: a flood stops here."""
-    return _int("LEAD_LIMIT_TOTAL", 200)
-
-
-def sentence_model_dir() -> Path:
-    """all-MiniLM-L6-v2 files, extracted and hash-checked by `bot nlp build-embedder`."""
-    return Path(os.environ.get("SENTENCE_MODEL_DIR", ROOT / "models" / "minilm"))
 
 
 def rasa_env_defaults() -> dict[str, str]:
@@ -143,6 +247,7 @@ def rasa_env_defaults() -> dict[str, str]:
 
 
 def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a Rasa child process: ours, the endpoints.yml defaults, overrides."""
     env = dict(os.environ)
     for key, value in rasa_env_defaults().items():
         env.setdefault(key, value)
@@ -150,117 +255,121 @@ def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+# --- answers ---------------------------------------------------------------------------
 def privacy_url() -> str:
     """The privacy notice linked in the lead form's consent question."""
-    return os.environ.get("PRIVACY_URL", "/webhooks/webchat/privacy")
+    return current().privacy_url
 
 
-# --- sales alerts, routing, meeting link (issue 12) ----------------------------------
-# Each channel is off until its variable is set; the outbox worker in the action server
-# delivers what save_lead queued for the channels that were on at the time.
+def fact_min_confidence() -> float:
+    """Below this fact-selector confidence a company-fact question gets "I don't know that"."""
+    return current().fact_min_confidence
 
 
-def _env(name: str) -> str | None:
-    """The variable's value with surrounding blanks removed; None when unset or blank."""
-    value = os.environ.get(name, "").strip()
-    return value or None
+# --- leads: qualification, spool, throttle ---------------------------------------------
+def lead_qualified_threshold() -> int:
+    """Score (0-100) from which a lead counts as qualified."""
+    return current().lead_qualified_threshold
 
 
-def _env_number(name: str, default: float) -> float:
-    try:
-        return float(os.environ[name])
-    except (KeyError, ValueError):
-        return default
+def lead_spool_dir() -> Path:
+    """Leads submitted while the sales database is down wait here (one file per conversation)."""
+    return current().lead_spool_dir
 
 
+def lead_spool_interval() -> float:
+    """Seconds between two attempts to move spooled leads into the sales database."""
+    return current().lead_spool_interval
+
+
+def lead_limit_window() -> float:
+    """The throttle's time window in seconds (LEAD_LIMIT_WINDOW_SECONDS)."""
+    return current().lead_limit_window_seconds
+
+
+def lead_limit_per_client() -> int:
+    """New leads one client (as the channel identifies it) may create per window."""
+    return current().lead_limit_per_client
+
+
+def lead_limit_per_contact() -> int:
+    """New leads for one e-mail address or phone number per window."""
+    return current().lead_limit_per_contact
+
+
+def lead_limit_total() -> int:
+    """New leads from all visitors together per window: a flood stops here."""
+    return current().lead_limit_total
+
+
+# --- sales alerts, routing, meeting link (issue 12) ------------------------------------
+# The outbox worker in the action server delivers what save_lead queued for the channels
+# that were on at the time.
 def sales_notify_emails() -> list[str]:
     """SALES_NOTIFY_EMAIL: comma-separated addresses that get an e-mail per lead (off)."""
-    return [part.strip() for part in (_env("SALES_NOTIFY_EMAIL") or "").split(",") if part.strip()]
+    return [part.strip() for part in current().sales_notify_email.split(",") if part.strip()]
 
 
 def smtp_host() -> str:
-    return _env("SMTP_HOST") or "127.0.0.1"
+    return current().smtp_host or "127.0.0.1"
 
 
 def smtp_port() -> int:
-    return int(_env_number("SMTP_PORT", 25))
+    return current().smtp_port
 
 
 def smtp_security() -> str:
     """SMTP_SECURITY: "none" (a local relay), "starttls" (port 587) or "ssl" (port 465)."""
-    value = (_env("SMTP_SECURITY") or "none").lower()
-    return value if value in ("none", "starttls", "ssl") else "none"
+    return current().smtp_security
 
 
 def smtp_user() -> str | None:
-    return _env("SMTP_USER")
+    return _optional(current().smtp_user)
 
 
 def smtp_password() -> str | None:
-    return _env("SMTP_PASSWORD")
+    return _optional(current().smtp_password)
 
 
 def smtp_from() -> str:
-    return _env("SMTP_FROM") or "assistant@localhost"
+    return current().smtp_from or "assistant@localhost"
 
 
 def slack_webhook_url() -> str | None:
     """SALES_SLACK_WEBHOOK_URL: a Slack-compatible incoming webhook (off)."""
-    return _env("SALES_SLACK_WEBHOOK_URL")
+    return _optional(current().sales_slack_webhook_url)
 
 
 def sales_webhook_url() -> str | None:
     """SALES_WEBHOOK_URL: the generic (CRM) webhook each lead is posted to (off)."""
-    return _env("SALES_WEBHOOK_URL")
-
-
-WEBHOOK_FORMATS = ("ours", "hubspot", "salesforce")
+    return _optional(current().sales_webhook_url)
 
 
 def sales_webhook_format() -> str:
     """SALES_WEBHOOK_FORMAT: ours (default), hubspot (contact properties) or salesforce (Lead fields)."""
-    value = (_env("SALES_WEBHOOK_FORMAT") or "ours").lower()
-    return value if value in WEBHOOK_FORMATS else "ours"
+    return current().sales_webhook_format
 
 
 def sales_webhook_secret() -> str | None:
     """SALES_WEBHOOK_SECRET: "whsec_" + base64 key; requests are signed the Standard Webhooks way."""
-    return _env("SALES_WEBHOOK_SECRET")
+    return _optional(current().sales_webhook_secret)
 
 
 def outbox_interval() -> float:
     """SALES_OUTBOX_INTERVAL: seconds between two outbox passes of the worker."""
-    return max(0.1, _env_number("SALES_OUTBOX_INTERVAL", 5))
+    return current().sales_outbox_interval
 
 
 def outbox_retry_base() -> float:
     """SALES_OUTBOX_RETRY_SECONDS: first retry delay after a failed delivery (doubles each time)."""
-    return max(0.1, _env_number("SALES_OUTBOX_RETRY_SECONDS", 30))
+    return current().sales_outbox_retry_seconds
 
 
 def routing_file() -> Path:
     """SALES_ROUTING_FILE: rules that choose a lead's owner (routing.yml beside domain.yml)."""
-    return Path(_env("SALES_ROUTING_FILE") or ROOT / "routing.yml")
+    return current().sales_routing_file
 
 
 def booking_url_template() -> str | None:
     """BOOKING_URL_TEMPLATE: Cal.com/Calendly-style link with {name} and {email} (off)."""
-    return _env("BOOKING_URL_TEMPLATE")
-
-
-def advisor_rules_yaml() -> Path:
-    """The sourcing advisor's rules (the project's own, on the seed article's four criteria)."""
-    return Path(os.environ.get("ADVISOR_RULES_YAML", ROOT / "data" / "advisor_rules.yml"))
-
-
-def cost_assumptions_yaml() -> Path:
-    """Sample in-house cost assumptions and estimate defaults (working days per month)."""
-    return Path(os.environ.get("COST_ASSUMPTIONS_YAML", ROOT / "data" / "cost_assumptions.yml"))
-
-
-def fact_min_confidence() -> float:
-    """Below this ResponseSelector confidence a company-fact question gets "I don't know that"."""
-    try:
-        return float(os.environ.get("FACT_MIN_CONFIDENCE", "0.5"))
-    except ValueError:
-        return 0.5
+    return _optional(current().booking_url_template)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 

@@ -31,12 +31,6 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def require_services():
-    """The skip-or-fail helper, for tests that check other services (e.g. Redis) themselves."""
-    return unavailable
-
-
 @lru_cache(maxsize=1)
 def postgres_problem() -> str | None:
     """None when PostgreSQL answers, else why not (checked once per test run)."""

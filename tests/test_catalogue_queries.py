@@ -12,7 +12,6 @@ from bot import db
 from bot.catalogue import queries as q
 from bot.catalogue.loader import load_catalogue
 
-
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.yml"
 
 

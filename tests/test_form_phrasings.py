@@ -8,7 +8,6 @@ import pytest
 import yaml
 
 from actions.sales import ValidateLeadForm
-from bot import db
 from bot.sales import form
 from tests.action_helpers import ROOT, form_tracker, run_action
 

@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from sales_fixtures import count, tracker_url, write_rasa_tracker  # noqa: F401
 
 from bot import cli
 from bot.sales.repository import LeadInput, save_lead
-from sales_fixtures import count, tracker_url, write_rasa_tracker  # noqa: F401
 
 JSON_KEYS = {"id", "created_at", "name", "email", "company", "company_size", "service",
              "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",

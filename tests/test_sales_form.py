@@ -8,7 +8,7 @@ from bot import db
 from bot.catalogue import loader
 from bot.sales import buckets, form
 from bot.sales.models import Lead
-from tests.action_helpers import ROOT, domain, form_tracker, make_tracker, run_action, texts
+from tests.action_helpers import ROOT, domain, form_tracker, make_tracker, run_action
 
 FORM_SLOTS = domain()["forms"]["lead_form"]["required_slots"]
 

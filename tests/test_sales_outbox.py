@@ -10,8 +10,9 @@ from sales_fixtures import count, tracker_url  # noqa: F401, F811  (a fixture)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.sales import outbox, privacy, repository
-from bot.sales.models import Lead, OutboxItem, as_utc, utcnow
+from bot.db import utcnow
+from bot.sales import outbox, privacy
+from bot.sales.models import Lead, OutboxItem, as_utc
 from bot.sales.repository import LeadInput, save_lead
 
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from sales_fixtures import count, tracker_db, write_rasa_tracker  # noqa: F401
 from sqlalchemy import create_engine, text
 
 from bot import cli, db
+from bot.db import utcnow
 from bot.sales import privacy, spool
-from bot.sales.models import utcnow
 from bot.sales.repository import LeadInput, save_lead
-from sales_fixtures import count, tracker_db, write_rasa_tracker  # noqa: F401
 
 # 300 characters: the lead keeps only 255 of them. Rasa's tracker store on PostgreSQL
 # refuses sender ids over 255 characters (VARCHAR(255)), so there the id is 255 long.

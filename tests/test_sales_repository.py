@@ -2,12 +2,12 @@
 import threading
 
 import pytest
+from sales_fixtures import count
 from sqlalchemy.orm import Session
 
 from bot.sales import privacy, repository
 from bot.sales.repository import ConsentRequired, LeadInput, get_lead, list_leads, save_lead
 from bot.sales.validation import InvalidInput
-from sales_fixtures import count
 
 
 def lead(conversation_id="conv-1", email="anna@acme.com", **extra):

@@ -1,4 +1,7 @@
 """BANT scoring: a number sales can trust because every point has a reason."""
+import pytest
+
+from bot import settings
 from bot.sales.scoring import score_lead, threshold
 
 STRONG = dict(budget="15k-50k/month", role="decision maker", service="managed-helpdesk",
@@ -47,4 +50,5 @@ def test_threshold_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("LEAD_QUALIFIED_THRESHOLD", str(result.score))
     assert score_lead(**STRONG).qualified
     monkeypatch.setenv("LEAD_QUALIFIED_THRESHOLD", "not a number")
-    assert threshold() == 60
+    with pytest.raises(settings.ConfigError, match="LEAD_QUALIFIED_THRESHOLD"):
+        threshold()  # an error, not a silent default (checked at start-up by bot.settings.check)

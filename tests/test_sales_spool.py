@@ -3,12 +3,12 @@ import os
 import stat
 
 import pytest
+from sales_fixtures import count
 from sqlalchemy import create_engine
 
 from bot import db
 from bot.sales import spool
 from bot.sales.repository import LeadInput
-from sales_fixtures import count
 
 
 def lead(conversation_id="conv-1"):

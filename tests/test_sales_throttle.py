@@ -2,11 +2,11 @@
 from datetime import timedelta
 
 import pytest
-
-from bot.sales import throttle
-from bot.sales.models import utcnow
-from bot.sales.repository import LeadInput, save_lead
 from sales_fixtures import count
+
+from bot.db import utcnow
+from bot.sales import throttle
+from bot.sales.repository import LeadInput, save_lead
 
 LIMITS = throttle.Limits(window=timedelta(hours=1), per_client=3, per_contact=2, total=6)
 

@@ -1,4 +1,4 @@
-"""The catalogue-driven spaCy pipeline: entity ruler, save/load, fingerprint skip, slug_for."""
+"""The catalogue-driven spaCy pipeline: entity ruler, save/load, fingerprint skip."""
 from __future__ import annotations
 
 import time
@@ -104,23 +104,3 @@ def test_cli_build_spacy(tmp_path, capsys):
     assert cli.main(["nlp", "build-spacy", "--out", str(out), "--catalogue", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "not valid YAML" in err and "Traceback" not in err
-
-
-@pytest.mark.parametrize("text, slug", [
-    ("Managed Helpdsk", "managed-helpdesk"),
-    ("SOC-as-a-Service", "soc-as-a-service"),
-    ("backup & disaster recovery", "backup-disaster-recovery"),
-    (" FIREWALL ", "managed-firewall"),
-    ("pizza", None),
-    ("", None),
-])
-def test_slug_for(text, slug):
-    assert sp.slug_for(text, CATALOGUE) == slug
-
-
-def test_slug_for_every_pattern_the_ruler_can_match():
-    nlp = spacy.blank("en")
-    specs = sp.read_catalogue(CATALOGUE)
-    for pattern in sp.patterns_for(specs, nlp):
-        text = " ".join(tok["LOWER"] for tok in pattern["pattern"])
-        assert sp.slug_for(text, CATALOGUE) == pattern["id"], text

@@ -15,8 +15,8 @@ from bot.advisor.scorer import Advice
 from bot.catalogue.answers import starting_price
 from bot.catalogue.queries import ServiceInfo
 from bot.forms.turns import Say
+from bot.knowledge import SALES_BUTTON
 
-SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
 ESTIMATE_BUTTON = {"title": "What would it cost?", "payload": "/ask_service_price"}
 AGAIN_BUTTON = {"title": "Start over", "payload": "/ask_advice"}
 

@@ -7,11 +7,10 @@ import json
 import sys
 
 from alembic.util import CommandError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
-from bot.catalogue.models import SIDES
+from bot.knowledge import SIDES
 
 
 def register(subparsers) -> None:
@@ -36,17 +35,8 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _safe_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid URL>"
-
-
 def _db_error(url: str, exc: Exception) -> str:
-    # First line only: driver messages carry no secrets there, and no traceback.
-    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return f"database {_safe_url(url)} is not usable: {detail[0] if detail else type(exc).__name__}"
+    return f"database {db.safe_url(url)} is not usable: {db.error_line(exc)}"
 
 
 def _connect(url: str):
@@ -74,8 +64,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ImportError) as exc:
         return _fail(_db_error(url, exc))
     except CommandError as exc:  # e.g. the database is at a revision this code does not know
-        return _fail(f"migrations failed on {_safe_url(url)}: {exc}")
-    print(f"catalogue {path} -> {_safe_url(url)}: {report.summary()}")
+        return _fail(f"migrations failed on {db.safe_url(url)}: {exc}")
+    print(f"catalogue {path} -> {db.safe_url(url)}: {report.summary()}")
     return 0
 
 

@@ -18,7 +18,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.catalogue.models import SIDES, Service, ServiceAlias, SlaTierRow, normalize_alias, utcnow
+from bot.catalogue.models import Service, ServiceAlias, SlaTierRow, normalize_alias
+from bot.db import utcnow
+from bot.knowledge import SIDES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNITS = {  # billing model -> allowed units (the seed article's settlement models)
@@ -106,10 +108,6 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.removed)
-
     def summary(self) -> str:
         return (f"{len(self.created)} created, {len(self.updated)} updated, "
                 f"{len(self.unchanged)} unchanged, {len(self.removed)} removed (deactivated)")
@@ -133,8 +131,6 @@ def validate(data: Any, source: str = "catalogue") -> list[ServiceSpec]:
     problems: list[str] = []
     if not isinstance(data, dict) or not isinstance(data.get("services"), list) or not data["services"]:
         raise CatalogueError(source, ["top level must be a mapping with a non-empty 'services' list"])
-    if "sample_data" in data and not isinstance(data["sample_data"], bool):
-        problems.append("'sample_data' must be true or false")
     vat_note = _text(data, "vat_note", "catalogue", problems, required=False)
 
     specs: list[ServiceSpec] = []

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -26,15 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
 
-from bot.db import Base
-
-SIDES = ("managed_services", "it_outsourcing")
-BILLING_MODELS = ("subscription", "fixed_price", "time_and_material")
-ALIAS_KINDS = ("slug", "name", "synonym", "misspelling")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from bot.db import Base, utcnow
 
 
 def normalize_alias(text: str) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import answers, queries
 from bot.catalogue.queries import ServiceInfo
+from bot.knowledge import SALES_BUTTON
 
-SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
 MAX_SERVICE_BUTTONS = 6
 
 # Words that make up "what services do you offer?"-style questions; what is left after

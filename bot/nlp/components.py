@@ -7,6 +7,8 @@
   and moves it to out_of_scope when it is unlike anything in scope.
 - LanguageGuard: a message clearly in another language gets intent `other_language` and a
   `language` entity (bot.nlp.language), whatever the classifier made of its loan words.
+- FactSelector: which company fact (faq/<fact>) a question asks about, in the output format of
+  Rasa's ResponseSelector.
 """
 from __future__ import annotations
 
@@ -20,8 +22,23 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -177,4 +194,87 @@ class LanguageGuard(GraphComponent, IntentClassifier):
             entity = {"entity": "language", "value": code, "start": 0, "end": len(_text(message)),
                       "extractor": type(self).__name__, "confidence": 1.0}
             message.set(ENTITIES, [entity], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class FactSelector(GraphComponent):
+    """Picks the company fact (faq/<fact>) a `faq` question asks about, in the output format of
+    Rasa's ResponseSelector (message["response_selector"]["faq"]), which actions/facts.py reads.
+
+    Rasa's ResponseSelector needs sparse sequence features this pipeline does not have and
+    trains a transformer for eight labels; the same regression as the intent classifier, fitted
+    on the faq examples only, trains in a second.
+    """
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [SentenceEmbeddingFeaturizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**asdict(IntentModelConfig()), "retrieval_intent": "faq"}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: IntentModel | None = None) -> None:
+        self.component_config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> FactSelector:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        intent = self.component_config["retrieval_intent"]
+        examples = [m for m in training_data.intent_examples
+                    if m.get(TEXT) and m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY)]
+        labels = [m.get(INTENT_RESPONSE_KEY) for m in examples]
+        if len(set(labels)) < 2:
+            logger.warning(f"FactSelector: fewer than two {intent}/<fact> labels; nothing trained")
+            return self._resource
+        config = IntentModelConfig(**{f.name: float(self.component_config[f.name])
+                                      for f in fields(IntentModelConfig)})
+        embeddings = np.stack([sentence_embedding(m) for m in examples])
+        self.model = IntentModel(config).fit([_text(m) for m in examples], labels, embeddings)
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(directory)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> FactSelector:
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = IntentModel.load(directory)
+        except (ValueError, FileNotFoundError):
+            logger.warning("fact selector model not found; fact questions get \"I don't know\"")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        intent = self.component_config["retrieval_intent"]
+        for message in messages:
+            if self.model is None or not message.get(TEXT):
+                continue
+            embedding = sentence_embedding(message).reshape(1, DIMENSION)
+            probs = self.model.predict_proba([_text(message)], embedding)[0]
+            order = np.argsort(-probs)[:RANKING_LENGTH]
+            ranking = [{"confidence": float(probs[i]), INTENT_RESPONSE_KEY: str(self.model.classes[i])}
+                       for i in order]
+            top = ranking[0]
+            selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+            selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [intent]
+            selector[intent] = {
+                RESPONSE_SELECTOR_PREDICTION_KEY: {
+                    RESPONSE_SELECTOR_RESPONSES_KEY: [],
+                    PREDICTED_CONFIDENCE_KEY: top["confidence"],
+                    INTENT_RESPONSE_KEY: top[INTENT_RESPONSE_KEY],
+                    RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{top[INTENT_RESPONSE_KEY]}",
+                },
+                RESPONSE_SELECTOR_RANKING_KEY: ranking,
+            }
+            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
         return messages

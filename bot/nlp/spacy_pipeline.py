@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -92,18 +91,3 @@ def build(catalogue: str | Path | None = None, out: str | Path | None = None, fo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return True
-
-
-@lru_cache(maxsize=4)
-def _alias_index(catalogue: str, _mtime: float) -> dict[str, str]:
-    return {alias: spec.slug for spec in read_catalogue(catalogue) for alias in spec.aliases()}
-
-
-def slug_for(text: str, catalogue: str | Path | None = None) -> str | None:
-    """Slug of the service an extracted span names ("Managed Helpdsk" -> "managed-helpdesk").
-
-    Exact on the normalized alias, which is what the ruler matched; for looser text
-    (DIET entities, slot values) use bot.catalogue.queries.find_service instead.
-    """
-    path = Path(catalogue or settings.catalogue_yaml())
-    return _alias_index(str(path), path.stat().st_mtime).get(normalize_alias(text or ""))

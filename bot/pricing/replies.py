@@ -18,10 +18,10 @@ from bot.catalogue.answers import format_money, starting_price
 from bot.catalogue.queries import ServiceInfo
 from bot.catalogue.replies import services_named
 from bot.forms.turns import Say
+from bot.knowledge import SALES_BUTTON
 from bot.pricing import estimate, inhouse, request
 from bot.pricing.estimate import DayRateLine, Estimate, MonthlyLine
 
-SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
 SERVICES_BUTTON = {"title": "Our services", "payload": "/ask_catalogue_service"}
 MAX_SERVICES = 4
 

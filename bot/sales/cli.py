@@ -11,7 +11,6 @@ import json
 import sys
 from contextlib import nullcontext
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
@@ -28,25 +27,13 @@ class CommandError(Exception):
     """Reported as one line on stderr with exit code 1."""
 
 
-def _safe_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<invalid URL>"
-
-
 def _engine(args):
     url = args.db_url or settings.sales_db_url()
     try:
         db.upgrade(url)  # idempotent: the CLI works on a brand-new database too
     except Exception as exc:
-        raise CommandError(f"cannot open the sales database {_safe_url(url)}: {_reason(exc)}") from None
+        raise CommandError(f"cannot open the sales database {db.safe_url(url)}: {db.error_line(exc)}") from None
     return db.engine_for(url)
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _cmd_list(args) -> int:
@@ -105,7 +92,7 @@ def _cmd_show(args) -> int:
     try:
         lines = transcript.read_transcript(data["conversation_id"], args.tracker_url)
     except SQLAlchemyError as exc:
-        print(f"  (tracker store unavailable: {_reason(exc)})")
+        print(f"  (tracker store unavailable: {db.error_line(exc)})")
         return 0
     if not lines:
         print("  (no transcript in the tracker store)")
@@ -186,7 +173,7 @@ def _run(handler):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         except SQLAlchemyError as exc:
-            print(f"error: database error: {_reason(exc)}", file=sys.stderr)
+            print(f"error: database error: {db.error_line(exc)}", file=sys.stderr)
             return 1
         except OSError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 from collections.abc import Iterable, MutableMapping
+from typing import Any
 
 EMAIL_MASK = "<email>"
 PHONE_MASK = "<phone>"

@@ -22,13 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.db import Base, utcnow
 
 RECOMMENDATIONS = ("managed_services", "it_outsourcing", "staff_augmentation", "mix")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def as_utc(value: datetime | None) -> datetime | None:

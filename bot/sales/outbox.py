@@ -26,8 +26,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db, settings
+from bot.db import utcnow
 from bot.sales import alerts, mailer, webhook
-from bot.sales.models import Lead, OutboxItem, utcnow
+from bot.sales.models import Lead, OutboxItem
 
 log = logging.getLogger(__name__)
 

@@ -11,16 +11,17 @@ characters of it, so longer ids are matched by that prefix.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, create_engine, delete, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot import db, settings
+from bot.db import utcnow
 from bot.ratings import AnswerRating
 from bot.sales import repository, spool, transcript, validation
-from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
+from bot.sales.models import Contact, Lead, OutboxItem, as_utc
 
 CONVERSATION_ID_CHARS = 255  # leads.conversation_id keeps this much of a sender id
 _CHUNK = 200

@@ -16,10 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import db, settings
+from bot import db
 from bot.advisor import handoff
+from bot.db import utcnow
 from bot.sales import outbox, routing, sanitize, scoring, throttle, validation
-from bot.sales.models import Contact, Lead, OutboxItem, as_utc, utcnow
+from bot.sales.models import Contact, Lead, as_utc
 
 log = logging.getLogger(__name__)
 

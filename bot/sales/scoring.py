@@ -5,13 +5,12 @@ Every point added or taken away comes with a sentence, so sales can see why a le
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
+from bot import settings
 from bot.sales import buckets
 from bot.sales.buckets import Bucket
 
-DEFAULT_THRESHOLD = 60
 FREE_MAIL_PENALTY = 10
 
 
@@ -33,11 +32,8 @@ class Score:
 
 
 def threshold() -> int:
-    """LEAD_QUALIFIED_THRESHOLD, read per call so a restart isn't needed in tests."""
-    try:
-        return int(os.environ.get("LEAD_QUALIFIED_THRESHOLD", DEFAULT_THRESHOLD))
-    except ValueError:
-        return DEFAULT_THRESHOLD
+    """LEAD_QUALIFIED_THRESHOLD (bot.settings), read per call so a restart isn't needed in tests."""
+    return settings.lead_qualified_threshold()
 
 
 def _part(table: dict, value: str | None, missing: str, reasons: list[str]) -> int:

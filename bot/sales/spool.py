@@ -22,8 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
+from bot.db import utcnow
 from bot.sales import repository, throttle, validation
-from bot.sales.models import Lead, utcnow
+from bot.sales.models import Lead
 
 log = logging.getLogger(__name__)
 
