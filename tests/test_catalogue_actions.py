@@ -5,6 +5,9 @@ from actions.catalogue import ActionCatalogueAnswer, ActionServicePrice, ActionS
 from bot import db
 from bot.catalogue import loader
 from tests.action_helpers import entity, make_tracker, run_action, texts
+from tests.catalogue_prices import SOC, price
+
+SOC_PRICE = price(SOC)
 
 
 @pytest.fixture
@@ -24,7 +27,7 @@ def test_do_you_offer_a_named_service(catalogue_db):
                            [entity("service", "SOC as a service")])
     messages, events = run_action(ActionCatalogueAnswer(), tracker)
     text = texts(messages)
-    assert "SOC as a service" in text and "EUR 2,900 per month" in text and "SLA" in text
+    assert "SOC as a service" in text and f"{SOC_PRICE} per month" in text and "SLA" in text
     assert slots_set(events) == {"service": "soc-as-a-service"}
     assert {"Price", "SLA", "Talk to sales"} <= {b["title"] for b in messages[0]["buttons"]}
 

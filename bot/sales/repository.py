@@ -178,11 +178,10 @@ def _find_or_create_contact(session: Session, lead: Lead) -> Contact:
     return contact
 
 
-def _save_once(session: Session, data: LeadInput, limits: throttle.Limits | None) -> Lead:
-    lead = _existing(session, data.conversation_id.strip()[:255])
-    if lead is not None:
-        return lead
-    lead = _build_lead(data)
+def _save_once(session: Session, data: LeadInput, lead: Lead, limits: throttle.Limits | None) -> Lead:
+    existing = _existing(session, data.conversation_id.strip()[:255])
+    if existing is not None:
+        return existing
     if limits is not None:
         throttle.check(session, limits, lead, utcnow())
     lead.contact = _find_or_create_contact(session, lead)
@@ -205,17 +204,19 @@ def save_lead(target: Union[Session, Engine, None], data: LeadInput,
     and throttle.LeadThrottled when `limits` are given and a new lead would exceed them.
     The returned Lead has created_now=True only when this call inserted it.
     """
-    _build_lead(data)  # validate early: no transaction is opened for bad input
+    lead = _build_lead(data)  # validated before any transaction is opened
     own = not isinstance(target, Session)
     session = Session(bind=target or db.get_engine(), future=True, expire_on_commit=False) if own else target
     try:
         for attempt in range(_MAX_TRIES):
             try:
-                return _save_once(session, data, limits)
+                return _save_once(session, data, lead, limits)
             except IntegrityError:
                 # Another transaction inserted this conversation's lead or this
-                # e-mail's contact first: start over and find what it wrote.
+                # e-mail's contact first: start over and find what it wrote (with a
+                # new Lead object: the rolled-back one is no longer usable).
                 session.rollback()
+                lead = _build_lead(data)
                 log.debug("lead save raced (attempt %d), retrying", attempt + 1)
         lead = _existing(session, data.conversation_id.strip()[:255])
         if lead is None:

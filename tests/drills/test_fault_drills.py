@@ -35,9 +35,12 @@ from sqlalchemy.engine import make_url
 
 from bot import settings
 from bot.serve import free_port
+from tests.catalogue_prices import SOC, price
 from tests.conftest import POSTGRES_URL, postgres_admin, postgres_problem, unavailable
 from tests.e2e.conftest import Visitor
 from tests.lead_script import CATALOGUE_QUESTION, LEAD_START, lead_answers
+
+SOC_PRICE = price(SOC)
 
 pytestmark = [pytest.mark.drill, pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(900)]
 
@@ -383,7 +386,7 @@ def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant
         assistant.expect(r"the action server is back", timeout=120)
     assert delays[1] > delays[0] >= 1, delays  # back-off grows while failures repeat
     visitor = Visitor(assistant)
-    assert "EUR 2,900" in visitor.say_text("do you do SOC as a service?")  # custom actions again
+    assert SOC_PRICE in visitor.say_text("do you do SOC as a service?")  # custom actions again
 
 
 def test_redis_down_gives_a_clear_error_a_failing_health_check_and_loses_nothing(

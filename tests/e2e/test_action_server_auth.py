@@ -12,6 +12,9 @@ import requests
 
 from bot import settings
 from bot.action_server import SECRET_HEADER
+from tests.catalogue_prices import SOC, price
+
+SOC_PRICE = price(SOC)
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +56,7 @@ def test_forged_action_calls_are_refused_and_store_nothing(servers, bot_cli):
     # the Rasa server, which sends the secret, still runs the custom actions
     visitor_reply = requests.post(servers.rest_url, timeout=60, json={
         "sender": "auth-check", "message": "do you do SOC as a service?"}).json()
-    assert "EUR 2,900" in " ".join(m.get("text", "") for m in visitor_reply)
+    assert SOC_PRICE in " ".join(m.get("text", "") for m in visitor_reply)
 
 
 def test_the_action_server_listens_on_localhost_only(servers):

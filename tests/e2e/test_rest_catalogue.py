@@ -4,14 +4,17 @@ from sqlalchemy import update
 
 from bot import db
 from bot.catalogue.models import Service
+from tests.catalogue_prices import SOC, price
+
+SOC_PRICE = price(SOC)
 
 pytestmark = pytest.mark.e2e
 
 
 def test_offer_price_and_sla_follow_ups(visitor):
     text = visitor.say_text("do you do SOC as a service?")
-    assert "SOC as a service" in text and "EUR 2,900 per month" in text
-    assert "EUR 2,900" in visitor.say_text("how much is it?")
+    assert "SOC as a service" in text and f"{SOC_PRICE} per month" in text
+    assert SOC_PRICE in visitor.say_text("how much is it?")
     assert "15 min response" in visitor.say_text("what's the response time?")
 
 

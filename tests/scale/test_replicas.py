@@ -33,7 +33,10 @@ from sqlalchemy import create_engine, text
 
 from bot.serve import Servers, free_port, snapshot_model
 from tests import lead_script
+from tests.catalogue_prices import SOC, price
 from tests.conftest import POSTGRES_URL, fresh_database, postgres_admin, postgres_problem, unavailable
+
+SOC_PRICE = price(SOC)
 
 # a hard bound: the whole module (start-up included) normally takes ~3-4 min on 2 shared cores
 pytestmark = [pytest.mark.scale, pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(540)]
@@ -57,8 +60,8 @@ RELATIONSHIP = [
     ("what about the relationship?", "transactional"),  # needs "outsourcing" from the turn before
 ]
 CATALOGUE = [
-    ("do you do SOC as a service?", "EUR 2,900"),
-    ("how much is it?", "EUR 2,900"),  # "it" = the service found one turn (one replica) ago
+    ("do you do SOC as a service?", SOC_PRICE),
+    ("how much is it?", SOC_PRICE),  # "it" = the service found one turn (one replica) ago
 ]
 LEAD_START = [lead_script.LEAD_START]
 # The form of tests/e2e/test_rest_lead.py with a unique e-mail per conversation (lead_script).
