@@ -307,7 +307,7 @@ def _amount(value: Any, where: str, problems: list[str]) -> Decimal:
         return Decimal(0)
     if amount < 0:
         problems.append(f"{where}: amount must not be negative (got {value})")
-    elif amount.as_tuple().exponent < -2:
+    elif isinstance(exponent := amount.as_tuple().exponent, int) and exponent < -2:
         problems.append(f"{where}: amount {value} has more than 2 decimal places")
     return amount.quantize(Decimal("0.01"))
 
