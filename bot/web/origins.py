@@ -12,28 +12,30 @@ The server's own origin is `scheme://Host`, where the scheme is the first value 
 proxy; see deploy/nginx.conf), so `https://chat.example` is accepted behind TLS.
 `X-Forwarded-Host` is not honoured (python-engineio's default would): nginx sets `Host`.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import logging
 import re
-from typing import Any, Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
-SETTING = "WIDGET_ALLOWED_ORIGINS"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_ORIGIN_CHARS = 300  # an Origin header longer than this is no origin we list
 # DNS names (letters, digits, hyphens; dot-separated labels) and IPv4 addresses
-_HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 
 
 class OriginError(ValueError):
     """A WIDGET_ALLOWED_ORIGINS entry that is not one explicit origin."""
 
 
-def normalise(origin: str) -> Optional[str]:
+def normalise(origin: str) -> str | None:
     """`scheme://host[:port]` in the form browsers send it, or None when it is not one.
 
     Lower case, no default port, no path, query, fragment or user name; a trailing `/`
@@ -64,8 +66,12 @@ def normalise(origin: str) -> Optional[str]:
     return f"{scheme}://{host}"
 
 
-def parse_allowed_origins(text: Optional[str]) -> frozenset[str]:
-    """The origins in a comma-separated list; OriginError (one line) for `*` or a bad entry."""
+def parse_allowed_origins(text: str | None) -> frozenset[str]:
+    """The origins in a comma-separated list; OriginError (one line) for `*` or a bad entry.
+
+    settings.py's validator calls it, so the message appears as
+    `configuration error: WIDGET_ALLOWED_ORIGINS: '*' is refused: ...`.
+    """
     origins = set()
     for entry in (text or "").split(","):
         entry = entry.strip()
@@ -73,20 +79,20 @@ def parse_allowed_origins(text: Optional[str]) -> frozenset[str]:
             continue
         if "*" in entry:
             raise OriginError(
-                f"{SETTING}: {entry[:80]!r} is refused: list each origin that may embed the "
-                "widget, e.g. https://www.example.com"
+                f"{entry[:80]!r} is refused: list each origin that may embed the widget, "
+                "e.g. https://www.example.com"
             )
         origin = normalise(entry)
         if origin is None:
             raise OriginError(
-                f"{SETTING}: {entry[:80]!r} is not an origin: write scheme://host[:port], "
+                f"{entry[:80]!r} is not an origin: write scheme://host[:port], "
                 "e.g. https://www.example.com (no path)"
             )
         origins.add(origin)
     return frozenset(origins)
 
 
-def own_origin(environ: Mapping[str, Any]) -> Optional[str]:
+def own_origin(environ: Mapping[str, Any]) -> str | None:
     """The chat server's origin as the browser sees it: forwarded scheme + Host header."""
     host = environ.get("HTTP_HOST")
     if not isinstance(host, str) or not host:
@@ -102,7 +108,7 @@ class OriginPolicy:
     def __init__(self, allowed: Iterable[str] = ()):
         self.allowed = frozenset(allowed)
 
-    def __call__(self, origin: Optional[str], environ: Optional[Mapping[str, Any]] = None) -> bool:
+    def __call__(self, origin: str | None, environ: Mapping[str, Any] | None = None) -> bool:
         candidate = normalise(origin) if origin else None
         if candidate is None:
             return False
@@ -122,8 +128,8 @@ def policy_from_settings() -> OriginPolicy:
 
     try:
         allowed = settings.widget_allowed_origins()
-    except OriginError as exc:
-        raise SystemExit(f"error: {exc}") from None
+    except settings.ConfigError as exc:
+        raise SystemExit(str(exc)) from None
     if allowed:
         logger.info(f"webchat: pages on {len(allowed)} other origin(s) may embed the widget")
     return OriginPolicy(allowed)
