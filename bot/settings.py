@@ -253,6 +253,7 @@ def rasa_env_defaults() -> dict[str, str]:
         # the lock store keeps a Redis database of its own (0 is everyone's default)
         "LOCK_STORE_DB": "1",
         "LOCK_STORE_PREFIX": "sourcing",
+        "LOCK_STORE_PASSWORD": "",  # Redis without AUTH; deploy/ sets REDIS_PASSWORD's value
     }
 
 
