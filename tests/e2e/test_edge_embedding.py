@@ -11,9 +11,12 @@ import requests
 from host_site import CUSTOMER_HTTPS_ORIGIN
 from playwright.sync_api import Page, expect
 
+from bot import settings
+
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 ANSWER_TIMEOUT = 30_000  # ms
+ARTIFACTS = settings.ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture
@@ -58,6 +61,8 @@ def test_pasted_tag_on_an_allowed_origin_answers_a_typed_question(embedding, tab
     )
     assert tab.evaluate("location.origin") == embedding.allowed.origin
     assert page_errors == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "widget-embedded.png"))
 
 
 def test_page_on_an_origin_not_listed_is_refused(embedding, tab: Page):
@@ -75,6 +80,8 @@ def test_page_on_an_origin_not_listed_is_refused(embedding, tab: Page):
     expect(tab.locator(".sc-bot")).to_have_count(1)  # the greeting only: no answer
     expect(tab.locator(".sc-user")).to_have_count(0)
     assert tried, "the browser never tried the socket.io handshake"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "widget-embedded-refused.png"))
 
 
 def test_handshake_origins(embedding):
