@@ -16,7 +16,6 @@ import uuid
 
 import pytest
 import yaml
-from conftest import POSTGRES_URL, postgres_admin, postgres_problem, unavailable
 from nginx_runner import DEPLOY, NGINX, check, nginx_available, render
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -26,6 +25,27 @@ from bot import settings
 from bot.serve import free_port
 
 COMPOSE = DEPLOY / "docker-compose.yml"
+# the test server of tests/conftest.py (its helpers are not importable from here: tests/e2e
+# has a conftest module of its own)
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a laptop without the service; fail in CI (REQUIRE_SERVICES=1)."""
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1, so this is an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+def postgres_admin(sql: str) -> list:
+    """One statement as the test server's superuser, outside a transaction."""
+    engine = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(text(sql))
+            return result.fetchall() if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +128,10 @@ def test_nginx_t_passes_with_hosts_mapped(nginx_binary, tmp_path, tls_example):
 @pytest.fixture
 def roles():
     """The roles script run with unique database and role names; everything dropped after."""
-    problem = postgres_problem()
-    if problem:
-        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}")
+    try:
+        postgres_admin("SELECT 1")
+    except DBAPIError as exc:
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {str(exc).splitlines()[0]}")
     if not shutil.which("psql"):
         unavailable("psql not found (apt-get install -y postgresql-client)")
     tag = uuid.uuid4().hex[:8]
@@ -137,13 +158,7 @@ def roles():
         for database in (names["sales_db"], names["tracker_db"]):
             postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         for role in ("owner_role", "actions_role", "tracker_role"):
-            exists = create_engine(POSTGRES_URL, future=True)
-            with exists.connect() as conn:
-                found = conn.execute(
-                    text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": names[role]}
-                ).first()
-            exists.dispose()
-            if found:
+            if postgres_admin(f"SELECT 1 FROM pg_roles WHERE rolname = '{names[role]}'"):
                 postgres_admin(f'DROP OWNED BY "{names[role]}"')
                 postgres_admin(f'DROP ROLE "{names[role]}"')
 
