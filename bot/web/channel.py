@@ -31,8 +31,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import rasa_fixes
-from bot.web import origins
 from bot.sales import logsafe
+from bot.web import origins
 
 logger = logging.getLogger(__name__)
 # The Rasa server imports this channel at start-up: from then on its log records have

@@ -122,8 +122,9 @@ def embedding(tmp_path_factory):
     """
     from types import SimpleNamespace
 
-    from bot.catalogue import loader
     from host_site import CUSTOMER_HTTPS_ORIGIN, HostSite
+
+    from bot.catalogue import loader
 
     allowed, other = HostSite("Allowed customer site").start(), HostSite("Some other site").start()
     folder = tmp_path_factory.mktemp("embedding")
