@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     action_server_host: str = "127.0.0.1"  # only the Rasa server needs to reach it
     action_server_secret: str = ""  # empty: a development secret in var/
 
+    # web chat: origins (besides the chat server's own) whose pages may embed the widget
+    widget_allowed_origins: str = ""  # comma-separated, e.g. https://www.example.com; never *
+
     # answers
     privacy_url: str = "/webhooks/webchat/privacy"
     fact_min_confidence: float = 0.5
@@ -73,6 +76,13 @@ class Settings(BaseSettings):
     def _port(cls, v: float) -> float:
         if not (1 <= v <= 65535):
             raise ValueError("must be a port number (1-65535)")
+        return v
+
+    @validator("widget_allowed_origins")
+    def _origins(cls, v: str) -> str:
+        from bot.web.origins import parse_allowed_origins
+
+        parse_allowed_origins(v)  # OriginError (a ValueError) names the bad entry
         return v
 
     @validator("fact_min_confidence")
@@ -243,6 +253,7 @@ def rasa_env_defaults() -> dict[str, str]:
         # the lock store keeps a Redis database of its own (0 is everyone's default)
         "LOCK_STORE_DB": "1",
         "LOCK_STORE_PREFIX": "sourcing",
+        "LOCK_STORE_PASSWORD": "",  # Redis without AUTH; deploy/ sets REDIS_PASSWORD's value
     }
 
 
@@ -253,6 +264,19 @@ def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
         env.setdefault(key, value)
     env.update(overrides or {})
     return env
+
+
+# --- web chat --------------------------------------------------------------------------
+def widget_allowed_origins() -> frozenset[str]:
+    """WIDGET_ALLOWED_ORIGINS: the origins (https://www.example.com) whose pages may embed the
+    chat widget, besides the chat server's own; unset or empty: its own origin only.
+
+    `*`, a path or anything else that is not one explicit origin is a ConfigError (one line),
+    so `bot run` and the Rasa server refuse to start with it (bot/web/origins.py).
+    """
+    from bot.web.origins import parse_allowed_origins
+
+    return parse_allowed_origins(current().widget_allowed_origins)
 
 
 # --- answers ---------------------------------------------------------------------------
