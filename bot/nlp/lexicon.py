@@ -68,6 +68,22 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
                          r"login", r"log in", r"sign (up|in)", r"password", r"account set ?up", r"username"),
     "coding": (r"python", r"javascript", r"sql query", r"regex", r"code (for|to|that)", r"function",
                r"bug in my", r"stack ?trace", r"compile\w*", r"how do i (write|code|program)"),
+    # other businesses' customer questions and trades: "do you ...?" or "can i cancel ...?"
+    # about these is not a question for an IT sourcing firm, whatever its shape
+    "consumer": (r"ship(ping|ped|s|ment|ments)?", r"parcels?", r"couriers?", r"postage", r"my orders?",
+                 r"track (my|our|the|a) (order|parcel|package|delivery)", r"reservations?", r"reserve",
+                 r"hotels?", r"flights?", r"airport", r"table for", r"restaurants?", r"vegan", r"gluten",
+                 r"breakfast", r"dinner", r"lunch", r"pizza", r"(in|out of) stock", r"restock",
+                 r"return (it|an item|the item|my|a product)", r"returns", r"gift cards?", r"vouchers?",
+                 r"coupons?", r"discount codes?", r"checkout", r"check[- ]in (time|at|is)", r"basket",
+                 r"cart", r"membership", r"gym", r"appointment", r"tickets? (for|to) (the|a)", r"concert",
+                 r"(hotel|double|single) rooms?", r"holiday", r"deposit", r"test drive"),
+    "trades": (r"plumb\w*", r"electrician\w*", r"roof\w*", r"locksmith\w*", r"carpets?", r"pest control",
+               r"landscap\w*", r"garden\w*", r"cleaning (service|company)", r"window cleaning", r"cleaners?",
+               r"painters?", r"removals?", r"movers", r"mechanics?", r"car (repair|service|wash)", r"dentists?",
+               r"doctors?", r"lawyers?", r"solicitors?", r"accountants?", r"photographers?", r"taxi",
+               r"catering", r"cater", r"hairdress\w*", r"haircut", r"washing machines?", r"boilers?",
+               r"heating", r"tutor\w*", r"real estate", r"flats? to rent"),
     "general_chitchat": (r"weather", r"joke", r"recipe", r"football", r"movie", r"music", r"song",
                          r"love", r"age", r"how old", r"capital of", r"news"),
 }
