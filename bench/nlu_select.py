@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 from bot import settings
 from bot.nlp.data import load_examples
 from bot.nlp.evaluate import set_scores
-from bot.nlp.intent_model import OUT_OF_SCOPE, IntentModel, IntentModelConfig, baseline_model
+from bot.nlp.intent_model import OUT_OF_SCOPE, IntentModel, IntentModelConfig, baseline_model, intent_of
 
 CACHE = settings.VAR_DIR / "embedding_cache.npz"
 
@@ -60,7 +60,7 @@ def main() -> None:
     if args.calibrate:
         calibrate(IntentModelConfig(), args.cv)
         return
-    train = load_examples(settings.ROOT / "data" / "nlu")
+    train = load_examples(settings.ROOT / "data" / "nlu", retrieval=True)
     sets = {name: load_examples(settings.ROOT / "tests" / f"{name}.yml")
             for name in ("nlu_test", "nlu_proxy") if (settings.ROOT / "tests" / f"{name}.yml").exists()}
     texts = [t for t, _ in train]
@@ -93,19 +93,20 @@ def main() -> None:
             continue
         def fit(tr_texts, tr_labels, tr_emb, config=config):
             if config is None:
-                return baseline_model().fit(tr_texts, tr_labels)
+                return baseline_model().fit(tr_texts, [intent_of(label) for label in tr_labels])
             return IntentModel(config).fit(tr_texts, tr_labels, tr_emb)
 
         def predict(model, te_texts, te_emb, config=config):
             if config is None:
-                return list(model.predict(te_texts))
-            return list(model.classes[model.predict_proba(te_texts, te_emb).argmax(axis=1)])
+                return [intent_of(p) for p in model.predict(te_texts)]
+            intents, probs = model.intent_proba(te_texts, te_emb)
+            return list(intents[probs.argmax(axis=1)])
 
         cv_hits = []
         for tr, te in folds:
             model = fit([texts[i] for i in tr], list(y[tr]), emb[tr])
             fold_pred = predict(model, [texts[i] for i in te], emb[te])
-            cv_hits += [p == g for p, g in zip(fold_pred, y[te], strict=True)]
+            cv_hits += [p == intent_of(g) for p, g in zip(fold_pred, y[te], strict=True)]
         model = fit(texts, labels, emb)
         row = f"{name:22s} {np.mean(cv_hits):7.3f}"
         for n, s in sets.items():
@@ -132,36 +133,63 @@ def decide(probs: np.ndarray, classes: np.ndarray, novelty: np.ndarray, threshol
     return out
 
 
-def calibrate(config: IntentModelConfig, cv: int = 5) -> None:
-    """Out-of-fold predictions of the training data: the trade-off between catching
-    out-of-scope messages and sending in-scope ones to the fallback, per threshold."""
-    train = load_examples(settings.ROOT / "data" / "nlu")
-    texts = [t for t, _ in train]
-    y = np.array([i for _, i in train])
-    emb = embed_all(texts)
-    probs = None
+def _out_of_fold(config: IntentModelConfig, texts: list[str], labels: np.ndarray, emb: np.ndarray,
+                 cv: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(intents, probabilities, novelty) for every training example from the fold that held it out."""
+    intents = np.array(sorted({intent_of(label) for label in labels}))
+    probs = np.zeros((len(texts), len(intents)))
     novelty = np.zeros(len(texts))
-    classes = np.array(sorted(set(y)))
-    for tr, te in StratifiedKFold(cv, shuffle=True, random_state=0).split(texts, y):
-        model = IntentModel(config).fit([texts[i] for i in tr], list(y[tr]), emb[tr])
-        fold = model.predict_proba([texts[i] for i in te], emb[te])
-        if probs is None:
-            probs = np.zeros((len(texts), len(classes)))
-        probs[np.ix_(te, np.searchsorted(classes, model.classes))] = fold
+    for tr, te in StratifiedKFold(cv, shuffle=True, random_state=0).split(texts, labels):
+        model = IntentModel(config).fit([texts[i] for i in tr], list(labels[tr]), emb[tr])
+        fold_intents, fold = model.intent_proba([texts[i] for i in te], emb[te])
+        probs[np.ix_(te, np.searchsorted(intents, fold_intents))] = fold
         novelty[te] = model.novelty(emb[te])
+    return intents, probs, novelty
+
+
+def reliability(intents: np.ndarray, probs: np.ndarray, gold: np.ndarray) -> None:
+    """How often an answer would be right, by its confidence and by its lead over the runner-up:
+    the fallback pays where answers are wrong (another intent, or out of scope) about as often
+    as right, and costs right answers where they are not."""
+    order = np.argsort(-probs, axis=1)
+    rows = np.arange(len(probs))
+    top, lead = probs[rows, order[:, 0]], probs[rows, order[:, 0]] - probs[rows, order[:, 1]]
+    answered = intents[order[:, 0]] != OUT_OF_SCOPE
+    right = intents[order[:, 0]] == gold
+    for name, value, edges in (("confidence", top, (0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.01)),
+                               ("lead", lead, (0.0, 0.05, 0.1, 0.2, 1.01))):
+        print(f"{name:>10s}   answers  right  wrong intent  out of scope")
+        for lo, hi in itertools.pairwise(edges):
+            s = answered & (value >= lo) & (value < hi)
+            oos = int((gold[s] == OUT_OF_SCOPE).sum())
+            print(f"{lo:4.2f}-{min(hi, 1.0):4.2f} {s.sum():9d} {right[s].sum():6d} "
+                  f"{s.sum() - right[s].sum() - oos:13d} {oos:13d}")
+
+
+def calibrate(config: IntentModelConfig, cv: int = 5) -> None:
+    """Out-of-fold predictions of the training data: how often answers are right by confidence,
+    and the trade-off between catching out-of-scope messages and sending in-scope ones to the
+    fallback, per threshold."""
+    train = load_examples(settings.ROOT / "data" / "nlu", retrieval=True)
+    texts = [t for t, _ in train]
+    labels = np.array([i for _, i in train])
+    y = np.array([intent_of(label) for label in labels])
+    emb = embed_all(texts)
+    intents, probs, novelty = _out_of_fold(config, texts, labels, emb, cv)
+    reliability(intents, probs, y)
     proxy = load_examples(settings.ROOT / "tests" / "nlu_proxy.yml")
-    full = IntentModel(config).fit(texts, list(y), emb)
+    full = IntentModel(config).fit(texts, list(labels), emb)
     p_emb = embed_all([t for t, _ in proxy])
-    p_probs = full.predict_proba([t for t, _ in proxy], p_emb)
+    p_intents, p_probs = full.intent_proba([t for t, _ in proxy], p_emb)
     p_nov = full.novelty(p_emb)
     p_gold = [i for _, i in proxy]
     print("threshold ambiguity novelty | out-of-fold: acc  oos-recall  in-scope->fallback | proxy: acc  oos")
-    for threshold in (0.3, 0.4, 0.5, 0.6):
-        for ambiguity in (0.0, 0.05, 0.1, 0.2):
-            for novelty_max in (0.45, 0.5, 0.55, 1.0):
-                pred = decide(probs, classes, novelty, threshold, ambiguity, novelty_max)
+    for threshold in (0.25, 0.3, 0.35, 0.4, 0.5):
+        for ambiguity in (0.0, 0.05, 0.1):
+            for novelty_max in (0.5, 1.0):
+                pred = decide(probs, intents, novelty, threshold, ambiguity, novelty_max)
                 oof = set_scores(list(y), pred)
-                proxy_pred = decide(p_probs, full.classes, p_nov, threshold, ambiguity, novelty_max)
+                proxy_pred = decide(p_probs, p_intents, p_nov, threshold, ambiguity, novelty_max)
                 prox = set_scores(p_gold, proxy_pred)
                 print(f"{threshold:9.2f} {ambiguity:9.2f} {novelty_max:7.2f} | {oof['accuracy']:16.3f} "
                       f"{oof['oos_recall']:10.3f} {oof['in_scope_to_fallback'] / len(y):18.3f} | "

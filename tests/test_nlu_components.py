@@ -107,3 +107,22 @@ def test_fact_selector_answers_in_the_response_selector_format(tmp_path, featuri
     known = {"utter_faq/location", "utter_faq/certifications", "utter_faq/unknown"}
     assert facts.response_for(selected, known, 0.3) == "utter_faq/location"
     assert facts.response_for(selected, known, 0.999) == facts.UNKNOWN  # unsure: "I don't know"
+
+
+def test_company_facts_train_as_facts_and_come_out_as_faq(tmp_path, featurizer):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("intents")
+    context = ExecutionContext(GraphSchema({}), node_name="intents")
+    config = LexicalIntentClassifier.get_default_config()
+    examples = [Message(data={"text": t, "intent": i}) for t, i in TRAIN]
+    examples += [Message(data={"text": t, "intent": "faq", "intent_response_key": k}) for t, k in FACTS]
+    classifier = LexicalIntentClassifier.create(config, storage, resource, context)
+    classifier.train(featurizer.process_training_data(TrainingData(examples)))
+    assert {"faq/location", "faq/certifications", "faq/unknown"} <= set(classifier.model.classes)
+    [message] = classifier.process(featurizer.process([Message(data={"text": "where are you located?"})]))
+    names = [r["name"] for r in message.get("intent_ranking")]
+    assert message.get("intent")["name"] == "faq" and names.count("faq") == 1
+    assert not any("/" in name for name in names)

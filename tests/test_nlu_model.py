@@ -6,7 +6,7 @@ import pytest
 
 from bot import settings
 from bot.nlp import embeddings, lexicon
-from bot.nlp.intent_model import IntentModel, IntentModelConfig, baseline_model
+from bot.nlp.intent_model import IntentModel, IntentModelConfig, baseline_model, intent_of
 
 TRAIN = [
     ("how are managed services billed", "ask_billing_model"),
@@ -73,6 +73,32 @@ def test_intent_model_learns_and_survives_a_round_trip(tmp_path, encoder):
     assert novelty[0] < novelty[1]
 
 
+FACTS = [
+    ("where is your office", "faq/office"),
+    ("what are your opening hours", "faq/office"),
+    ("which city are you based in", "faq/office"),
+    ("are you iso 27001 certified", "faq/certifications"),
+    ("what certifications do you hold", "faq/certifications"),
+    ("do you have soc 2", "faq/certifications"),
+]
+
+
+def test_a_fact_is_its_own_class_and_counts_for_its_intent(encoder):
+    texts, labels = [t for t, _ in TRAIN + FACTS], [i for _, i in TRAIN + FACTS]
+    model = IntentModel(IntentModelConfig()).fit(texts, labels, encoder.encode(texts))
+    assert {"faq/office", "faq/certifications"} <= set(model.classes)
+    probe = ["where are you located", "how do you invoice us"]
+    probe_emb = encoder.encode(probe)
+    intents, probs = model.intent_proba(probe, probe_emb)
+    assert "faq" in intents and not any("/" in i for i in intents)
+    assert list(intents[probs.argmax(axis=1)]) == ["faq", "ask_billing_model"]
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    by_class = model.predict_proba(probe, probe_emb)
+    facts = [j for j, c in enumerate(model.classes) if c.startswith("faq/")]
+    assert np.allclose(probs[:, list(intents).index("faq")], by_class[:, facts].sum(axis=1))
+    assert intent_of("faq/office") == "faq" and intent_of("out_of_scope") == "out_of_scope"
+
+
 def test_baseline_is_plain_tfidf_logistic_regression():
     texts, labels = [t for t, _ in TRAIN], [i for _, i in TRAIN]
     model = baseline_model().fit(texts, labels)
@@ -83,3 +109,9 @@ def test_lexicon_concepts():
     assert {"billing", "sourcing"} <= set(lexicon.concepts_in("How do MSPs invoice?"))
     assert "jobs" in lexicon.concepts_in("are you hiring?")
     assert lexicon.concept_matrix(["", "refund please"]).shape == (2, len(lexicon.concept_names()))
+    # other businesses' questions and trades, in words no training example holds
+    assert "consumer" in lexicon.concepts_in("Can I get a refund on my cinema tickets for the show?")
+    assert "consumer" in lexicon.concepts_in("is the shipping free")
+    assert "trades" in lexicon.concepts_in("do you have a locksmith on call")
+    assert not {"consumer", "trades"} & set(lexicon.concepts_in("body shopping, what is that"))
+    assert not {"consumer", "trades"} & set(lexicon.concepts_in("what should i check in the contract"))

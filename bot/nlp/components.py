@@ -3,8 +3,9 @@
 - SentenceEmbeddingFeaturizer: adds the all-MiniLM-L6-v2 sentence embedding as a dense
   sentence feature (bot.nlp.embeddings).
 - LexicalIntentClassifier: bot.nlp.intent_model (TF-IDF + domain lexicon + embedding,
-  logistic regression); also reports `novelty`, how unlike our training data a message is,
-  and moves it to out_of_scope when it is unlike anything in scope.
+  logistic regression; one class per company fact, summed into `faq`); also reports
+  `novelty`, how unlike our training data a message is, and moves it to out_of_scope when
+  it is unlike anything in scope.
 - LanguageGuard: a message clearly in another language gets intent `other_language` and a
   `language` entity (bot.nlp.language), whatever the classifier made of its loan words.
 - FactSelector: which company fact (faq/<fact>) a question asks about, in the output format of
@@ -156,7 +157,8 @@ class LexicalIntentClassifier(_RegressionComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        return self._fit(examples, [m.get(INTENT) for m in examples])
+        # one class per company fact (faq/<fact>), summed into `faq` when predicting
+        return self._fit(examples, [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -165,9 +167,10 @@ class LexicalIntentClassifier(_RegressionComponent, IntentClassifier):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             embedding = sentence_embedding(message).reshape(1, DIMENSION)
-            probs = self.model.predict_proba([_text(message)], embedding)[0]
+            intents, probs = self.model.intent_proba([_text(message)], embedding)
+            probs = probs[0]
             novelty = float(self.model.novelty(embedding)[0])
-            ranking = [{"name": str(self.model.classes[i]), "confidence": float(probs[i])}
+            ranking = [{"name": str(intents[i]), "confidence": float(probs[i])}
                        for i in np.argsort(-probs)[:RANKING_LENGTH]]
             if novelty > float(self.component_config["novelty_threshold"]):
                 ranking = _promote(ranking, OUT_OF_SCOPE)

@@ -7,6 +7,11 @@ Ours: one multinomial logistic regression over three views of a message, stacked
 Logistic regression gives probabilities that do not saturate the way DIET's do, so the
 thresholds for "ask back" and "can't help" mean something (see bot.nlp.uncertainty).
 
+Retrieval intents (faq/<fact>) are trained as one class per fact and summed into their intent
+(`intent_proba`): each fact is a narrow, coherent class, so a question must resemble one of
+them, not merely share the "do you ...? / what's your ...?" shape of all of them, to be `faq`;
+and faq/unknown (company questions we hold no answer for) competes with out_of_scope directly.
+
 `novelty` is 1 - the highest cosine similarity to any in-scope training example: a message
 unlike everything we trained on is likely off-topic, whatever the classifier's top pick.
 
@@ -29,6 +34,12 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 from bot.nlp import lexicon
 
 OUT_OF_SCOPE = "out_of_scope"
+RETRIEVAL_SEPARATOR = "/"
+
+
+def intent_of(label: str) -> str:
+    """faq/office -> faq; every other label is its own intent."""
+    return str(label).split(RETRIEVAL_SEPARATOR, 1)[0]
 
 
 def _word_tfidf() -> TfidfVectorizer:
@@ -102,7 +113,7 @@ class IntentModel:
         lr = LogisticRegression(C=self.config.C, max_iter=5000, random_state=0)
         lr.fit(features, labels)
         self.classes, self.coef, self.intercept = lr.classes_, lr.coef_, lr.intercept_
-        in_scope = np.array([label != OUT_OF_SCOPE for label in labels])
+        in_scope = np.array([intent_of(label) != OUT_OF_SCOPE for label in labels])
         self.in_scope_embeddings = np.asarray(embeddings, dtype=np.float32)[in_scope]
         return self
 
@@ -112,6 +123,16 @@ class IntentModel:
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    def intent_proba(self, texts: list[str], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(intents, probabilities): the classes' probabilities with each retrieval intent's
+        sub-labels (faq/<fact>) summed into the intent (faq)."""
+        probs = self.predict_proba(texts, embeddings)
+        intents = np.array(sorted({intent_of(c) for c in self.classes}))
+        columns = np.searchsorted(intents, [intent_of(c) for c in self.classes])
+        merged = np.zeros((len(probs), len(intents)))
+        np.add.at(merged.T, columns, probs.T)
+        return intents, merged
 
     def novelty(self, embeddings: np.ndarray) -> np.ndarray:
         """1 - max cosine similarity to an in-scope training example (0 = seen before)."""
