@@ -29,6 +29,8 @@ INTENT_LABELS: dict[str, tuple[str, str]] = {
     "ask_service_sla": ("our SLAs and response times", "Our SLAs"),
     "request_sales_contact": ("talking to our sales team", "Talk to sales"),
     "help": ("what I can help with", "What can you do?"),
+    "ask_advice": ("which model fits your situation", "Which fits us?"),
+    # not `faq`: a button cannot carry the fact the visitor meant, so it gets no candidate
 }
 SOMETHING_ELSE = {"title": "Something else", "payload": "/help"}
 # entities carried into a candidate's button, so "our prices" still knows the service
