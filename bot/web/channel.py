@@ -104,7 +104,7 @@ class WebChatInput(SocketIOInput):
             logger.debug(f"User {sid} connected to the webchat socket.")
             return True
 
-        def client_of(sid: Text) -> str:
+        def client_of(sid: str) -> str:
             """The socket's client address (its handshake request's peer, or X-Forwarded-For)."""
             environ = sio.get_environ(sid, namespace=namespace) or {}
             request = environ.get("sanic.request")  # engineio's REMOTE_ADDR is always 127.0.0.1
@@ -113,7 +113,7 @@ class WebChatInput(SocketIOInput):
             return clients.client_address(request.ip, request.headers.get("x-forwarded-for"), trusted)
 
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: Text, data: Any = None, *_extra: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_extra: Any) -> None:
             # Only a token we signed resumes a conversation; anything else gets a new session.
             token = data.get("session_id") if isinstance(data, dict) else None
             session = sessions.resume_or_new(token, secret)
@@ -128,7 +128,7 @@ class WebChatInput(SocketIOInput):
             await sio.emit("session_confirm", session.token, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: Text, data: Any = None, *_extra: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_extra: Any) -> None:
             data = data if isinstance(data, dict) else {}
             state = await sio.get_session(sid, namespace=namespace)
             address = state.get("address") or client_of(sid)
@@ -146,7 +146,8 @@ class WebChatInput(SocketIOInput):
             refusal = limits.message_refusal(text)
             if refusal is None and not limits.metadata_fits(metadata):
                 refusal = limits.METADATA_REPLY
-            if refusal:
+            if refusal or not isinstance(text, str):
+                refusal = refusal or limits.NOT_TEXT_REPLY
                 logger.info("webchat: refused a message (%s)", limits.refusal_reason(refusal))
                 await say(sid, refusal)  # only to the socket that sent it
                 return

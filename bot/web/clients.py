@@ -8,13 +8,14 @@ of the first untrusted hop counts, and an unparsable entry stops the walk.
 IPv6 addresses are grouped by their /64 network: one household or server gets a whole
 /64, so per-address limits on single IPv6 addresses would be no limit at all.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import ipaddress
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Optional, Sequence
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 MAX_FORWARDED_CHARS = 1000  # X-Forwarded-For is read from its end, at most this much
@@ -27,10 +28,10 @@ def trusted_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
-def _parse(value: str) -> Optional[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     value = value.strip()
     if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
-        value = value[1:value.index("]")]
+        value = value[1 : value.index("]")]
     elif value.count(":") == 1:  # 203.0.113.7:443
         value = value.split(":", 1)[0]
     try:
@@ -42,7 +43,7 @@ def _parse(value: str) -> Optional[ipaddress.IPv4Address | ipaddress.IPv6Address
     return address
 
 
-def client_address(peer: Optional[str], forwarded_for: Optional[str], trusted: Sequence[str]) -> str:
+def client_address(peer: str | None, forwarded_for: str | None, trusted: Sequence[str]) -> str:
     """The client's address as a string (an IPv6 one as its /64 network)."""
     networks = trusted_networks(tuple(trusted))
     current = _parse(peer or "")

@@ -9,11 +9,12 @@ and socket.io's max_http_buffer_size is the same.
 
 No Rasa import here: bot.settings reads the byte limit from this module.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 MAX_MESSAGE_CHARS = 1000
@@ -44,7 +45,7 @@ RATE_LIMITED_REPLY = (
 NO_SESSION_REPLY = "Sorry, this chat lost its connection details. Please reload the page."
 
 
-def message_refusal(text: Any) -> Optional[str]:
+def message_refusal(text: Any) -> str | None:
     """The polite answer when `text` must not reach NLU; None when it may (after clean_message)."""
     if not isinstance(text, str):
         return NOT_TEXT_REPLY
@@ -58,8 +59,11 @@ def message_refusal(text: Any) -> Optional[str]:
 
 
 REFUSAL_REASONS = {
-    TOO_LONG_REPLY: "too long", EMPTY_REPLY: "empty", NOT_TEXT_REPLY: "not text",
-    UNREADABLE_REPLY: "unreadable characters", METADATA_REPLY: "metadata not an object or too large",
+    TOO_LONG_REPLY: "too long",
+    EMPTY_REPLY: "empty",
+    NOT_TEXT_REPLY: "not text",
+    UNREADABLE_REPLY: "unreadable characters",
+    METADATA_REPLY: "metadata not an object or too large",
 }
 
 
@@ -81,7 +85,7 @@ def is_encodable(text: str) -> bool:
     return True
 
 
-def sender_refusal(sender: Any) -> Optional[str]:
+def sender_refusal(sender: Any) -> str | None:
     """Why a client-named sender id is refused (for the REST answer), or None when it is fine."""
     if not isinstance(sender, str) or not sender:
         return "'sender' is required: a string of 1-64 letters, digits, '-' or '_'"
@@ -107,7 +111,7 @@ def metadata_fits(metadata: Any) -> bool:
     return len(encoded) <= MAX_METADATA_BYTES
 
 
-def page_url(metadata: Any) -> Optional[str]:
+def page_url(metadata: Any) -> str | None:
     """The http(s) page URL from the client's metadata, without query and fragment."""
     if isinstance(metadata, str):
         try:

@@ -11,12 +11,13 @@ first (an idle bucket is full again after a minute, so dropping it forgets nothi
 matters). Limits are per process: with N Rasa replicas behind a load balancer a client
 may get up to N times as much, which nginx's limit_req in front bounds again.
 """
+
 from __future__ import annotations
 
 import math
 import time
 from collections import OrderedDict
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from bot import settings
 
@@ -26,8 +27,9 @@ DEFAULT_MAX_KEYS = 20_000
 class TokenBuckets:
     """One token bucket per key; per_minute 0 means no limit."""
 
-    def __init__(self, per_minute: int, max_keys: int = DEFAULT_MAX_KEYS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, per_minute: int, max_keys: int = DEFAULT_MAX_KEYS, clock: Callable[[], float] = time.monotonic
+    ):
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0  # tokens per second
         self.max_keys = max_keys
@@ -67,8 +69,13 @@ class TokenBuckets:
 class VisitorLimits:
     """The per-session and the per-address limit, checked together."""
 
-    def __init__(self, per_session: int, per_address: int, max_keys: int = DEFAULT_MAX_KEYS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        per_session: int,
+        per_address: int,
+        max_keys: int = DEFAULT_MAX_KEYS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.sessions = TokenBuckets(per_session, max_keys, clock)
         self.addresses = TokenBuckets(per_address, max_keys, clock)
         self.clock = clock
@@ -97,7 +104,7 @@ class VisitorLimits:
         return max(1, math.ceil(wait))
 
 
-_shared: Optional[VisitorLimits] = None
+_shared: VisitorLimits | None = None
 
 
 def shared() -> VisitorLimits:

@@ -17,13 +17,15 @@ and sent a 64 KB message to NLU (issue 10):
 - `input_channel` is always "rest", and `?stream=true` is not offered.
 Every refusal is a JSON object {"error": code, "message": text}.
 """
+
 from __future__ import annotations
 
 import hmac
 import json
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -40,7 +42,7 @@ logsafe.install()
 rasa_fixes.apply()
 
 
-def _refuse(status: int, error: str, message: str, headers: Optional[dict] = None) -> HTTPResponse:
+def _refuse(status: int, error: str, message: str, headers: dict | None = None) -> HTTPResponse:
     return response.json({"error": error, "message": message}, status=status, headers=headers)
 
 
@@ -48,7 +50,7 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_body(raw: bytes) -> tuple[Optional[dict], Optional[str]]:
+def parse_body(raw: bytes) -> tuple[dict | None, str | None]:
     """The body as a JSON object, or (None, why not)."""
     try:
         text = raw.decode("utf-8")
@@ -81,7 +83,7 @@ class RestChannel(RestInput):
     """Rasa's REST channel with every input bounded before NLU."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -99,25 +101,34 @@ class RestChannel(RestInput):
         @rest.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if token and not bearer_token_matches(request, token):
-                return _refuse(401, "unauthorized", "This endpoint needs 'Authorization: Bearer <token>'.",
-                               headers={"WWW-Authenticate": "Bearer"})
+                return _refuse(
+                    401,
+                    "unauthorized",
+                    "This endpoint needs 'Authorization: Bearer <token>'.",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
             if not is_json_request(request):
                 return _refuse(415, "unsupported_media_type", "Send the body as application/json.")
             body, problem = parse_body(request.body or b"")
             if body is None:
-                return _refuse(400, "invalid_body", f"Sorry, {problem}: send "
-                               '{"sender": "...", "message": "..."}.')
+                return _refuse(
+                    400, "invalid_body", f"Sorry, {problem}: send " '{"sender": "...", "message": "..."}.'
+                )
             sender = body.get("sender")
             problem = limits.sender_refusal(sender)
-            if problem:
-                return _refuse(400, "invalid_sender", problem)
+            if problem or not isinstance(sender, str):
+                return _refuse(400, "invalid_sender", problem or "invalid sender")
             text = body.get("message")
             if not isinstance(text, str):
                 return _refuse(400, "invalid_message", "'message' is required and must be a string.")
             metadata = body.get("metadata")
             if not limits.metadata_fits(metadata) or isinstance(metadata, str):
-                return _refuse(400, "invalid_metadata", limits.METADATA_REPLY +
-                               f" 'metadata' must be a JSON object under {limits.MAX_METADATA_BYTES:,} bytes.")
+                return _refuse(
+                    400,
+                    "invalid_metadata",
+                    limits.METADATA_REPLY
+                    + f" 'metadata' must be a JSON object under {limits.MAX_METADATA_BYTES:,} bytes.",
+                )
             refusal = limits.message_refusal(text)
             if refusal:
                 logger.info("rest: refused a message of %d characters", len(text))
@@ -126,11 +137,15 @@ class RestChannel(RestInput):
             if not visitor_limits.allow(sender, address):
                 wait = visitor_limits.retry_after(sender, address)
                 logger.warning("rest: rate limit reached for conversation %s", sender)
-                return _refuse(429, "rate_limited", limits.RATE_LIMITED_REPLY,
-                               headers={"Retry-After": str(wait)})
+                return _refuse(
+                    429, "rate_limited", limits.RATE_LIMITED_REPLY, headers={"Retry-After": str(wait)}
+                )
             collector = CollectingOutputChannel()
             message = UserMessage(
-                limits.clean_message(text), collector, sender, input_channel=self.name(),
+                limits.clean_message(text),
+                collector,
+                sender,
+                input_channel=self.name(),
                 metadata=limits.message_metadata(metadata, clients.client_key(address, secret)),
             )
             try:

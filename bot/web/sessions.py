@@ -9,6 +9,7 @@ A session has two parts:
 Only a valid token resumes a conversation: knowing a conversation id (from a log, a lead
 or a guess) is not enough, and a client that presents anything else gets a new session.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,7 +18,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from bot.web.limits import WEBCHAT_ID_PREFIX
 
@@ -43,7 +44,7 @@ def new_session(secret: str) -> Session:
     return Session(conversation_id, f"{conversation_id}.{_signature(conversation_id, secret)}")
 
 
-def verify(token: Any, secret: str) -> Optional[Session]:
+def verify(token: Any, secret: str) -> Session | None:
     """The session a token stands for when we signed it; None for anything else."""
     if not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS:
         return None

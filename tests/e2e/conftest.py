@@ -33,6 +33,9 @@ def e2e_env(tmp_path_factory):
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
         # qualified leads are offered this meeting link (the widget test clicks it)
         "BOOKING_URL_TEMPLATE": BOOKING_URL_TEMPLATE,
+        # Every e2e visitor comes from 127.0.0.1: the per-address limit (60/min) is off here;
+        # the per-session limit keeps its default. test_rate_limits.py tests both.
+        "RATE_LIMIT_PER_ADDRESS": "0",
     }
     loader.load_into(env["SALES_DB_URL"])
     return env
