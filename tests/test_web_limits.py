@@ -252,3 +252,32 @@ class _Request:
 )
 def test_bearer_token(header, ok):
     assert bearer_token_matches(_Request(header), "s3cret") == ok
+
+
+# --- socket.io packets (bot/web/packets.py) -------------------------------------------------
+def test_polling_bodies():
+    from bot.web.packets import polling_body_problem
+
+    assert polling_body_problem(b'42["user_uttered",{"message":"hi"}]') is None
+    assert polling_body_problem(b'3\x1e42["x"]\x1e1') is None
+    assert polling_body_problem(b"\xff\xfe") == "not UTF-8"
+    assert polling_body_problem(b"\x1e" * 100) == "too many packets"
+    for server_only in (b"0", b"2", b"6", b"", b"garbage"):
+        assert polling_body_problem(server_only), server_only
+
+
+def test_socketio_packets():
+    # what engine.io hands to socket.io: the packet after engine.io's "4" (message)
+    from bot.web.packets import json_too_deep, socketio_packet_problem
+
+    assert (
+        socketio_packet_problem('2["user_uttered",{"message":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]')
+        is None
+    )
+    assert socketio_packet_problem("0") is None
+    assert socketio_packet_problem("2" + "[" * 10_000) == "nested too deep"
+    assert socketio_packet_problem(b"\x04binary") == "binary"
+    assert socketio_packet_problem('51-["x",{"_placeholder":true,"num":0}]')  # binary event
+    assert socketio_packet_problem("4")  # CONNECT_ERROR is the server's
+    assert socketio_packet_problem("")
+    assert not json_too_deep('{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')

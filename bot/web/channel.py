@@ -34,7 +34,7 @@ from socketio import AsyncServer
 
 from bot import rasa_fixes, settings
 from bot.sales import logsafe
-from bot.web import clients, limits, ratelimit, sessions
+from bot.web import clients, limits, packets, ratelimit, sessions
 from bot.web.limits import MAX_MESSAGE_CHARS, TOO_LONG_REPLY, page_url  # noqa: F401 (used by tests)
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class WebChatInput(SocketIOInput):
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
         sio.eio.max_http_buffer_size = limits.MAX_REQUEST_BYTES  # larger packets: 400, socket closed
+        packets.guard(sio)  # malformed packets refused before engineio/socketio parse them
         namespace = self.namespace
         secret = settings.webchat_session_secret()
         trusted = tuple(settings.trusted_proxies())
