@@ -280,4 +280,6 @@ def test_socketio_packets():
     assert socketio_packet_problem('51-["x",{"_placeholder":true,"num":0}]')  # binary event
     assert socketio_packet_problem("4")  # CONNECT_ERROR is the server's
     assert socketio_packet_problem("")
+    assert socketio_packet_problem("2[") == "malformed"
+    assert socketio_packet_problem('2["user_uttered"') == "malformed"
     assert not json_too_deep('{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')

@@ -7,8 +7,8 @@ type ("0", "2", "6") leaves its request hanging. The guard refuses, with a 400 o
 dropping the packet with one line at INFO:
 - polling POST bodies that are not UTF-8, have more packets than engine.io takes, or hold
   packet types a client does not send over polling (only 1 close, 3 pong, 4 message);
-- socket.io packets that are binary, of a type a client does not send, or nested deeper
-  than MAX_JSON_DEPTH;
+- socket.io packets that are binary, of a type a client does not send, nested deeper
+  than MAX_JSON_DEPTH or not decodable;
 - events named like the server's own (python-socketio 5.9 hands a client's
   `42["connect"]` to the connect handler; later versions refuse reserved names).
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from sanic import response
 from socketio import AsyncServer
+from socketio.packet import Packet
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,10 @@ def socketio_packet_problem(data: Any) -> str | None:
         return "a packet type clients do not send"
     if json_too_deep(data):
         return "nested too deep"
+    try:  # the parse socket.io is about to do, without its logged traceback on failure
+        Packet(encoded_packet=data)
+    except Exception:  # noqa: BLE001 - any decoding error means the same: not a packet
+        return "malformed"
     return None
 
 
