@@ -20,7 +20,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -type f -name '*.yml' 
 NLU_CODE := $(wildcard bot/nlp/components.py bot/nlp/intent_model.py bot/nlp/lexicon.py bot/nlp/language.py bot/nlp/embeddings.py)
 PROXY := tests/nlu_proxy.yml
 
-.PHONY: help setup spacy embedder train widget chromium run shell db lint validate test test-nlu test-core test-py scale-test drills bench clean
+.PHONY: help setup spacy embedder train widget chromium nginx run shell db lint validate test test-nlu test-core test-py scale-test drills bench clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant"
@@ -83,6 +83,10 @@ widget:
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Debian's nginx runs deploy/nginx.conf in the tests (nginx -t, TLS origin, limits)
+nginx:
+	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx; }
+
 # --- serving ----------------------------------------------------------------------
 run: $(MODEL) db widget
 	$(BIN)/bot run
@@ -123,7 +127,7 @@ test-core: $(MODEL)
 	@rm -f results-core.log
 	@echo "conversation tests: all stories passed"
 
-test-py: $(MODEL) db widget chromium
+test-py: $(MODEL) db widget chromium nginx
 	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/scale --ignore=tests/drills
 
 # two Rasa replicas + one action server on PostgreSQL and Redis, turns alternating

@@ -74,7 +74,7 @@ async def play(agent, script, conversations: int, seed: int = 7):
     walls: list[float] = []
     wrong = 0
     profiler = cProfile.Profile()
-    for i in range(conversations):
+    for _session in range(conversations):
         sender = f"profile-{uuid.uuid4().hex[:12]}"
         for _ in range(3):  # a visitor plays a few conversations in one session, like locust's
             _name, turns = rng.choices(names, weights=weights)[0]

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     rate_limit_per_address: int = 60  # messages a minute (and burst) per client address; 0: off
     trusted_proxies: str = "127.0.0.1,::1"  # comma-separated addresses/networks whose X-Forwarded-For counts
 
+    # web chat: origins (besides the chat server's own) whose pages may embed the widget
+    widget_allowed_origins: str = ""  # comma-separated, e.g. https://www.example.com; never *
+
     # answers
     privacy_url: str = "/webhooks/webchat/privacy"
     fact_min_confidence: float = 0.5
@@ -83,6 +86,13 @@ class Settings(BaseSettings):
     def _port(cls, v: float) -> float:
         if not (1 <= v <= 65535):
             raise ValueError("must be a port number (1-65535)")
+        return v
+
+    @validator("widget_allowed_origins")
+    def _origins(cls, v: str) -> str:
+        from bot.web.origins import parse_allowed_origins
+
+        parse_allowed_origins(v)  # OriginError (a ValueError) names the bad entry
         return v
 
     @validator("fact_min_confidence")
@@ -274,6 +284,7 @@ def rasa_env_defaults() -> dict[str, str]:
         # Sanic refuses larger request bodies and websocket frames (413) before anything parses them
         "SANIC_REQUEST_MAX_SIZE": str(limits.MAX_REQUEST_BYTES),
         "SANIC_WEBSOCKET_MAX_SIZE": str(limits.MAX_REQUEST_BYTES),
+        "LOCK_STORE_PASSWORD": "",  # Redis without AUTH; deploy/ sets REDIS_PASSWORD's value
     }
 
 
@@ -338,6 +349,19 @@ def rate_limit_per_address() -> int:
 def trusted_proxies() -> list[str]:
     """TRUSTED_PROXIES: addresses or networks whose X-Forwarded-For is believed (the local nginx)."""
     return [part.strip() for part in current().trusted_proxies.split(",") if part.strip()]
+
+
+# --- web chat --------------------------------------------------------------------------
+def widget_allowed_origins() -> frozenset[str]:
+    """WIDGET_ALLOWED_ORIGINS: the origins (https://www.example.com) whose pages may embed the
+    chat widget, besides the chat server's own; unset or empty: its own origin only.
+
+    `*`, a path or anything else that is not one explicit origin is a ConfigError (one line),
+    so `bot run` and the Rasa server refuse to start with it (bot/web/origins.py).
+    """
+    from bot.web.origins import parse_allowed_origins
+
+    return parse_allowed_origins(current().widget_allowed_origins)
 
 
 # --- answers ---------------------------------------------------------------------------

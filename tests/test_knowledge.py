@@ -10,20 +10,20 @@ from bot.knowledge import Answer, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-M, O = "managed_services", "it_outsourcing"
+MS, ITO = "managed_services", "it_outsourcing"
 
 
 @pytest.mark.parametrize(
     "intent, sides, text, last_topic, last_side, expected",
     [
-        ("ask_billing_model", [M], "how are managed services billed?", None, None, Answer("billing_model", M)),
-        ("ask_billing_model", [], "how does billing work?", "overview", M, Answer("billing_model", None)),
-        ("inform", [O], "and outsourcing?", "billing_model", M, Answer("billing_model", O)),
-        ("ask_relationship", [], "what about the relationship?", "billing_model", M, Answer("relationship", M)),
-        ("ask_relationship", [], "how is the relationship different?", "billing_model", M, Answer("relationship", None)),
-        ("inform", [M], "what about managed services", None, None, Answer("overview", M)),
-        ("ask_scope_responsibility", [M, O], "msp vs outsourcing scope", None, None, Answer("scope_responsibility", None)),
-        ("inform", [], "and?", "proactivity", O, Answer("proactivity", O)),
+        ("ask_billing_model", [MS], "how are managed services billed?", None, None, Answer("billing_model", MS)),
+        ("ask_billing_model", [], "how does billing work?", "overview", MS, Answer("billing_model", None)),
+        ("inform", [ITO], "and outsourcing?", "billing_model", MS, Answer("billing_model", ITO)),
+        ("ask_relationship", [], "what about the relationship?", "billing_model", MS, Answer("relationship", MS)),
+        ("ask_relationship", [], "how is the relationship different?", "billing_model", MS, Answer("relationship", None)),
+        ("inform", [MS], "what about managed services", None, None, Answer("overview", MS)),
+        ("ask_scope_responsibility", [MS, ITO], "msp vs outsourcing scope", None, None, Answer("scope_responsibility", None)),
+        ("inform", [], "and?", "proactivity", ITO, Answer("proactivity", ITO)),
         ("inform", [], "hm", "not-a-topic", "nonsense", Answer("overview", None)),
     ],
 )

@@ -69,3 +69,41 @@ def test_classifier_trains_persists_and_loads_through_rasa_storage(tmp_path, fea
     loaded = LexicalIntentClassifier.load(config, storage, resource, context)
     [message] = loaded.process(featurizer.process([Message(data={"text": "are you hiring developers?"})]))
     assert message.get("intent")["name"] == "out_of_scope"
+
+
+FACTS = [
+    ("where is your office", "faq/location"), ("what's your address", "faq/location"),
+    ("where are you based", "faq/location"), ("which city is your office in", "faq/location"),
+    ("do you have iso 27001", "faq/certifications"), ("are you soc 2 certified", "faq/certifications"),
+    ("which certifications do you hold", "faq/certifications"), ("are you iso certified", "faq/certifications"),
+    ("who is your ceo", "faq/unknown"), ("how much revenue do you make", "faq/unknown"),
+    ("when was the company founded", "faq/unknown"), ("are you listed on the stock exchange", "faq/unknown"),
+]
+
+
+def test_fact_selector_answers_in_the_response_selector_format(tmp_path, featurizer):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot import facts
+    from bot.nlp.components import FactSelector
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("facts")
+    context = ExecutionContext(GraphSchema({}), node_name="facts")
+    config = FactSelector.get_default_config()
+    examples = [Message(data={"text": t, "intent": "faq", "intent_response_key": k}) for t, k in FACTS]
+    others = [Message(data={"text": t, "intent": i}) for t, i in TRAIN]  # not facts: ignored
+    data = featurizer.process_training_data(TrainingData(examples + others))
+    FactSelector.create(config, storage, resource, context).train(data)
+    loaded = FactSelector.load(config, storage, resource, context)
+    [message] = loaded.process(featurizer.process([Message(data={"text": "where's your office located?"})]))
+    selected = message.get("response_selector")
+    assert selected["all_retrieval_intents"] == ["faq"]
+    response = selected["faq"]["response"]
+    assert response["intent_response_key"] == "faq/location" and response["utter_action"] == "utter_faq/location"
+    assert [r["intent_response_key"] for r in selected["faq"]["ranking"]][0] == "faq/location"
+    # what actions/facts.py does with it
+    known = {"utter_faq/location", "utter_faq/certifications", "utter_faq/unknown"}
+    assert facts.response_for(selected, known, 0.3) == "utter_faq/location"
+    assert facts.response_for(selected, known, 0.999) == facts.UNKNOWN  # unsure: "I don't know"

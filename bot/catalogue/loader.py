@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalogue.models import Service, ServiceAlias, SlaTierRow, normalize_alias
+from bot.catalogue.queries import SlaTier
 from bot.db import utcnow
 from bot.knowledge import SIDES
 
@@ -51,15 +52,6 @@ class CatalogueError(ValueError):
 
 
 @dataclass(frozen=True)
-class SlaSpec:
-    name: str
-    response_time: str
-    availability: str
-    hours: str | None = None
-    price: Decimal | None = None  # the monthly base price at this tier
-
-
-@dataclass(frozen=True)
 class ServiceSpec:
     slug: str
     name: str
@@ -73,7 +65,7 @@ class ServiceSpec:
     currency: str
     price_unit: str
     billing_note: str
-    sla: tuple[SlaSpec, ...]
+    sla: tuple[SlaTier, ...]
     engagement: str
     position: int
     # what visitors say they need when they do not name the service ("2 senior java devs")
@@ -240,7 +232,7 @@ def _terms(raw: Any, where: str, problems: list[str]) -> dict:
                 notice_days=_whole(raw, "notice_days", f"{where}: terms", problems, 0))
 
 
-def _check_tier_prices(sla: tuple[SlaSpec, ...], billing: dict, where: str, problems: list[str]) -> None:
+def _check_tier_prices(sla: tuple[SlaTier, ...], billing: dict, where: str, problems: list[str]) -> None:
     """Tier prices: all tiers or none, and the cheapest is the "from" price."""
     priced = [t.price for t in sla if t.price is not None]
     if not priced:
@@ -315,18 +307,18 @@ def _amount(value: Any, where: str, problems: list[str]) -> Decimal:
         return Decimal(0)
     if amount < 0:
         problems.append(f"{where}: amount must not be negative (got {value})")
-    elif amount.as_tuple().exponent < -2:
+    elif isinstance(exponent := amount.as_tuple().exponent, int) and exponent < -2:
         problems.append(f"{where}: amount {value} has more than 2 decimal places")
     return amount.quantize(Decimal("0.01"))
 
 
-def _sla(raw: Any, where: str, problems: list[str]) -> tuple[SlaSpec, ...]:
+def _sla(raw: Any, where: str, problems: list[str]) -> tuple[SlaTier, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
         problems.append(f"{where}: 'sla' must be a list of tiers")
         return ()
-    tiers: list[SlaSpec] = []
+    tiers: list[SlaTier] = []
     for j, tier in enumerate(raw):
         w = f"{where}: sla[{j}]"
         if not isinstance(tier, dict):
@@ -336,7 +328,7 @@ def _sla(raw: Any, where: str, problems: list[str]) -> tuple[SlaSpec, ...]:
         if missing:
             problems.append(f"{w}: missing field(s): {', '.join(missing)}")
             continue
-        tiers.append(SlaSpec(
+        tiers.append(SlaTier(
             name=_text(tier, "name", w, problems),
             response_time=_text(tier, "response_time", w, problems),
             availability=_text(tier, "availability", w, problems),

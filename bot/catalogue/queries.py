@@ -147,7 +147,7 @@ def _mentions(query: str, aliases: dict[str, int]) -> list[int]:
     # Best and longest first; a word belongs to one mention only.
     taken: set[int] = set()
     picked = []
-    for score, n, start, end, sid in sorted(hits, key=lambda h: (-h[0], -h[1], h[2])):
+    for _score, _n, start, end, sid in sorted(hits, key=lambda h: (-h[0], -h[1], h[2])):
         if taken.isdisjoint(range(start, end)):
             taken.update(range(start, end))
             picked.append((start, sid))

@@ -100,17 +100,14 @@ def sentence_embedding(message: Message) -> np.ndarray:
     return np.zeros(DIMENSION, dtype=np.float32)
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LexicalIntentClassifier(GraphComponent, IntentClassifier):
+class _RegressionComponent(GraphComponent):
+    """A trainable component around one IntentModel (bot.nlp.intent_model), kept as JSON + npz."""
+
+    MISSING_MODEL = "model not found"
+
     @classmethod
     def required_components(cls) -> list[type]:
         return [SentenceEmbeddingFeaturizer]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {**asdict(IntentModelConfig()),
-                # above this novelty a message is out of scope whatever the classifier says
-                "novelty_threshold": 1.0}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: IntentModel | None = None) -> None:
@@ -121,33 +118,45 @@ class LexicalIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> LexicalIntentClassifier:
+               execution_context: ExecutionContext) -> _RegressionComponent:
         return cls(config, model_storage, resource)
 
     def _model_config(self) -> IntentModelConfig:
         return IntentModelConfig(**{f.name: float(self.component_config[f.name])
                                     for f in fields(IntentModelConfig)})
 
-    def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        texts = [_text(m) for m in examples]
-        labels = [m.get(INTENT) for m in examples]
+    def _fit(self, examples: list[Message], labels: list[str]) -> Resource:
         embeddings = np.stack([sentence_embedding(m) for m in examples])
-        self.model = IntentModel(self._model_config()).fit(texts, labels, embeddings)
+        self.model = IntentModel(self._model_config()).fit([_text(m) for m in examples], labels, embeddings)
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(directory)
         return self._resource
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> LexicalIntentClassifier:
+             execution_context: ExecutionContext, **kwargs: Any) -> _RegressionComponent:
         try:
             with model_storage.read_from(resource) as directory:
                 model = IntentModel.load(directory)
         except (ValueError, FileNotFoundError):
-            logger.warning("intent model not found; every message will be out of scope")
+            logger.warning(f"{cls.__name__}: {cls.MISSING_MODEL}")
             model = None
         return cls(config, model_storage, resource, model)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LexicalIntentClassifier(_RegressionComponent, IntentClassifier):
+    MISSING_MODEL = "intent model not found; every message will be out of scope"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**asdict(IntentModelConfig()),
+                # above this novelty a message is out of scope whatever the classifier says
+                "novelty_threshold": 1.0}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        return self._fit(examples, [m.get(INTENT) for m in examples])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -198,7 +207,7 @@ class LanguageGuard(GraphComponent, IntentClassifier):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class FactSelector(GraphComponent):
+class FactSelector(_RegressionComponent):
     """Picks the company fact (faq/<fact>) a `faq` question asks about, in the output format of
     Rasa's ResponseSelector (message["response_selector"]["faq"]), which actions/facts.py reads.
 
@@ -207,25 +216,11 @@ class FactSelector(GraphComponent):
     on the faq examples only, trains in a second.
     """
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [SentenceEmbeddingFeaturizer]
+    MISSING_MODEL = "fact selector model not found; fact questions get \"I don't know\""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {**asdict(IntentModelConfig()), "retrieval_intent": "faq"}
-
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: IntentModel | None = None) -> None:
-        self.component_config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> FactSelector:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         intent = self.component_config["retrieval_intent"]
@@ -235,24 +230,7 @@ class FactSelector(GraphComponent):
         if len(set(labels)) < 2:
             logger.warning(f"FactSelector: fewer than two {intent}/<fact> labels; nothing trained")
             return self._resource
-        config = IntentModelConfig(**{f.name: float(self.component_config[f.name])
-                                      for f in fields(IntentModelConfig)})
-        embeddings = np.stack([sentence_embedding(m) for m in examples])
-        self.model = IntentModel(config).fit([_text(m) for m in examples], labels, embeddings)
-        with self._model_storage.write_to(self._resource) as directory:
-            self.model.save(directory)
-        return self._resource
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> FactSelector:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = IntentModel.load(directory)
-        except (ValueError, FileNotFoundError):
-            logger.warning("fact selector model not found; fact questions get \"I don't know\"")
-            model = None
-        return cls(config, model_storage, resource, model)
+        return self._fit(examples, labels)
 
     def process(self, messages: list[Message]) -> list[Message]:
         intent = self.component_config["retrieval_intent"]

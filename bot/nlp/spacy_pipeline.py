@@ -58,9 +58,10 @@ def patterns_for(specs: list[ServiceSpec], nlp) -> list[dict]:
 
 def build_pipeline(specs: list[ServiceSpec]):
     import spacy
+    from spacy.pipeline import EntityRuler
 
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler: EntityRuler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})  # type: ignore[assignment]
     ruler.add_patterns(patterns_for(specs, nlp))
     nlp.meta.update(name="sourcing", version="0.0.1",
                     description="Blank English pipeline + EntityRuler generated from data/catalogue.yml")

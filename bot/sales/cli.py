@@ -48,7 +48,7 @@ def _cmd_list(args) -> int:
     if not leads:
         print("no leads yet")
         return 0
-    rows = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "OWNER", "NAME", "COMPANY", "SERVICE", "EMAIL")]
+    rows: list[tuple[str, ...]] = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "OWNER", "NAME", "COMPANY", "SERVICE", "EMAIL")]
     for lead in leads:
         rows.append((str(lead["id"]), lead["created_at"][:16].replace("T", " "), str(lead["score"]),
                      "yes" if lead["qualified"] else "no", lead["owner"] or "-", lead["name"] or "",

@@ -137,7 +137,7 @@ def skip(turn: Turn) -> Outcome | None:
         return Outcome({slot: SKIPPED})
     if slot in YES_NO:
         return None  # "no" answers a yes/no question
-    if not is_optional(slot or ""):
+    if not slot or not is_optional(slot):
         return None  # name and company can't be skipped: the check's hint explains
     return Outcome({slot: NOT_SURE if slot == "lead_model" else SKIPPED})
 
@@ -486,8 +486,9 @@ def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None =
     parts = []
     for key, label in FIELD_LABELS:
         value = values.get(key)
-        if value in (None, "", SKIPPED):
+        if value is None or value in ("", SKIPPED):
             continue
+        value = str(value)
         if key == "lead_service":
             value = (service_names or {}).get(value, value)
         if key == "lead_model":

@@ -7,6 +7,7 @@ them). Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import overload
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +28,10 @@ from bot.db import Base, utcnow
 RECOMMENDATIONS = ("managed_services", "it_outsourcing", "staff_augmentation", "mix")
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """Aware UTC datetime whatever the database returned."""
     if value is None:

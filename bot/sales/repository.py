@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Union
+from typing import Any, Union
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -76,7 +76,7 @@ def _submitted_at(data: LeadInput) -> datetime:
         when = datetime.fromisoformat(data.submitted_at) if data.submitted_at else None
     except ValueError:
         when = None
-    return as_utc(when) if when else utcnow()
+    return as_utc(when) if when is not None else utcnow()
 
 
 def _build_lead(data: LeadInput) -> Lead:
@@ -87,13 +87,13 @@ def _build_lead(data: LeadInput) -> Lead:
         raise validation.InvalidInput("A lead needs the conversation it came from.")
     name = validation.validate_name(data.name)
     # An e-mail is the normal contact route; a phone number alone is enough too.
-    email, free_mail = validation.validate_email(data.email) if _clean(data.email) else (None, False)
-    phone = validation.validate_phone(data.phone, data.phone_region) if _clean(data.phone) else None
+    email, free_mail = validation.validate_email(data.email or "") if _clean(data.email) else (None, False)
+    phone = validation.validate_phone(data.phone or "", data.phone_region) if _clean(data.phone) else None
     if not (email or phone):
         raise validation.InvalidInput(
             "Please leave an e-mail address or a phone number so our team can reach you."
         )
-    fields = dict(
+    fields: dict[str, Any] = dict(
         company_size=validation.parse_company_size(data.company_size or ""),
         budget=validation.parse_budget(data.budget or ""),
         timeline=validation.parse_timeline(data.timeline or ""),
@@ -205,8 +205,10 @@ def save_lead(target: Union[Session, Engine, None], data: LeadInput,
     The returned Lead has created_now=True only when this call inserted it.
     """
     lead = _build_lead(data)  # validated before any transaction is opened
-    own = not isinstance(target, Session)
-    session = Session(bind=target or db.get_engine(), future=True, expire_on_commit=False) if own else target
+    if isinstance(target, Session):
+        session, own = target, False
+    else:
+        session, own = Session(bind=target or db.get_engine(), future=True, expire_on_commit=False), True
     try:
         for attempt in range(_MAX_TRIES):
             try:
@@ -218,10 +220,10 @@ def save_lead(target: Union[Session, Engine, None], data: LeadInput,
                 session.rollback()
                 lead = _build_lead(data)
                 log.debug("lead save raced (attempt %d), retrying", attempt + 1)
-        lead = _existing(session, data.conversation_id.strip()[:255])
-        if lead is None:
+        found = _existing(session, data.conversation_id.strip()[:255])
+        if found is None:
             raise RuntimeError("could not save the lead after repeated conflicts")
-        return lead
+        return found
     except BaseException:
         session.rollback()
         raise

@@ -1,19 +1,21 @@
 """The website chat widget's channel: Rasa's socket.io channel plus the widget's files.
 
 Registered in credentials.yml as `bot.web.channel.WebChatInput`; Rasa mounts the
-blueprint at /webhooks/webchat/ and socket.io at `socketio_path` (/socket.io), so the
-demo page, the widget and its transport share one origin and need no CORS at all.
+blueprint at /webhooks/webchat/ and socket.io at `socketio_path` (/socket.io). The demo
+page, the widget and its transport share one origin; a company's own site embeds the
+widget with one script tag when its origin is in WIDGET_ALLOWED_ORIGINS (bot/web/origins.py).
 
 Differences from `rasa.core.channels.socketio.SocketIOInput`:
 - `sio.enter_room()` is awaited when it returns a coroutine (python-socketio >= 5.10);
   Rasa 3.6 forgets to, and with session persistence no reply would reach the widget;
-- socket.io accepts same-origin browsers only (python-engineio's default);
+- socket.io accepts browsers on its own origin and on WIDGET_ALLOWED_ORIGINS only;
 - session ids are issued and signed by the server (bot/web/sessions.py): a client that
   presents anything but a token we signed gets a new session, and the socket's messages
   go to the session it joined, whatever session_id they name;
 - every message is checked against bot/web/limits.py (too long, not text, unreadable,
   empty, oversized metadata: a polite bot message, not processed) and the rate limits
-  (bot/web/ratelimit.py) before NLU; socket.io packets over MAX_REQUEST_BYTES are refused;
+  (bot/web/ratelimit.py) before NLU; socket.io packets over MAX_REQUEST_BYTES, and
+  malformed ones, are refused (bot/web/packets.py);
 - only the page URL (without query string or fragment) is kept from the metadata, plus
   our `client_key` (a keyed hash of the client's address) for the lead throttle;
 - GET routes serve the demo page, the privacy notice and the widget's static files.
@@ -34,7 +36,7 @@ from socketio import AsyncServer
 
 from bot import rasa_fixes, settings
 from bot.sales import logsafe
-from bot.web import clients, limits, packets, ratelimit, sessions
+from bot.web import clients, limits, origins, packets, ratelimit, sessions
 from bot.web.limits import MAX_MESSAGE_CHARS, TOO_LONG_REPLY, page_url  # noqa: F401 (used by tests)
 
 logger = logging.getLogger(__name__)
@@ -85,8 +87,10 @@ class WebChatInput(SocketIOInput):
         return super().from_credentials(credentials)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # cors_allowed_origins=None: browsers on other origins are refused
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=None)
+        # pages on this server's own origin and on WIDGET_ALLOWED_ORIGINS only (never *);
+        # an invalid setting stops the server at start-up with a one-line error
+        origin_policy = origins.policy_from_settings()
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origin_policy)
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
         sio.eio.max_http_buffer_size = limits.MAX_REQUEST_BYTES  # larger packets: 400, socket closed
@@ -102,6 +106,9 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            if not origin_policy.allows_request(environ):  # engineio checked it already
+                logger.info("webchat: refused a socket from a page on another origin")
+                return False
             logger.debug(f"User {sid} connected to the webchat socket.")
             return True
 
@@ -180,6 +187,8 @@ class WebChatInput(SocketIOInput):
                 if is_page:
                     headers["Content-Security-Policy"] = PAGE_CSP
                     headers["Cache-Control"] = "no-cache"
+                else:  # the widget's files load into pages on other origins (script tag)
+                    headers["Cross-Origin-Resource-Policy"] = "cross-origin"
                 return response.raw(body, content_type=content_type, headers=headers)
             return handler
 

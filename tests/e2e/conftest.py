@@ -118,3 +118,33 @@ def sales_stack(tmp_path_factory):
 
     with start(tmp_path_factory.mktemp("sales")) as stack:
         yield stack
+
+
+@pytest.fixture(scope="session")
+def embedding(tmp_path_factory):
+    """Servers with WIDGET_ALLOWED_ORIGINS set, and two host sites (allowed, not allowed).
+
+    The list also has an https origin that only a TLS proxy in front of nginx would serve.
+    """
+    from types import SimpleNamespace
+
+    from host_site import CUSTOMER_HTTPS_ORIGIN, HostSite
+
+    from bot.catalogue import loader
+
+    allowed, other = HostSite("Allowed customer site").start(), HostSite("Some other site").start()
+    folder = tmp_path_factory.mktemp("embedding")
+    env = {
+        "SALES_DB_URL": f"sqlite:///{folder / 'sales.db'}",
+        "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+        "WIDGET_ALLOWED_ORIGINS": f"{allowed.origin},{CUSTOMER_HTTPS_ORIGIN}",
+    }
+    loader.load_into(env["SALES_DB_URL"])
+    try:
+        with Servers(rasa_port=free_port(), action_port=free_port(), env_overrides=env,
+                     log_dir=settings.VAR_DIR / "logs" / "e2e-embedding") as running:
+            allowed.chat_server = other.chat_server = running.rasa_url
+            yield SimpleNamespace(servers=running, allowed=allowed, other=other)
+    finally:
+        allowed.stop()
+        other.stop()

@@ -38,7 +38,6 @@ CONVERSATIONS = [
             "no, our admin does that",
             "fixed price for the project",
             "about 3 months",
-            "a new web app",
         ],
         "project-based IT outsourcing",
     ),

@@ -6,6 +6,7 @@ read the answer the visitor sees.
 import pytest
 
 from tests.catalogue_prices import SOC, price
+from tests.e2e.conftest import Visitor
 
 SOC_PRICE = price(SOC)
 
@@ -73,16 +74,26 @@ def test_other_languages_are_answered_in_their_language(visitor, message, phrase
     assert "/request_sales_contact" in _payloads(replies)
 
 
-def test_an_unsure_question_is_clarified_and_a_button_answers_it(visitor):
-    replies = visitor.say(CLARIFY_MESSAGE)
-    text = " ".join(r.get("text", "") for r in replies)
-    assert text.startswith("Just to be sure") and " or " in text
+def test_an_unsure_question_is_clarified_and_a_button_answers_it(servers):
+    # Messages between two topics (billing model vs our prices, scope vs services, ...). Which
+    # of them the trained model finds close changes with the training data, so each gets a
+    # fresh conversation and the first one clarified is followed; none clarified is a failure.
+    for message in CLARIFY_CANDIDATES:
+        visitor = Visitor(servers)
+        replies = visitor.say(message)
+        text = " ".join(r.get("text", "") for r in replies)
+        if text.startswith("Just to be sure"):
+            break
+    else:
+        pytest.fail(f"none of {CLARIFY_CANDIDATES} got a clarifying question")
+    assert " or " in text
     payloads = _payloads(replies)
     assert payloads[-1] == "/help" and len(payloads) >= 2
     answer = visitor.say_text(payloads[0])
     assert answer and "Just to be sure" not in answer
 
 
-# A message between two topics (billing model vs our prices), found by probing the trained
-# model; if it ever stops being ambiguous, pick another from `bot.nlp.evaluate` errors.
-CLARIFY_MESSAGE = "what about costs"
+CLARIFY_CANDIDATES = (
+    "what about costs", "costs?", "pricing and billing", "how much and how is it billed",
+    "what do you do and what does it cost", "fees", "support", "price or model",
+)

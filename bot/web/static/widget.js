@@ -1,9 +1,11 @@
 /* Website chat widget for the sourcing assistant. Plain JS, no build step.
  *
  * Embed with one tag (the CSS and the socket.io client load from beside this file):
- *   <script src="/webhooks/webchat/widget.js" data-title="..." data-greeting="..."
- *           data-server-url="(optional, default: this page's origin)"></script>
- * or set window.SourcingChat = {serverUrl, title, greeting} before it.
+ *   <script src="https://chat.example.com/webhooks/webchat/widget.js" data-title="..."
+ *           data-greeting="..." data-server-url="(optional)"></script>
+ * or set window.SourcingChat = {serverUrl, title, greeting} before it. The chat server
+ * is the one this file came from (its script src), unless data-server-url says otherwise;
+ * a page on another origin must be in the server's WIDGET_ALLOWED_ORIGINS.
  *
  * Safety: every text from the visitor or the bot goes into the page through
  * textContent, never as HTML; a link from the bot is used only when it is http(s), and
@@ -17,7 +19,8 @@
   var data = script.dataset;
   var options = window.SourcingChat || {};
   var config = {
-    serverUrl: data.serverUrl || options.serverUrl || window.location.origin,
+    // the server this file came from, so a company's page needs this one tag only
+    serverUrl: data.serverUrl || options.serverUrl || new URL(script.src).origin,
     socketPath: data.socketPath || options.socketPath || "/socket.io",
     title: data.title || options.title || "Chat with us",
     greeting: data.greeting || options.greeting || "Hi! How can I help you?"
@@ -242,6 +245,8 @@
   // --- transport ----------------------------------------------------------------------
   var socket = null;
   var ready = false;
+  var connectedOnce = false; // a refused first connection (e.g. origin not allowed) is "unavailable"
+  var UNAVAILABLE = "The chat is unavailable right now. Please try again later.";
 
   function setStatus(text) {
     status.textContent = text; // stays in the page (empty) so screen readers announce changes
@@ -270,12 +275,13 @@
     if (socket) { return; }
     setStatus("Connecting…");
     var loader = el("script", { src: base + "vendor/socket.io.min.js" });
-    loader.onerror = function () { setStatus("The chat is unavailable right now. Please try again later."); };
+    loader.onerror = function () { setStatus(UNAVAILABLE); };
     loader.onload = function () {
       socket = window.io(config.serverUrl, {
         path: config.socketPath, reconnectionDelay: 1000, reconnectionDelayMax: 4000
       });
       socket.on("connect", function () {
+        connectedOnce = true;
         socket.emit("session_request", { session_id: sessionId });
       });
       socket.on("session_confirm", function (id) {
@@ -288,7 +294,10 @@
       });
       socket.on("bot_uttered", botSays);
       socket.on("disconnect", function () { ready = false; setTyping(false); setStatus("Reconnecting…"); });
-      socket.on("connect_error", function () { ready = false; setStatus("Reconnecting…"); });
+      socket.on("connect_error", function () {
+        ready = false;
+        setStatus(connectedOnce ? "Reconnecting…" : UNAVAILABLE); // it keeps trying meanwhile
+      });
     };
     document.head.appendChild(loader);
   }
