@@ -331,6 +331,18 @@ def webchat_session_secret() -> str:
     return secret
 
 
+def apply_request_limits() -> None:
+    """Sanic's body and websocket frame limits for this (the Rasa server's) process.
+
+    Called when the channels are imported, which `rasa run` does before it creates the Sanic
+    app (which reads SANIC_* then): so the limits hold also where the Rasa server is started
+    without `bot run` (deploy/docker-compose.yml). A value set in the environment wins.
+    """
+    for key, value in rasa_env_defaults().items():
+        if key.startswith("SANIC_"):
+            os.environ.setdefault(key, value)
+
+
 def rest_token() -> str | None:
     """REST_TOKEN: when set, the REST channel wants `Authorization: Bearer <token>` (unset: open)."""
     return _optional(current().rest_token)

@@ -283,3 +283,13 @@ def test_socketio_packets():
     assert socketio_packet_problem("2[") == "malformed"
     assert socketio_packet_problem('2["user_uttered"') == "malformed"
     assert not json_too_deep('{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
+
+
+def test_the_rasa_server_process_gets_the_limits_without_bot_run(monkeypatch):
+    monkeypatch.delenv("SANIC_REQUEST_MAX_SIZE", raising=False)
+    monkeypatch.setenv("SANIC_WEBSOCKET_MAX_SIZE", "4096")  # a deployment's own value wins
+    settings.apply_request_limits()
+    import os
+
+    assert os.environ["SANIC_REQUEST_MAX_SIZE"] == str(limits.MAX_REQUEST_BYTES)
+    assert os.environ["SANIC_WEBSOCKET_MAX_SIZE"] == "4096"

@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 # e-mail addresses and phone numbers masked (debug logs carry the visitors' messages).
 logsafe.install()
 rasa_fixes.apply()
+settings.apply_request_limits()  # bodies over 16 KB: 413 before parsing
 
 STATIC = Path(__file__).parent / "static"
 

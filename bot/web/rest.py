@@ -40,6 +40,7 @@ from bot.web import clients, limits, ratelimit
 logger = logging.getLogger(__name__)
 logsafe.install()
 rasa_fixes.apply()
+settings.apply_request_limits()  # bodies over 16 KB: 413 before parsing
 
 
 def _refuse(status: int, error: str, message: str, headers: dict | None = None) -> HTTPResponse:
