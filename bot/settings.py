@@ -267,8 +267,6 @@ def rasa_host() -> str:
 
 def rasa_env_defaults() -> dict[str, str]:
     """Values for the ${...} variables in endpoints.yml when the environment has none."""
-    from bot.web import limits  # the channels' limits (no Rasa import)
-
     return {
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
         "ACTION_SERVER_SECRET": action_server_secret(),
@@ -281,9 +279,6 @@ def rasa_env_defaults() -> dict[str, str]:
         # the lock store keeps a Redis database of its own (0 is everyone's default)
         "LOCK_STORE_DB": "1",
         "LOCK_STORE_PREFIX": "sourcing",
-        # Sanic refuses larger request bodies and websocket frames (413) before anything parses them
-        "SANIC_REQUEST_MAX_SIZE": str(limits.MAX_REQUEST_BYTES),
-        "SANIC_WEBSOCKET_MAX_SIZE": str(limits.MAX_REQUEST_BYTES),
         "LOCK_STORE_PASSWORD": "",  # Redis without AUTH; deploy/ sets REDIS_PASSWORD's value
     }
 
@@ -329,18 +324,6 @@ def webchat_session_secret() -> str:
     finally:
         temporary.unlink()
     return secret
-
-
-def apply_request_limits() -> None:
-    """Sanic's body and websocket frame limits for this (the Rasa server's) process.
-
-    Called when the channels are imported, which `rasa run` does before it creates the Sanic
-    app (which reads SANIC_* then): so the limits hold also where the Rasa server is started
-    without `bot run` (deploy/docker-compose.yml). A value set in the environment wins.
-    """
-    for key, value in rasa_env_defaults().items():
-        if key.startswith("SANIC_"):
-            os.environ.setdefault(key, value)
 
 
 def rest_token() -> str | None:

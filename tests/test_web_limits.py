@@ -137,10 +137,18 @@ def test_the_lead_throttle_reads_the_key_the_channels_set():
     assert len(clients.client_key("203.0.113.7", "secret")) <= throttle.MAX_CLIENT_KEY_CHARS
 
 
-def test_the_rasa_child_refuses_bodies_over_the_limit_before_parsing():
-    env = settings.rasa_env_defaults()
-    assert env["SANIC_REQUEST_MAX_SIZE"] == str(limits.MAX_REQUEST_BYTES)
-    assert env["SANIC_WEBSOCKET_MAX_SIZE"] == str(limits.MAX_REQUEST_BYTES)
+def test_the_rasa_server_refuses_bodies_over_the_limit_before_parsing():
+    class Config:
+        REQUEST_MAX_SIZE = 100_000_000  # Sanic's defaults
+        WEBSOCKET_MAX_SIZE = 2**20
+
+    limits.bound_sanic(Config)
+    assert Config.REQUEST_MAX_SIZE == Config.WEBSOCKET_MAX_SIZE == limits.MAX_REQUEST_BYTES
+    Config.REQUEST_MAX_SIZE = 4096  # a smaller configured value is kept
+    limits.bound_sanic(Config)
+    assert Config.REQUEST_MAX_SIZE == 4096
+    # the action server (also Sanic) must not get the limit: it receives trackers and the domain
+    assert not any(key.startswith("SANIC_") for key in settings.rasa_env_defaults())
     # a message at the character limit still fits, as 4-byte UTF-8 characters in JSON
     body = json.dumps(
         {
@@ -283,13 +291,3 @@ def test_socketio_packets():
     assert socketio_packet_problem("2[") == "malformed"
     assert socketio_packet_problem('2["user_uttered"') == "malformed"
     assert not json_too_deep('{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
-
-
-def test_the_rasa_server_process_gets_the_limits_without_bot_run(monkeypatch):
-    monkeypatch.delenv("SANIC_REQUEST_MAX_SIZE", raising=False)
-    monkeypatch.setenv("SANIC_WEBSOCKET_MAX_SIZE", "4096")  # a deployment's own value wins
-    settings.apply_request_limits()
-    import os
-
-    assert os.environ["SANIC_REQUEST_MAX_SIZE"] == str(limits.MAX_REQUEST_BYTES)
-    assert os.environ["SANIC_WEBSOCKET_MAX_SIZE"] == "4096"

@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 # e-mail addresses and phone numbers masked (debug logs carry the visitors' messages).
 logsafe.install()
 rasa_fixes.apply()
-settings.apply_request_limits()  # bodies over 16 KB: 413 before parsing
 
 STATIC = Path(__file__).parent / "static"
 
@@ -101,6 +100,10 @@ class WebChatInput(SocketIOInput):
         trusted = tuple(settings.trusted_proxies())
         clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
         visitor_limits = ratelimit.shared()
+
+        @webchat.listener("main_process_start")
+        async def bound_requests(app: Any, _loop: Any) -> None:
+            limits.bound_sanic(app.config)  # bodies and frames over 16 KB refused before parsing
 
         async def say(room: Text, text: Text) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room, namespace=namespace)

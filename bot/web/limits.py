@@ -3,9 +3,9 @@
 Both channels (bot/web/channel.py for the widget's socket.io, bot/web/rest.py for REST)
 check a message here before NLU sees it: NLU memory grows with the square of a message's
 length (issue 10: 65,536 characters took ~23 GB), so the length limit is what keeps the
-server alive. Bodies over MAX_REQUEST_BYTES never reach a channel: the Rasa server gets
-SANIC_REQUEST_MAX_SIZE / SANIC_WEBSOCKET_MAX_SIZE from bot.settings.rasa_env_defaults()
-and socket.io's max_http_buffer_size is the same.
+server alive. Bodies over MAX_REQUEST_BYTES never reach a channel: the channels cap the
+Rasa server's Sanic REQUEST_MAX_SIZE / WEBSOCKET_MAX_SIZE (bound_sanic) and socket.io's
+max_http_buffer_size is the same.
 
 No Rasa import here: bot.settings reads the byte limit from this module.
 """
@@ -43,6 +43,18 @@ RATE_LIMITED_REPLY = (
     "then send your question again."
 )
 NO_SESSION_REPLY = "Sorry, this chat lost its connection details. Please reload the page."
+
+
+def bound_sanic(config: Any) -> None:
+    """Cap the Rasa server's Sanic body and websocket frame sizes at MAX_REQUEST_BYTES.
+
+    Called by the channels' blueprints when the server starts (main_process_start, before
+    Sanic builds its protocol), so it holds however the Rasa server is started, and only in
+    the Rasa server: the action server (rasa-sdk, also Sanic) receives whole trackers and
+    the domain from Rasa, far over 16 KB. A smaller configured value is kept.
+    """
+    config.REQUEST_MAX_SIZE = min(int(config.REQUEST_MAX_SIZE), MAX_REQUEST_BYTES)
+    config.WEBSOCKET_MAX_SIZE = min(int(config.WEBSOCKET_MAX_SIZE), MAX_REQUEST_BYTES)
 
 
 def message_refusal(text: Any) -> str | None:

@@ -40,7 +40,6 @@ from bot.web import clients, limits, ratelimit
 logger = logging.getLogger(__name__)
 logsafe.install()
 rasa_fixes.apply()
-settings.apply_request_limits()  # bodies over 16 KB: 413 before parsing
 
 
 def _refuse(status: int, error: str, message: str, headers: dict | None = None) -> HTTPResponse:
@@ -94,6 +93,10 @@ class RestChannel(RestInput):
         trusted = tuple(settings.trusted_proxies())
         clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
         visitor_limits = ratelimit.shared()
+
+        @rest.listener("main_process_start")
+        async def bound_requests(app: Any, _loop: Any) -> None:
+            limits.bound_sanic(app.config)  # bodies over 16 KB: 413 before anything parses them
 
         @rest.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
