@@ -72,6 +72,11 @@ def prepare_ours(work: Path) -> dict[str, str]:
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB_URL": f"sqlite:///{work / 'tracker.db'}",
         "LOCK_STORE_TYPE": "in_memory",
+        # a load test: every simulated visitor comes from 127.0.0.1, and roundtrip sends
+        # 60 messages in one conversation, so both rate limits are off
+        "RATE_LIMIT_PER_ADDRESS": "0",
+        "RATE_LIMIT_PER_SESSION": "0",
+        "LEAD_LIMIT_PER_CLIENT": "100000",  # every lead from 127.0.0.1 has the same client_key
     }
 
 

@@ -133,8 +133,18 @@ class Servers:
     timeout: float = 180
 
     @property
+    def rasa_host(self) -> str:
+        """RASA_HOST from the servers' environment (overrides first), default 127.0.0.1."""
+        return self.env_overrides.get("RASA_HOST") or settings.rasa_host()
+
+    @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        host = self.rasa_host
+        if host in ("0.0.0.0", "::", "", "localhost") or host.startswith("127."):
+            host = "127.0.0.1"  # every interface, or loopback: reach it on loopback
+        elif ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.rasa_port}"
 
     @property
     def rest_url(self) -> str:
@@ -181,7 +191,7 @@ class Servers:
             ))
         self.children.append(Child(
             "Rasa server",
-            [rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
+            [rasa, "run", "--model", str(self.model), "-i", self.rasa_host, "--port", str(self.rasa_port),
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
             self.log_dir / f"rasa-{self.rasa_port}.log",
             self.rasa_url + "/",

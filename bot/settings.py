@@ -9,6 +9,7 @@ value into a one-line error instead of a silent default or a crash later.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import BaseSettings, ValidationError, validator
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 DEV_ACTION_SECRET_FILE = VAR_DIR / "action-server.secret"
+DEV_WEBCHAT_SECRET_FILE = VAR_DIR / "webchat-session.secret"
 
 
 class Settings(BaseSettings):
@@ -38,6 +40,14 @@ class Settings(BaseSettings):
     action_port: int = 5055
     action_server_host: str = "127.0.0.1"  # only the Rasa server needs to reach it
     action_server_secret: str = ""  # empty: a development secret in var/
+    rasa_host: str = "127.0.0.1"  # interface of the Rasa server; nginx reaches it locally
+
+    # chat channels (bot/web): sessions, REST, rate limits, client addresses
+    webchat_session_secret: str = ""  # signs web chat session ids; empty: a development secret in var/
+    rest_token: str = ""  # set: the REST channel wants "Authorization: Bearer <token>"
+    rate_limit_per_session: int = 20  # messages a minute (and burst); 0: off
+    rate_limit_per_address: int = 60  # messages a minute (and burst) per client address; 0: off
+    trusted_proxies: str = "127.0.0.1,::1"  # comma-separated addresses/networks whose X-Forwarded-For counts
 
     # web chat: origins (besides the chat server's own) whose pages may embed the widget
     widget_allowed_origins: str = ""  # comma-separated, e.g. https://www.example.com; never *
@@ -103,10 +113,21 @@ class Settings(BaseSettings):
             raise ValueError("must be more than 0")
         return v
 
-    @validator("lead_limit_per_client", "lead_limit_per_contact", "lead_limit_total")
+    @validator("lead_limit_per_client", "lead_limit_per_contact", "lead_limit_total",
+               "rate_limit_per_session", "rate_limit_per_address")
     def _count(cls, v: float) -> float:
         if not (v >= 0):
             raise ValueError("must be 0 or more")
+        return v
+
+    @validator("trusted_proxies")
+    def _networks(cls, v: str) -> str:
+        for part in v.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{part.strip()!r} is not an address or network") from None
         return v
 
     class Config:
@@ -239,6 +260,11 @@ def renew_dev_action_secret() -> str:
     return secret
 
 
+def rasa_host() -> str:
+    """Interface the Rasa server listens on (RASA_HOST, default 127.0.0.1)."""
+    return current().rasa_host
+
+
 def rasa_env_defaults() -> dict[str, str]:
     """Values for the ${...} variables in endpoints.yml when the environment has none."""
     return {
@@ -264,6 +290,60 @@ def rasa_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
         env.setdefault(key, value)
     env.update(overrides or {})
     return env
+
+
+# --- chat channels: sessions, REST token, rate limits, client addresses (issue 10) -----
+def webchat_session_secret() -> str:
+    """Key that signs the widget's session ids and hashes client addresses (WEBCHAT_SESSION_SECRET).
+
+    Unset (development): a random one kept in var/webchat-session.secret (mode 0600) and kept
+    across restarts, so a visitor's conversation survives `bot run` being restarted. Set one
+    value for all Rasa replicas in production.
+    """
+    secret = current().webchat_session_secret
+    if secret:
+        return secret
+    try:
+        secret = DEV_WEBCHAT_SECRET_FILE.read_text().strip()
+    except OSError:
+        secret = ""
+    if secret:
+        return secret
+    # Written to a private temporary file, then linked into place: processes starting
+    # together (two replicas, the e2e servers) end up with the same, complete secret.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    temporary = VAR_DIR / f".webchat-session.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    try:
+        os.link(temporary, DEV_WEBCHAT_SECRET_FILE)
+    except FileExistsError:
+        secret = DEV_WEBCHAT_SECRET_FILE.read_text().strip()
+    finally:
+        temporary.unlink()
+    return secret
+
+
+def rest_token() -> str | None:
+    """REST_TOKEN: when set, the REST channel wants `Authorization: Bearer <token>` (unset: open)."""
+    return _optional(current().rest_token)
+
+
+def rate_limit_per_session() -> int:
+    """Messages one conversation may send per minute (and in a burst); 0 turns the limit off."""
+    return current().rate_limit_per_session
+
+
+def rate_limit_per_address() -> int:
+    """Messages one client address may send per minute (and in a burst); 0 turns the limit off."""
+    return current().rate_limit_per_address
+
+
+def trusted_proxies() -> list[str]:
+    """TRUSTED_PROXIES: addresses or networks whose X-Forwarded-For is believed (the local nginx)."""
+    return [part.strip() for part in current().trusted_proxies.split(",") if part.strip()]
 
 
 # --- web chat --------------------------------------------------------------------------

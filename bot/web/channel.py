@@ -9,19 +9,23 @@ Differences from `rasa.core.channels.socketio.SocketIOInput`:
 - `sio.enter_room()` is awaited when it returns a coroutine (python-socketio >= 5.10);
   Rasa 3.6 forgets to, and with session persistence no reply would reach the widget;
 - socket.io accepts browsers on its own origin and on WIDGET_ALLOWED_ORIGINS only;
-- user messages over MAX_MESSAGE_CHARS are refused with a bot message, not processed;
-- only the page URL (without query string or fragment) is kept from the metadata;
+- session ids are issued and signed by the server (bot/web/sessions.py): a client that
+  presents anything but a token we signed gets a new session, and the socket's messages
+  go to the session it joined, whatever session_id they name;
+- every message is checked against bot/web/limits.py (too long, not text, unreadable,
+  empty, oversized metadata: a polite bot message, not processed) and the rate limits
+  (bot/web/ratelimit.py) before NLU; socket.io packets over MAX_REQUEST_BYTES, and
+  malformed ones, are refused (bot/web/packets.py);
+- only the page URL (without query string or fragment) is kept from the metadata, plus
+  our `client_key` (a keyed hash of the client's address) for the lead throttle;
 - GET routes serve the demo page, the privacy notice and the widget's static files.
 """
 from __future__ import annotations
 
 import inspect
-import json
 import logging
-import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
-from urllib.parse import urlsplit, urlunsplit
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -30,9 +34,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import rasa_fixes
+from bot import rasa_fixes, settings
 from bot.sales import logsafe
-from bot.web import origins
+from bot.web import clients, limits, origins, packets, ratelimit, sessions
+from bot.web.limits import MAX_MESSAGE_CHARS, TOO_LONG_REPLY, page_url  # noqa: F401 (used by tests)
 
 logger = logging.getLogger(__name__)
 # The Rasa server imports this channel at start-up: from then on its log records have
@@ -41,12 +46,6 @@ logsafe.install()
 rasa_fixes.apply()
 
 STATIC = Path(__file__).parent / "static"
-MAX_MESSAGE_CHARS = 1000
-TOO_LONG_REPLY = (
-    f"Sorry, that message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} "
-    "characters, or ask one question at a time."
-)
-MAX_URL_CHARS = 500
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -65,25 +64,6 @@ FILES = {
         "vendor/socket.io.min.js", "application/javascript; charset=utf-8", False,
     ),
 }
-
-
-def page_url(metadata: Any) -> Optional[str]:
-    """The http(s) page URL from the widget's metadata, without query and fragment."""
-    if isinstance(metadata, str):
-        try:
-            metadata = json.loads(metadata)
-        except ValueError:
-            return None
-    url = metadata.get("page_url") if isinstance(metadata, dict) else None
-    if not isinstance(url, str):
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))[:MAX_URL_CHARS]
 
 
 async def _maybe_await(result: Any) -> None:
@@ -113,7 +93,17 @@ class WebChatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origin_policy)
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
+        sio.eio.max_http_buffer_size = limits.MAX_REQUEST_BYTES  # larger packets: 400, socket closed
+        packets.guard(sio)  # malformed packets refused before engineio/socketio parse them
         namespace = self.namespace
+        secret = settings.webchat_session_secret()
+        trusted = tuple(settings.trusted_proxies())
+        clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
+        visitor_limits = ratelimit.shared()
+
+        @webchat.listener("main_process_start")
+        async def bound_requests(app: Any, _loop: Any) -> None:
+            limits.bound_sanic(app.config)  # bodies and frames over 16 KB refused before parsing
 
         async def say(room: Text, text: Text) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room, namespace=namespace)
@@ -126,40 +116,63 @@ class WebChatInput(SocketIOInput):
             logger.debug(f"User {sid} connected to the webchat socket.")
             return True
 
+        def client_of(sid: str) -> str:
+            """The socket's client address (its handshake request's peer, or X-Forwarded-For)."""
+            environ = sio.get_environ(sid, namespace=namespace) or {}
+            request = environ.get("sanic.request")  # engineio's REMOTE_ADDR is always 127.0.0.1
+            if request is None:
+                return clients.UNKNOWN
+            return clients.client_address(request.ip, request.headers.get("x-forwarded-for"), trusted)
+
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
-            data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not 0 < len(session_id) <= 64:
-                session_id = uuid.uuid4().hex
+        async def session_request(sid: str, data: Any = None, *_extra: Any) -> None:
+            # Only a token we signed resumes a conversation; anything else gets a new session.
+            token = data.get("session_id") if isinstance(data, dict) else None
+            session = sessions.resume_or_new(token, secret)
+            async with sio.session(sid, namespace=namespace) as state:
+                previous = state.get("conversation_id")
+                state["conversation_id"] = session.conversation_id
+                state.setdefault("address", client_of(sid))
             if self.session_persistence:
-                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+                if previous and previous != session.conversation_id:
+                    await _maybe_await(sio.leave_room(sid, previous, namespace=namespace))
+                await _maybe_await(sio.enter_room(sid, session.conversation_id, namespace=namespace))
+            await sio.emit("session_confirm", session.token, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: Text, data: Dict) -> None:
+        async def handle_message(sid: str, data: Any = None, *_extra: Any) -> None:
             data = data if isinstance(data, dict) else {}
+            state = await sio.get_session(sid, namespace=namespace)
+            address = state.get("address") or client_of(sid)
             if self.session_persistence:
-                sender_id = data.get("session_id")
-                if not isinstance(sender_id, str) or not sender_id:
-                    logger.warning("webchat: message without a session_id ignored")
+                # The session this socket joined; a session_id in the message is never trusted.
+                sender_id = state.get("conversation_id")
+                if not sender_id:
+                    logger.info("webchat: a message before session_request refused")
+                    await say(sid, limits.NO_SESSION_REPLY)
                     return
             else:
                 sender_id = sid
-            text = data.get("message", "")
-            if not isinstance(text, str):
+            text = data.get("message")
+            metadata = data.get(self.metadata_key)
+            refusal = limits.message_refusal(text)
+            if refusal is None and not limits.metadata_fits(metadata):
+                refusal = limits.METADATA_REPLY
+            if refusal or not isinstance(text, str):
+                refusal = refusal or limits.NOT_TEXT_REPLY
+                logger.info("webchat: refused a message (%s)", limits.refusal_reason(refusal))
+                await say(sid, refusal)  # only to the socket that sent it
                 return
-            if len(text) > MAX_MESSAGE_CHARS:
-                logger.info(f"webchat: refused a message of {len(text)} characters")
-                await say(sid, TOO_LONG_REPLY)  # only to the socket that sent it
+            if not visitor_limits.allow(sender_id, address):
+                logger.warning("webchat: rate limit reached for conversation %s", sender_id)
+                await say(sid, limits.RATE_LIMITED_REPLY)
                 return
-            url = page_url(data.get(self.metadata_key))
             message = UserMessage(
-                text,
+                limits.clean_message(text),
                 SocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=self.name(),
-                metadata={"page_url": url} if url else None,
+                metadata=limits.message_metadata(metadata, clients.client_key(address, secret)),
             )
             await on_new_message(message)
 

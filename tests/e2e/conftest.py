@@ -33,6 +33,12 @@ def e2e_env(tmp_path_factory):
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
         # qualified leads are offered this meeting link (the widget test clicks it)
         "BOOKING_URL_TEMPLATE": BOOKING_URL_TEMPLATE,
+        # Every e2e visitor comes from 127.0.0.1: the per-address limit (60/min) is off here;
+        # the per-session limit keeps its default. test_rate_limits.py tests both.
+        "RATE_LIMIT_PER_ADDRESS": "0",
+        # ... and so every lead has the same client_key: the per-client lead throttle (5 an
+        # hour) is raised; test_sales_throttle.py and the form tests cover it
+        "LEAD_LIMIT_PER_CLIENT": "100000",
     }
     loader.load_into(env["SALES_DB_URL"])
     return env

@@ -89,6 +89,8 @@ def sales_stack(folder: Path) -> Iterator[SalesStack]:
             "SALES_OUTBOX_INTERVAL": "0.5",
             "SALES_OUTBOX_RETRY_SECONDS": "1",
             "BOOKING_URL_TEMPLATE": "https://cal.example/consultancy/intro?name={name}&email={email}",
+            "RATE_LIMIT_PER_ADDRESS": "0",  # every visitor comes from 127.0.0.1
+            "LEAD_LIMIT_PER_CLIENT": "100000",  # so every lead has the same client_key
         }
         loader.load_into(env["SALES_DB_URL"])
         servers = Servers(rasa_port=free_port(), action_port=free_port(), env_overrides=env,

@@ -305,7 +305,8 @@ def test_rating_an_answer_is_discreet_and_stored_for_that_answer(page, e2e_env):
     assert page.locator(".sc-reply").count() == replies  # the answer's follow-ups stay
     assert page.locator(".sc-user").count() == 1  # and no visitor bubble either
 
-    session = page.evaluate("localStorage.getItem('sourcingchat:session')").strip('"')
+    token = page.evaluate("localStorage.getItem('sourcingchat:session')").strip('"')
+    session = token.partition(".")[0]  # the signed token's conversation id (bot/web/sessions.py)
     engine = create_engine(e2e_env["SALES_DB_URL"], future=True)
     try:
         with engine.connect() as conn:

@@ -151,6 +151,9 @@ def replicas(tracker_db_url, sales_db_url, lock_prefix, tmp_path_factory):
         "LOCK_STORE_DB": str(REDIS_DB),
         "LOCK_STORE_PREFIX": lock_prefix,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ACTION_PORT}/webhook",
+        # 30 conversations from 127.0.0.1: the per-address limit (60/min) would throttle them
+        "RATE_LIMIT_PER_ADDRESS": "0",
+        "LEAD_LIMIT_PER_CLIENT": "100000",  # 30 leads with the same client_key
     }
     log_dir = tmp_path_factory.mktemp("scale-logs")
     first = Servers(rasa_port=RASA_PORTS[0], action_port=ACTION_PORT, model=model,
