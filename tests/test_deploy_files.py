@@ -6,6 +6,7 @@ the lock store is built from endpoints.yml against a real redis-server with a pa
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shutil
@@ -98,6 +99,17 @@ def test_redis_needs_a_password_and_rasa_sends_it(compose):
     for rasa in ("rasa-1", "rasa-2"):
         assert services[rasa]["environment"]["LOCK_STORE_PASSWORD"].startswith("${REDIS_PASSWORD:?")
         assert services[rasa]["environment"]["WIDGET_ALLOWED_ORIGINS"] == "${WIDGET_ALLOWED_ORIGINS:-}"
+
+
+def test_replicas_share_the_session_secret_and_trust_only_nginx(compose):
+    """Both replicas verify each other's widget sessions; X-Forwarded-For counts from nginx only."""
+    rasa = [compose["services"][name]["environment"] for name in ("rasa-1", "rasa-2")]
+    assert all(env["WEBCHAT_SESSION_SECRET"] == "${WEBCHAT_SESSION_SECRET:?set WEBCHAT_SESSION_SECRET}"
+               for env in rasa)
+    nginx_ip = compose["services"]["nginx"]["networks"]["default"]["ipv4_address"]
+    assert all(env["TRUSTED_PROXIES"] == nginx_ip for env in rasa)
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(nginx_ip) in ipaddress.ip_network(subnet)
 
 
 def test_nginx_conf_passes_the_forwarded_scheme_and_limits(compose):
