@@ -6,6 +6,7 @@ from the local spool into the sales database once it is reachable again, and, wh
 alert channel is configured (SALES_NOTIFY_EMAIL, SALES_SLACK_WEBHOOK_URL, SALES_WEBHOOK_URL),
 the worker that delivers committed leads' alerts from the outbox.
 """
+
 from bot import db, settings
 from bot.sales import logsafe, outbox, spool
 

@@ -1,8 +1,10 @@
 """Catalogue answers: thin adapters from the tracker to bot.catalogue.replies."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -16,8 +18,9 @@ from bot.catalogue import replies
 logger = logging.getLogger(__name__)
 
 
-def _answer(dispatcher: CollectingDispatcher, tracker: Tracker,
-            build: Callable[..., replies.Reply]) -> list[dict[str, Any]]:
+def _answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, build: Callable[..., replies.Reply]
+) -> list[dict[str, Any]]:
     """Run one catalogue look-up; a database failure becomes a polite answer, not a crash."""
     try:
         with db.session_scope() as session:
@@ -41,32 +44,44 @@ class ActionCatalogueAnswer(Action):
     def name(self) -> str:
         return "action_catalogue_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         side = next(tracker.get_latest_entity_values("sourcing_model"), None)
         theme = next(tracker.get_latest_entity_values("theme"), None)
-        return _answer(dispatcher, tracker, lambda s: replies.answer_question(
-            s, _text(tracker), _mentions(tracker), side, theme))
+        return _answer(
+            dispatcher,
+            tracker,
+            lambda s: replies.answer_question(s, _text(tracker), _mentions(tracker), side, theme),
+        )
 
 
 class ActionServicePrice(Action):
     def name(self) -> str:
         return "action_service_price"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         specific = answers_for(tracker)  # "how much for 120 users?", "is VAT included?"
         if specific:
             return await specific.run(dispatcher, tracker, domain)
-        return _answer(dispatcher, tracker, lambda s: replies.price_reply(
-            s, _text(tracker), _mentions(tracker), tracker.get_slot("service")))
+        return _answer(
+            dispatcher,
+            tracker,
+            lambda s: replies.price_reply(s, _text(tracker), _mentions(tracker), tracker.get_slot("service")),
+        )
 
 
 class ActionServiceSla(Action):
     def name(self) -> str:
         return "action_service_sla"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
-        return _answer(dispatcher, tracker, lambda s: replies.sla_reply(
-            s, _text(tracker), _mentions(tracker), tracker.get_slot("service")))
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return _answer(
+            dispatcher,
+            tracker,
+            lambda s: replies.sla_reply(s, _text(tracker), _mentions(tracker), tracker.get_slot("service")),
+        )

@@ -1,4 +1,5 @@
 """Unsure NLU (nlu_fallback): thin adapter from the tracker to bot.clarify."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,13 +14,15 @@ class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         decision = clarify.decide(message.get("intent_ranking") or [], message.get("entities") or [])
         if decision.kind == "clarify":
-            dispatcher.utter_message(response=decision.response, buttons=decision.buttons,
-                                     options=decision.options)
+            dispatcher.utter_message(
+                response=decision.response, buttons=decision.buttons, options=decision.options
+            )
         else:
             dispatcher.utter_message(response=decision.response)
         return []

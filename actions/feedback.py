@@ -1,4 +1,5 @@
 """Ratings of knowledge answers: thin adapter from the tracker to bot.ratings."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Knowledge answers: thin adapter from the tracker to bot.knowledge."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,8 +35,9 @@ class ActionAnswerKnowledge(Action):
         read = knowledge.topics_read(tracker.get_slot("topics_read"), answer.topic)
         events.append(SlotSet("topics_read", read))
         in_form = bool((tracker.active_loop or {}).get("name"))
-        if not in_form and knowledge.offer_advice(read, bool(tracker.get_slot("advice_offered")),
-                                                  bool(tracker.get_slot("advice"))):
+        if not in_form and knowledge.offer_advice(
+            read, bool(tracker.get_slot("advice_offered")), bool(tracker.get_slot("advice"))
+        ):
             dispatcher.utter_message(response="utter_advice_offer")
             events.append(SlotSet("advice_offered", True))
         dispatcher.utter_message(response=ratings.RATING_PROMPT)  # the widget's helpful / not helpful choice

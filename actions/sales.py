@@ -4,6 +4,7 @@ The form's questions are the domain's `lead_form.required_slots`; what each answ
 when to ask again and when to stop are decided in bot.sales.form. The texts are domain
 responses (utter_ask_<slot>, utter_lead_*); buttons come from bot.sales.form.buttons.
 """
+
 from __future__ import annotations
 
 import logging
@@ -98,8 +99,9 @@ class ActionStartLead(Action):
     def name(self) -> str:
         return "action_start_lead"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_intro")
         # The form's slots were cleared when the last form ended (submit or cancel). Advice given
         # in this conversation tells the model and a service; a service asked about since wins.
@@ -123,15 +125,18 @@ class ValidateLeadForm(forms.TypedFormValidation):
     def control(self, turn: form.Turn) -> form.Outcome | None:
         return form.control(turn)
 
-    def settle(self, turn: form.Turn, extracted: dict[str, Any],
-               validated: dict[str, Any]) -> form.Outcome | None:
+    def settle(
+        self, turn: form.Turn, extracted: dict[str, Any], validated: dict[str, Any]
+    ) -> form.Outcome | None:
         return form.settle(turn, extracted, validated, side_of)
 
 
 forms.add_slot_methods(
-    ValidateLeadForm, tuple(form.CHECKS),
+    ValidateLeadForm,
+    tuple(form.CHECKS),
     extract=lambda slot, turn: form.extract(slot, turn, find_service),
-    validate=lambda slot, value, values: form.check(slot, value, values, find_service).value)
+    validate=lambda slot, value, values: form.check(slot, value, values, find_service).value,
+)
 
 
 class AskLeadQuestion(Action, ABC):
@@ -143,8 +148,9 @@ class AskLeadQuestion(Action, ABC):
     def name(self) -> str:
         """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         values = _values(tracker, domain)
         kwargs: dict[str, Any] = {}
         names: dict[str, str] = {}
@@ -155,8 +161,11 @@ class AskLeadQuestion(Action, ABC):
             kwargs["summary"] = form.summary(values, names, advice)
         if self.slot == "lead_consent":
             kwargs["privacy_url"] = settings.privacy_url()
-        dispatcher.utter_message(response=f"utter_ask_{self.slot}",
-                                 buttons=form.buttons(self.slot, values, list(names.items())), **kwargs)
+        dispatcher.utter_message(
+            response=f"utter_ask_{self.slot}",
+            buttons=form.buttons(self.slot, values, list(names.items())),
+            **kwargs,
+        )
         return []
 
 
@@ -176,8 +185,9 @@ class ActionSubmitLead(Action):
     def name(self) -> str:
         return "action_submit_lead"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         values = _values(tracker, domain)
         if values[form.CANCELLED]:
             gave_up = values[form.CANCELLED] == form.GAVE_UP
@@ -190,8 +200,13 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(response="utter_lead_not_sent")
             return _reset(domain)
         try:
-            data = form.lead_input(values, tracker.sender_id, _page_url(tracker), consent_text(domain),
-                                   handoff.sanitized(tracker.get_slot("advice")))
+            data = form.lead_input(
+                values,
+                tracker.sender_id,
+                _page_url(tracker),
+                consent_text(domain),
+                handoff.sanitized(tracker.get_slot("advice")),
+            )
             data.client_key = throttle.client_key(tracker.events)
             lead = spool.save_or_keep(data, limits=throttle.Limits.from_settings())
             if lead is None:  # the sales database is down: the lead waits in the spool
@@ -223,7 +238,8 @@ class ActionCancelLead(Action):
     def name(self) -> str:
         return "action_cancel_lead"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_cancelled")
         return _reset(domain)

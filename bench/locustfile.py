@@ -18,6 +18,7 @@ shows where time goes.
 
 Think time between turns: BENCH_THINK_MIN / BENCH_THINK_MAX seconds (default 1-3 s).
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,12 @@ THINK = (float(os.environ.get("BENCH_THINK_MIN", "1")), float(os.environ.get("BE
 
 @events.init_command_line_parser.add_listener
 def _add_arguments(parser) -> None:
-    parser.add_argument("--baseline", action="store_true", default=False,
-                        help="talk to the `rasa init` baseline bot instead of the sourcing assistant")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        default=False,
+        help="talk to the `rasa init` baseline bot instead of the sourcing assistant",
+    )
 
 
 class ChatVisitor(HttpUser):
@@ -58,8 +63,13 @@ class ChatVisitor(HttpUser):
             self.say(f"{name}/{number}", message, expected)
 
     def say(self, name: str, message: str, expected: tuple[str, ...]) -> None:
-        with self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": message},
-                              name=name, timeout=60, catch_response=True) as response:
+        with self.client.post(
+            "/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": message},
+            name=name,
+            timeout=60,
+            catch_response=True,
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return

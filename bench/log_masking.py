@@ -3,6 +3,7 @@
 `.venv/bin/python -m bench.log_masking`: median of 3 runs per input, for a whole log
 record (cut, then masked) and for the masks alone on the uncut text.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,13 +31,16 @@ def median_seconds(work, runs: int = 3) -> float:
 
 def main() -> None:
     for name, text in CASES.items():
+
         def record(text=text):
             logsafe._redact_record(logging.LogRecord("t", logging.DEBUG, __file__, 1, "%s", (text,), None))
 
         def masks_only(text=text):
             logsafe.redact(text, limit=10**7)
 
-        print(f"{name:32} record {median_seconds(record):.4f} s   masks alone {median_seconds(masks_only):.4f} s")
+        print(
+            f"{name:32} record {median_seconds(record):.4f} s   masks alone {median_seconds(masks_only):.4f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ stratified cross-validation of the training data, the held-out split (tests/nlu_
 and our own proxy set (tests/nlu_proxy.yml). Never point it at shared/eval: that set is
 read once, at the end, by `make test-nlu`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,29 +62,36 @@ def main() -> None:
         calibrate(IntentModelConfig(), args.cv)
         return
     train = load_examples(settings.ROOT / "data" / "nlu", retrieval=True)
-    sets = {name: load_examples(settings.ROOT / "tests" / f"{name}.yml")
-            for name in ("nlu_test", "nlu_proxy") if (settings.ROOT / "tests" / f"{name}.yml").exists()}
+    sets = {
+        name: load_examples(settings.ROOT / "tests" / f"{name}.yml")
+        for name in ("nlu_test", "nlu_proxy")
+        if (settings.ROOT / "tests" / f"{name}.yml").exists()
+    }
     texts = [t for t, _ in train]
     labels = [i for _, i in train]
     emb = embed_all(texts)
     set_emb = {n: embed_all([t for t, _ in s]) for n, s in sets.items()}
-    print(f"{len(train)} training examples, {len(set(labels))} intents; sets: "
-          + ", ".join(f"{n}={len(s)}" for n, s in sets.items()))
+    print(
+        f"{len(train)} training examples, {len(set(labels))} intents; sets: "
+        + ", ".join(f"{n}={len(s)}" for n, s in sets.items())
+    )
 
     variants: dict[str, object] = {"baseline": None}
     if args.grid:
         for C, ew, lw in itertools.product((3, 10, 30), (0, 1, 2, 3), (0, 0.5, 1)):
             variants[f"C{C} emb{ew} lex{lw}"] = IntentModelConfig(C=C, embedding_weight=ew, lexicon_weight=lw)
     else:
-        variants.update({
-            "tfidf+lex": IntentModelConfig(embedding_weight=0, lexicon_weight=0.5),
-            "tfidf+emb": IntentModelConfig(embedding_weight=1, lexicon_weight=0),
-            "ours": IntentModelConfig(),
-            "emb2 lex1": IntentModelConfig(embedding_weight=2, lexicon_weight=1),
-            "ours+nn1": IntentModelConfig(neighbour_weight=1),
-            "ours+nn3": IntentModelConfig(neighbour_weight=3),
-            "emb only": IntentModelConfig(tfidf_weight=0, lexicon_weight=0, embedding_weight=3, C=10),
-        })
+        variants.update(
+            {
+                "tfidf+lex": IntentModelConfig(embedding_weight=0, lexicon_weight=0.5),
+                "tfidf+emb": IntentModelConfig(embedding_weight=1, lexicon_weight=0),
+                "ours": IntentModelConfig(),
+                "emb2 lex1": IntentModelConfig(embedding_weight=2, lexicon_weight=1),
+                "ours+nn1": IntentModelConfig(neighbour_weight=1),
+                "ours+nn3": IntentModelConfig(neighbour_weight=3),
+                "emb only": IntentModelConfig(tfidf_weight=0, lexicon_weight=0, embedding_weight=3, C=10),
+            }
+        )
     y = np.array(labels)
     folds = list(StratifiedKFold(args.cv, shuffle=True, random_state=0).split(texts, y))
     header = f"{'variant':22s} {'cv acc':>7s}" + "".join(f" {n + ' acc':>14s} {'oos':>5s}" for n in sets)
@@ -91,6 +99,7 @@ def main() -> None:
     for name, config in variants.items():
         if args.only and name not in args.only:
             continue
+
         def fit(tr_texts, tr_labels, tr_emb, config=config):
             if config is None:
                 return baseline_model().fit(tr_texts, [intent_of(label) for label in tr_labels])
@@ -115,10 +124,14 @@ def main() -> None:
         print(row, flush=True)
 
 
-
-
-def decide(probs: np.ndarray, classes: np.ndarray, novelty: np.ndarray, threshold: float,
-           ambiguity: float, novelty_max: float) -> list[str]:
+def decide(
+    probs: np.ndarray,
+    classes: np.ndarray,
+    novelty: np.ndarray,
+    threshold: float,
+    ambiguity: float,
+    novelty_max: float,
+) -> list[str]:
     """What the pipeline predicts: LexicalIntentClassifier (novelty) then FallbackClassifier."""
     out = []
     for p, nov in zip(probs, novelty, strict=True):
@@ -133,8 +146,9 @@ def decide(probs: np.ndarray, classes: np.ndarray, novelty: np.ndarray, threshol
     return out
 
 
-def _out_of_fold(config: IntentModelConfig, texts: list[str], labels: np.ndarray, emb: np.ndarray,
-                 cv: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _out_of_fold(
+    config: IntentModelConfig, texts: list[str], labels: np.ndarray, emb: np.ndarray, cv: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(intents, probabilities, novelty) for every training example from the fold that held it out."""
     intents = np.array(sorted({intent_of(label) for label in labels}))
     probs = np.zeros((len(texts), len(intents)))
@@ -156,14 +170,18 @@ def reliability(intents: np.ndarray, probs: np.ndarray, gold: np.ndarray) -> Non
     top, lead = probs[rows, order[:, 0]], probs[rows, order[:, 0]] - probs[rows, order[:, 1]]
     answered = intents[order[:, 0]] != OUT_OF_SCOPE
     right = intents[order[:, 0]] == gold
-    for name, value, edges in (("confidence", top, (0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.01)),
-                               ("lead", lead, (0.0, 0.05, 0.1, 0.2, 1.01))):
+    for name, value, edges in (
+        ("confidence", top, (0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.01)),
+        ("lead", lead, (0.0, 0.05, 0.1, 0.2, 1.01)),
+    ):
         print(f"{name:>10s}   answers  right  wrong intent  out of scope")
         for lo, hi in itertools.pairwise(edges):
             s = answered & (value >= lo) & (value < hi)
             oos = int((gold[s] == OUT_OF_SCOPE).sum())
-            print(f"{lo:4.2f}-{min(hi, 1.0):4.2f} {s.sum():9d} {right[s].sum():6d} "
-                  f"{s.sum() - right[s].sum() - oos:13d} {oos:13d}")
+            print(
+                f"{lo:4.2f}-{min(hi, 1.0):4.2f} {s.sum():9d} {right[s].sum():6d} "
+                f"{s.sum() - right[s].sum() - oos:13d} {oos:13d}"
+            )
 
 
 def calibrate(config: IntentModelConfig, cv: int = 5) -> None:
@@ -191,9 +209,11 @@ def calibrate(config: IntentModelConfig, cv: int = 5) -> None:
                 oof = set_scores(list(y), pred)
                 proxy_pred = decide(p_probs, p_intents, p_nov, threshold, ambiguity, novelty_max)
                 prox = set_scores(p_gold, proxy_pred)
-                print(f"{threshold:9.2f} {ambiguity:9.2f} {novelty_max:7.2f} | {oof['accuracy']:16.3f} "
-                      f"{oof['oos_recall']:10.3f} {oof['in_scope_to_fallback'] / len(y):18.3f} | "
-                      f"{prox['accuracy']:10.3f} {prox['oos_recall']:4.2f}")
+                print(
+                    f"{threshold:9.2f} {ambiguity:9.2f} {novelty_max:7.2f} | {oof['accuracy']:16.3f} "
+                    f"{oof['oos_recall']:10.3f} {oof['in_scope_to_fallback'] / len(y):18.3f} | "
+                    f"{prox['accuracy']:10.3f} {prox['oos_recall']:4.2f}"
+                )
 
 
 if __name__ == "__main__":

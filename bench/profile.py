@@ -12,6 +12,7 @@ the action server's HTTP answer is not CPU in Rasa, so it is reported as wall ti
 minus Rasa's own time. With --baseline-model (a `rasa init` model) it profiles the
 baseline the same way. Writes bench/results/profile.txt and profile-*.prof.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,11 @@ STAGES = [
     ("NLU: parse_message (all components)", "rasa/core/processor.py", "parse_message"),
     ("  spaCy pipeline", "rasa/nlu/utils/spacy_utils.py", "process"),
     ("  DIET classifier", "rasa/nlu/classifiers/diet_classifier.py", "process"),
-    ("  CountVectors featurizers", "rasa/nlu/featurizers/sparse_featurizer/count_vectors_featurizer.py", "process"),
+    (
+        "  CountVectors featurizers",
+        "rasa/nlu/featurizers/sparse_featurizer/count_vectors_featurizer.py",
+        "process",
+    ),
     ("policies: predict next action", "rasa/core/processor.py", "_predict_next_with_tracker"),
     ("actions: run (Rasa side)", "rasa/core/processor.py", "_run_action"),
     ("  remote action call (CPU in Rasa)", "rasa/core/actions/action.py", "run"),
@@ -97,16 +102,22 @@ def report(label: str, walls: list[float], profiler: cProfile.Profile, wrong: in
     stages = stage_times(stats)
     turns = len(walls)
     wall_ms = 1000 * sum(walls) / turns
-    lines = [f"## {label}: {turns} turns, {wrong} wrong/empty replies",
-             f"wall time per turn: mean {wall_ms:.0f} ms, median {1000 * statistics.median(walls):.0f} ms, "
-             f"p95 {1000 * sorted(walls)[int(0.95 * (turns - 1))]:.0f} ms", "",
-             "| stage | ms per turn (mean) | share of wall |", "| --- | ---: | ---: |"]
+    lines = [
+        f"## {label}: {turns} turns, {wrong} wrong/empty replies",
+        f"wall time per turn: mean {wall_ms:.0f} ms, median {1000 * statistics.median(walls):.0f} ms, "
+        f"p95 {1000 * sorted(walls)[int(0.95 * (turns - 1))]:.0f} ms",
+        "",
+        "| stage | ms per turn (mean) | share of wall |",
+        "| --- | ---: | ---: |",
+    ]
     for name, seconds in stages.items():
         ms = 1000 * seconds / turns
         lines.append(f"| {name} | {ms:.1f} | {ms / wall_ms:.0%} |")
     rasa_ms = 1000 * stages["whole turn (handle_message)"] / turns
-    lines.append(f"| waiting for the action server (wall - Rasa's own time) | {max(wall_ms - rasa_ms, 0):.1f} "
-                 f"| {max(wall_ms - rasa_ms, 0) / wall_ms:.0%} |")
+    lines.append(
+        f"| waiting for the action server (wall - Rasa's own time) | {max(wall_ms - rasa_ms, 0):.1f} "
+        f"| {max(wall_ms - rasa_ms, 0) / wall_ms:.0%} |"
+    )
     text = io.StringIO()
     stats.stream = text
     stats.sort_stats("tottime").print_stats(15)
@@ -129,7 +140,10 @@ async def profile_bot(model: Path, endpoints, script, conversations: int):
 def start_action_server(env: dict[str, str], log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(OURS_ACTION_PORT)],
-        cwd=ROOT, env=settings.rasa_env(env), stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=settings.rasa_env(env),
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     deadline = time.monotonic() + 180
@@ -148,7 +162,9 @@ def start_action_server(env: dict[str, str], log: Path) -> subprocess.Popen:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile")
-    parser.add_argument("--conversations", type=int, default=40, help="sessions of 3 short conversations each")
+    parser.add_argument(
+        "--conversations", type=int, default=40, help="sessions of 3 short conversations each"
+    )
     parser.add_argument("--baseline-model", type=Path, help="a `rasa init` model to profile the same way")
     args = parser.parse_args(argv)
     out = BENCH / "results"
@@ -183,10 +199,14 @@ def main(argv: list[str] | None = None) -> int:
             os.killpg(actions.pid, signal.SIGTERM)
             actions.wait(timeout=30)
         if args.baseline_model:
-            endpoints = AvailableEndpoints(tracker_store=EndpointConfig(
-                type="SQL", dialect="sqlite", db=str(work / "baseline-tracker.db")))
+            endpoints = AvailableEndpoints(
+                tracker_store=EndpointConfig(
+                    type="SQL", dialect="sqlite", db=str(work / "baseline-tracker.db")
+                )
+            )
             walls, profiler, wrong = asyncio.run(
-                profile_bot(args.baseline_model, endpoints, BASELINE, args.conversations))
+                profile_bot(args.baseline_model, endpoints, BASELINE, args.conversations)
+            )
             sections.append(report("baseline", walls, profiler, wrong, out))
 
     text = "# Per-turn profile (one turn at a time, in-process)\n\n" + "\n".join(sections)

@@ -6,6 +6,7 @@ Starts our servers (SQLite databases in a temporary folder, catalogue loaded), s
 message N times, each from a new visitor, after a few warm-up turns, and prints the
 median, p90 and max in ms. Traffic goes to 127.0.0.1 only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,14 +44,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="roundtrip-") as tmp:
         work = Path(tmp)
         env = prepare_ours(work)
-        servers = Servers(rasa_port=free_port(), action_port=free_port(), model=snapshot_model(work),
-                          env_overrides=env, log_dir=work / "logs")
+        servers = Servers(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            model=snapshot_model(work),
+            env_overrides=env,
+            log_dir=work / "logs",
+        )
         with servers:
             measure(servers.rest_url, args.message, 5, args.expect)  # warm-up
             timings = sorted(measure(servers.rest_url, args.message, args.n, args.expect))
     p90 = timings[int(0.9 * (len(timings) - 1))]
-    print(f"{args.message!r} x {len(timings)} via REST: median {statistics.median(timings):.0f} ms, "
-          f"p90 {p90:.0f} ms, max {timings[-1]:.0f} ms")
+    print(
+        f"{args.message!r} x {len(timings)} via REST: median {statistics.median(timings):.0f} ms, "
+        f"p90 {p90:.0f} ms, max {timings[-1]:.0f} ms"
+    )
     return 0
 
 

@@ -14,6 +14,7 @@
 4. Writes bench/results/bench.json, bench/results/latency.png, bench/results/bench.md and
    prints the markdown table. All traffic goes to 127.0.0.1; every run is time-bounded.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,6 +62,7 @@ def log(message: str) -> None:
 
 # --- servers ---------------------------------------------------------------------------
 
+
 def prepare_ours(work: Path) -> dict[str, str]:
     """SQLite sales DB (migrated, catalogue loaded) and tracker DB in `work`; the env for both servers."""
     from bot.catalogue import loader
@@ -82,8 +84,13 @@ def prepare_ours(work: Path) -> dict[str, str]:
 
 def start_ours(work: Path) -> Servers:
     env = prepare_ours(work)
-    servers = Servers(rasa_port=OURS_PORT, action_port=OURS_ACTION_PORT, model=snapshot_model(work),
-                      env_overrides=env, log_dir=work / "logs")
+    servers = Servers(
+        rasa_port=OURS_PORT,
+        action_port=OURS_ACTION_PORT,
+        model=snapshot_model(work),
+        env_overrides=env,
+        log_dir=work / "logs",
+    )
     return servers.start(timeout=300)
 
 
@@ -97,8 +104,14 @@ def build_baseline(folder: Path) -> Path:
     log(f"baseline: rasa init --no-prompt in {folder} (trains the starter model, a few minutes)")
     started = time.monotonic()
     with open(folder.parent / "rasa-init.log", "wb") as out:
-        done = subprocess.run([str(BIN / "rasa"), "init", "--no-prompt"], cwd=folder, stdout=out,
-                              stderr=subprocess.STDOUT, env=_clean_env(), timeout=1800)
+        done = subprocess.run(
+            [str(BIN / "rasa"), "init", "--no-prompt"],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=_clean_env(),
+            timeout=1800,
+        )
     models = sorted((folder / "models").glob("*.tar.gz"))
     if done.returncode != 0 or not models:
         raise RuntimeError(f"rasa init failed ({done.returncode}); see {folder.parent / 'rasa-init.log'}")
@@ -123,14 +136,27 @@ class BaselineServer:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 300) -> "BaselineServer":
+    def start(self, timeout: float = 300) -> BaselineServer:
         endpoints = self.folder / "endpoints-bench.yml"
         endpoints.write_text(BASELINE_ENDPOINTS.format(db=self.folder / "tracker.db"))
         out = open(self.folder.parent / f"rasa-{self.port}.log", "ab")
         proc = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.port),
-             "--credentials", "credentials.yml", "--endpoints", endpoints.name],
-            cwd=self.folder, env=_clean_env(), stdout=out, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--port",
+                str(self.port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                endpoints.name,
+            ],
+            cwd=self.folder,
+            env=_clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.procs.append(proc)
@@ -152,6 +178,7 @@ class BaselineServer:
 
 
 # --- measurement -----------------------------------------------------------------------
+
 
 class PeakRss(threading.Thread):
     """Peak resident memory of each labelled process tree, sampled every 0.25 s."""
@@ -189,13 +216,23 @@ class PeakRss(threading.Thread):
 
 def warm_up(url: str, baseline: bool) -> None:
     """A few unmeasured turns so lazy initialisation is not charged to the first level."""
-    messages = ["hello", "I am sad", "yes"] if baseline else [
-        "hi", "how are managed services billed?", "and outsourcing?", "do you do SOC as a service?",
-        "how much is it?",
-    ]
+    messages = (
+        ["hello", "I am sad", "yes"]
+        if baseline
+        else [
+            "hi",
+            "how are managed services billed?",
+            "and outsourcing?",
+            "do you do SOC as a service?",
+            "how much is it?",
+        ]
+    )
     for i, message in enumerate(messages * 2):
-        reply = requests.post(url + "/webhooks/rest/webhook", json={"sender": f"warmup-{i // len(messages)}",
-                                                                     "message": message}, timeout=60)
+        reply = requests.post(
+            url + "/webhooks/rest/webhook",
+            json={"sender": f"warmup-{i // len(messages)}", "message": message},
+            timeout=60,
+        )
         reply.raise_for_status()
         if not reply.json():  # e.g. Rasa started but could not load its model
             raise RuntimeError(f"{url} gave no reply to {message!r}: is a model loaded? (see its log)")
@@ -203,9 +240,25 @@ def warm_up(url: str, baseline: bool) -> None:
 
 def run_level(host: str, users: int, seconds: int, baseline: bool, prefix: Path) -> dict:
     cmd = [
-        str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", str(users),
-        "--run-time", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
-        "--loglevel", "WARNING", "--exit-code-on-error", "0",
+        str(BIN / "locust"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
     ]
     if baseline:
         cmd.append("--baseline")
@@ -221,14 +274,17 @@ def read_stats(prefix: Path) -> dict:
     total = next(r for r in rows if r["Name"] == "Aggregated")
     per_turn = {
         r["Name"]: {"count": int(r["Request Count"]), "p50_ms": _num(r["50%"]), "p95_ms": _num(r["95%"])}
-        for r in rows if r["Name"] != "Aggregated"
+        for r in rows
+        if r["Name"] != "Aggregated"
     }
     failures = []
     failures_csv = Path(f"{prefix}_failures.csv")
     if failures_csv.exists():
         with open(failures_csv, newline="") as fh:
-            failures = [{"name": r["Name"], "error": r["Error"], "count": int(r["Occurrences"])}
-                        for r in csv.DictReader(fh)]
+            failures = [
+                {"name": r["Name"], "error": r["Error"], "count": int(r["Occurrences"])}
+                for r in csv.DictReader(fh)
+            ]
     return {
         "turns": int(total["Request Count"]),
         "errors": int(total["Failure Count"]),
@@ -250,8 +306,9 @@ def _num(value: str) -> float:
         return float("nan")
 
 
-def bench_server(label: str, host: str, pids: dict[str, int], levels, seconds: int, baseline: bool,
-                 out: Path) -> dict:
+def bench_server(
+    label: str, host: str, pids: dict[str, int], levels, seconds: int, baseline: bool, out: Path
+) -> dict:
     warm_up(host, baseline)
     results = {}
     for users in levels:
@@ -264,14 +321,17 @@ def bench_server(label: str, host: str, pids: dict[str, int], levels, seconds: i
             peak = sampler.finish()
         stats["peak_rss_mb"] = peak
         results[str(users)] = stats
-        log(f"{label}: {users} visitor(s): {stats['turns_per_s']} turns/s, p50 {stats['p50_ms']:.0f} ms, "
+        log(
+            f"{label}: {users} visitor(s): {stats['turns_per_s']} turns/s, p50 {stats['p50_ms']:.0f} ms, "
             f"p95 {stats['p95_ms']:.0f} ms, p99 {stats['p99_ms']:.0f} ms, errors {stats['errors']}, "
-            f"peak RSS {peak}")
+            f"peak RSS {peak}"
+        )
         time.sleep(3)  # let the servers settle between levels
     return results
 
 
 # --- report ----------------------------------------------------------------------------
+
 
 def ratios(ours: dict, base: dict) -> dict:
     out = {}
@@ -285,7 +345,8 @@ def ratios(ours: dict, base: dict) -> dict:
         }
         out[level]["memory"] = (
             round(sum(o["peak_rss_mb"].values()) / sum(b["peak_rss_mb"].values()), 2)
-            if sum(b["peak_rss_mb"].values()) else None
+            if sum(b["peak_rss_mb"].values())
+            else None
         )
     return out
 
@@ -298,14 +359,21 @@ def markdown(report: dict) -> str:
     for bot in ("ours", "baseline"):
         for level, s in report.get(bot, {}).items():
             rss = ", ".join(f"{k} {v:.0f}" for k, v in s["peak_rss_mb"].items())
-            lines.append(f"| {bot} | {level} | {s['turns_per_s']:.2f} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} "
-                         f"| {s['p99_ms']:.0f} | {s['errors']} / {s['turns']} | {rss} |")
-    lines += ["", "| visitors | p50 ours/baseline | p95 ours/baseline | p99 ours/baseline "
-              "| throughput ours/baseline | memory ours/baseline |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+            lines.append(
+                f"| {bot} | {level} | {s['turns_per_s']:.2f} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} "
+                f"| {s['p99_ms']:.0f} | {s['errors']} / {s['turns']} | {rss} |"
+            )
+    lines += [
+        "",
+        "| visitors | p50 ours/baseline | p95 ours/baseline | p99 ours/baseline "
+        "| throughput ours/baseline | memory ours/baseline |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for level, r in report["ratios"].items():
-        lines.append(f"| {level} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['turns_per_s']} "
-                     f"| {r['memory']} |")
+        lines.append(
+            f"| {level} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['turns_per_s']} "
+            f"| {r['memory']} |"
+        )
     return "\n".join(lines)
 
 
@@ -320,8 +388,13 @@ def chart(report: dict, path: Path) -> None:
     for bot, style in (("ours", "-o"), ("baseline", "--s")):
         levels = [int(level) for level in report.get(bot, {})]
         for key, colour in colours.items():
-            ax.plot(levels, [report[bot][str(level)][key] for level in levels], style, color=colour,
-                    label=f"{bot} {key[:3]}")
+            ax.plot(
+                levels,
+                [report[bot][str(level)][key] for level in levels],
+                style,
+                color=colour,
+                label=f"{bot} {key[:3]}",
+            )
     ax.set_xlabel("concurrent visitors")
     ax.set_ylabel("latency per turn (ms)")
     ax.set_yscale("log")
@@ -336,18 +409,27 @@ def chart(report: dict, path: Path) -> None:
 
 # --- main ------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="20 s per level instead of 60 s")
     parser.add_argument("--run-time", type=int, help="seconds per level (overrides --quick)")
-    parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrent visitors, e.g. 1,10,30")
+    parser.add_argument(
+        "--levels", default=",".join(map(str, LEVELS)), help="concurrent visitors, e.g. 1,10,30"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "results", help="results folder")
     parser.add_argument("--skip-baseline", action="store_true", help="measure our assistant only")
-    parser.add_argument("--baseline-from", type=Path,
-                        help="with --skip-baseline: take the baseline's numbers from an earlier bench.json")
+    parser.add_argument(
+        "--baseline-from",
+        type=Path,
+        help="with --skip-baseline: take the baseline's numbers from an earlier bench.json",
+    )
     parser.add_argument("--tag", help="suffix for the result files, e.g. bench-<tag>.json")
-    parser.add_argument("--baseline-dir", type=Path,
-                        help="reuse (or create) the `rasa init` project here instead of a temporary folder")
+    parser.add_argument(
+        "--baseline-dir",
+        type=Path,
+        help="reuse (or create) the `rasa init` project here instead of a temporary folder",
+    )
     args = parser.parse_args(argv)
     seconds = args.run_time or (20 if args.quick else 60)
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
@@ -362,13 +444,22 @@ def main(argv: list[str] | None = None) -> int:
         base_dir = args.baseline_dir.resolve() if args.baseline_dir else work / "baseline" / "project"
         base_model = None if args.skip_baseline else build_baseline(base_dir)
 
-        log(f"ours: starting Rasa on {OURS_PORT} and actions on {OURS_ACTION_PORT} (logs: {work / 'ours' / 'logs'})")
+        log(
+            f"ours: starting Rasa on {OURS_PORT} and actions on {OURS_ACTION_PORT} (logs: {work / 'ours' / 'logs'})"
+        )
         (work / "ours").mkdir()
         ours_servers = start_ours(work / "ours")
         try:
             rasa_proc, action_proc = ours_servers.procs[1], ours_servers.procs[0]
-            ours = bench_server("ours", ours_servers.rasa_url,
-                                {"rasa": rasa_proc.pid, "actions": action_proc.pid}, levels, seconds, False, out)
+            ours = bench_server(
+                "ours",
+                ours_servers.rasa_url,
+                {"rasa": rasa_proc.pid, "actions": action_proc.pid},
+                levels,
+                seconds,
+                False,
+                out,
+            )
         finally:
             ours_servers.stop()
             for log_file in (work / "ours" / "logs").glob("*.log"):
@@ -379,8 +470,15 @@ def main(argv: list[str] | None = None) -> int:
             log(f"baseline: starting `rasa run` on {BASELINE_PORT}")
             baseline_server = BaselineServer(base_dir, base_model).start()
             try:
-                base = bench_server("baseline", baseline_server.rasa_url, {"rasa": baseline_server.procs[0].pid},
-                                    levels, seconds, True, out)
+                base = bench_server(
+                    "baseline",
+                    baseline_server.rasa_url,
+                    {"rasa": baseline_server.procs[0].pid},
+                    levels,
+                    seconds,
+                    True,
+                    out,
+                )
             finally:
                 baseline_server.stop()
 
@@ -389,8 +487,10 @@ def main(argv: list[str] | None = None) -> int:
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "seconds_per_level": seconds,
             "levels": levels,
-            "think_time_s": [float(os.environ.get("BENCH_THINK_MIN", "1")),
-                             float(os.environ.get("BENCH_THINK_MAX", "3"))],
+            "think_time_s": [
+                float(os.environ.get("BENCH_THINK_MIN", "1")),
+                float(os.environ.get("BENCH_THINK_MAX", "3")),
+            ],
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "model": str(settings.ROOT / "models" / "current.tar.gz"),
@@ -411,8 +511,10 @@ def main(argv: list[str] | None = None) -> int:
     (out / f"bench{suffix}.md").write_text(table + "\n")
     print()
     print(table)
-    print(f"\nresults: {out / f'bench{suffix}.json'}, chart: {out / f'latency{suffix}.png'} "
-          f"(wall time {report['meta']['wall_time_s']} s)")
+    print(
+        f"\nresults: {out / f'bench{suffix}.json'}, chart: {out / f'latency{suffix}.png'} "
+        f"(wall time {report['meta']['wall_time_s']} s)"
+    )
     return 0
 
 

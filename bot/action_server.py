@@ -13,6 +13,7 @@ bot.action_server`, started by bot.serve) serves the same app with
 
 The secret comes from bot.settings.action_server_secret() and is never logged.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,9 @@ def check_request(request: Request, secret: str) -> HTTPResponse | None:
         return None
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode("utf-8", "replace"), secret.encode("utf-8")):
-        logger.warning("action server: refused a %s %s without a valid secret",
-                       request.method, request.path[:100])
+        logger.warning(
+            "action server: refused a %s %s without a valid secret", request.method, request.path[:100]
+        )
         return _refusal(401, "unauthorized")
     if request.method == "POST":
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -11,6 +11,7 @@ the ranking underneath is kept. `decide` reads that ranking:
 The sentences live in domain.yml (utter_clarify, utter_out_of_scope); this module holds the
 labels of the intents, one place for all of them.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,19 +64,31 @@ def options_text(labels: list[str]) -> str:
 
 def decide(ranking: list[dict], entities: list[dict] | None = None) -> Clarification:
     """The reply to an unsure prediction; `ranking` is Rasa's intent_ranking (any order)."""
-    ranked = sorted((r for r in ranking if r.get("name") and r["name"] != "nlu_fallback"),
-                    key=lambda r: -float(r.get("confidence") or 0.0))
-    if (not ranked or ranked[0]["name"] not in INTENT_LABELS
-            or float(ranked[0].get("confidence") or 0.0) < MIN_TOP):
+    ranked = sorted(
+        (r for r in ranking if r.get("name") and r["name"] != "nlu_fallback"),
+        key=lambda r: -float(r.get("confidence") or 0.0),
+    )
+    if (
+        not ranked
+        or ranked[0]["name"] not in INTENT_LABELS
+        or float(ranked[0].get("confidence") or 0.0) < MIN_TOP
+    ):
         return Clarification("out_of_scope", "utter_out_of_scope")
-    in_scope = [r for r in ranked[:MAX_CANDIDATES]
-                if r["name"] in INTENT_LABELS and float(r.get("confidence") or 0.0) >= MIN_CANDIDATE]
+    in_scope = [
+        r
+        for r in ranked[:MAX_CANDIDATES]
+        if r["name"] in INTENT_LABELS and float(r.get("confidence") or 0.0) >= MIN_CANDIDATE
+    ]
     carried: dict[str, str] = {}
     for entity in entities or []:
         if entity.get("entity") in CARRIED_ENTITIES and entity.get("value"):
             carried.setdefault(entity["entity"], str(entity["value"]))
-    buttons = [{"title": INTENT_LABELS[c["name"]][1], "payload": _payload(c["name"], carried)}
-               for c in in_scope]
-    return Clarification("clarify", "utter_clarify",
-                         options_text([INTENT_LABELS[c["name"]][0] for c in in_scope]),
-                         buttons + [SOMETHING_ELSE])
+    buttons = [
+        {"title": INTENT_LABELS[c["name"]][1], "payload": _payload(c["name"], carried)} for c in in_scope
+    ]
+    return Clarification(
+        "clarify",
+        "utter_clarify",
+        options_text([INTENT_LABELS[c["name"]][0] for c in in_scope]),
+        buttons + [SOMETHING_ELSE],
+    )

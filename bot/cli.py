@@ -3,6 +3,7 @@
 Each area registers its own sub-commands (bot.catalogue.cli, bot.sales.cli, ...), so this
 file only wires them together.
 """
+
 from __future__ import annotations
 
 import argparse

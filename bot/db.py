@@ -4,14 +4,15 @@ SQLAlchemy 1.4 in 2.0 style (future=True). SQLite is the embedded default;
 PostgreSQL is the production database. The schema is owned by Alembic
 (bot/migrations); `upgrade()` brings any database to the newest revision.
 """
+
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url

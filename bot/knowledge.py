@@ -4,6 +4,7 @@ The answer texts live in domain.yml (responses `utter_<topic>`, `utter_<topic>_<
 written from shared/seed/it-outsourcing-vs-managed-services.txt. This module only
 decides which one fits, so it can be tested without Rasa.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ TOPICS_BEFORE_ADVICE = 2
 
 # "and outsourcing?", "what about the billing?", "how about msp" continue the
 # conversation; a full question ("how is the relationship different?") starts afresh.
-_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and what about|what of|and for|and the)\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|what about|how about|same for|and what about|what of|and for|and the)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,7 @@ def resolve(
 
 def buttons_after(topic: str) -> list[dict]:
     """Quick replies to the other topics, then (after the overview) the advisor, then sales."""
-    others = [
-        {"title": TOPIC_TITLES[t], "payload": f"/{INTENT_BY_TOPIC[t]}"} for t in TOPICS if t != topic
-    ]
+    others = [{"title": TOPIC_TITLES[t], "payload": f"/{INTENT_BY_TOPIC[t]}"} for t in TOPICS if t != topic]
     return others + ([ADVICE_BUTTON] if topic == "overview" else []) + [SALES_BUTTON]
 
 

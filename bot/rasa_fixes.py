@@ -14,6 +14,7 @@ Each fix checks the Rasa version it was written for and does nothing elsewhere.
   comes. Agent.handle_message now logs the error's type (no text) and tells the visitor
   to send the message again (the domain's `utter_unavailable`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,12 @@ def _guard_handle_message(original):
         try:
             return await original(self, message)
         except Exception as exc:  # whatever failed, the visitor must not wait in silence
-            logger.error("could not handle a message for conversation %.64s: %s.%s",
-                         message.sender_id, type(exc).__module__, type(exc).__name__)
+            logger.error(
+                "could not handle a message for conversation %.64s: %s.%s",
+                message.sender_id,
+                type(exc).__module__,
+                type(exc).__name__,
+            )
             try:
                 await message.output_channel.send_response(message.sender_id, _unavailable_reply(self))
             except Exception as send_error:

@@ -7,6 +7,7 @@ refer to that conversation's own tracker; and it counts only for the knowledge a
 bot gave in the turn just before it. The row keeps a reference to that bot message (the
 conversation and the event's timestamp, as in Rasa's `events` table) and its response name.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,7 +66,7 @@ def rated_message(events: Iterable[dict[str, Any]]) -> RatedMessage | None:
         return None
     start = users[-2] + 1 if len(users) > 1 else 0
     action, topic, found = None, None, None
-    for event in events[start:users[-1]]:
+    for event in events[start : users[-1]]:
         kind = event.get("event")
         if kind == "action":
             action = event.get("name")
@@ -76,17 +77,25 @@ def rated_message(events: Iterable[dict[str, Any]]) -> RatedMessage | None:
             topic = event.get("value")
     if not found or not isinstance(found[0], int | float):
         return None
-    return RatedMessage(at=float(found[0]), response=found[1],
-                        topic=str(topic)[:32] if isinstance(topic, str) else None)
+    return RatedMessage(
+        at=float(found[0]), response=found[1], topic=str(topic)[:32] if isinstance(topic, str) else None
+    )
 
 
 def record(engine: Engine, conversation_id: str, message: RatedMessage, helpful: bool) -> bool:
     """Store the rating; False when that message was rated already (the first one stands)."""
     now = utcnow()
     with Session(engine, future=True) as session:
-        session.add(AnswerRating(conversation_id=conversation_id[:255], message_at=message.at,
-                                 response=message.response, topic=message.topic, helpful=bool(helpful),
-                                 created_at=now))
+        session.add(
+            AnswerRating(
+                conversation_id=conversation_id[:255],
+                message_at=message.at,
+                response=message.response,
+                topic=message.topic,
+                helpful=bool(helpful),
+                created_at=now,
+            )
+        )
         try:
             session.commit()
         except IntegrityError:

@@ -3,6 +3,7 @@
 Used by `bot run` (make run) and by the end-to-end tests, so both start the servers
 the same way.
 """
+
 from __future__ import annotations
 
 import os
@@ -183,19 +184,35 @@ class Servers:
         rasa = str(Path(sys.executable).with_name("rasa"))
         self.children = []
         if self.start_actions:
-            self.children.append(Child(
-                "action server",
-                [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
-                self.log_dir / f"actions-{self.action_port}.log",
-                f"http://127.0.0.1:{self.action_port}/health",
-            ))
-        self.children.append(Child(
-            "Rasa server",
-            [rasa, "run", "--model", str(self.model), "-i", self.rasa_host, "--port", str(self.rasa_port),
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-            self.log_dir / f"rasa-{self.rasa_port}.log",
-            self.rasa_url + "/",
-        ))
+            self.children.append(
+                Child(
+                    "action server",
+                    [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
+                    self.log_dir / f"actions-{self.action_port}.log",
+                    f"http://127.0.0.1:{self.action_port}/health",
+                )
+            )
+        self.children.append(
+            Child(
+                "Rasa server",
+                [
+                    rasa,
+                    "run",
+                    "--model",
+                    str(self.model),
+                    "-i",
+                    self.rasa_host,
+                    "--port",
+                    str(self.rasa_port),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
+                ],
+                self.log_dir / f"rasa-{self.rasa_port}.log",
+                self.rasa_url + "/",
+            )
+        )
         try:
             for index, child in enumerate(self.children):
                 self._launch(child, index)
@@ -219,11 +236,14 @@ class Servers:
             if child.restart_at is None:
                 child.failures += 1
                 if child.failures > MAX_FAILURES:
-                    raise ServerFailed(f"the {child.name} failed {MAX_FAILURES} times in a row; "
-                                       f"see {child.log}")
+                    raise ServerFailed(
+                        f"the {child.name} failed {MAX_FAILURES} times in a row; " f"see {child.log}"
+                    )
                 child.restart_at = now + child.backoff()
-                say(f"the {child.name} exited (code {proc.returncode}); restarting it in "
-                    f"{child.backoff():.0f} s")
+                say(
+                    f"the {child.name} exited (code {proc.returncode}); restarting it in "
+                    f"{child.backoff():.0f} s"
+                )
             elif now >= child.restart_at:
                 child.restart_at = None
                 try:
@@ -269,7 +289,7 @@ def main() -> int:
         f"  chat page:    {servers.rasa_url}/webhooks/webchat/\n"
         f"  REST channel: {servers.rest_url}\n"
         f"  try: curl -s -X POST {servers.rest_url} -H 'Content-Type: application/json' "
-        f"-d '{{\"sender\": \"me\", \"message\": \"how are managed services billed?\"}}'\n"
+        f'-d \'{{"sender": "me", "message": "how are managed services billed?"}}\'\n'
         f"  logs:         {servers.log_dir}\n"
         f"Press Ctrl-C to stop.",
         flush=True,

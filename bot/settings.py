@@ -107,14 +107,24 @@ class Settings(BaseSettings):
             raise ValueError("must be between 0 and 100")
         return v
 
-    @validator("lead_spool_interval", "lead_limit_window_seconds", "sales_outbox_interval", "sales_outbox_retry_seconds")
+    @validator(
+        "lead_spool_interval",
+        "lead_limit_window_seconds",
+        "sales_outbox_interval",
+        "sales_outbox_retry_seconds",
+    )
     def _positive(cls, v: float) -> float:
         if not (v > 0):
             raise ValueError("must be more than 0")
         return v
 
-    @validator("lead_limit_per_client", "lead_limit_per_contact", "lead_limit_total",
-               "rate_limit_per_session", "rate_limit_per_address")
+    @validator(
+        "lead_limit_per_client",
+        "lead_limit_per_contact",
+        "lead_limit_total",
+        "rate_limit_per_session",
+        "rate_limit_per_address",
+    )
     def _count(cls, v: float) -> float:
         if not (v >= 0):
             raise ValueError("must be 0 or more")
@@ -138,8 +148,12 @@ class Settings(BaseSettings):
         def customise_sources(cls, init_settings, env_settings, file_secret_settings):  # type: ignore[no-untyped-def]
             # a variable set to blanks counts as unset (compose files often pass VAR=)
             def non_blank_env(settings: BaseSettings) -> dict:
-                return {k: v for k, v in env_settings(settings).items()
-                        if not (isinstance(v, str) and not v.strip())}
+                return {
+                    k: v
+                    for k, v in env_settings(settings).items()
+                    if not (isinstance(v, str) and not v.strip())
+                }
+
             return init_settings, non_blank_env, file_secret_settings
 
 
@@ -170,6 +184,14 @@ def current() -> Settings:
 def check() -> Settings:
     """Validate every setting now (at a process's start): raises ConfigError."""
     return current()
+
+
+def check_or_exit() -> Settings:
+    """check() for a server starting up: a bad setting ends the process with its one line."""
+    try:
+        return check()
+    except ConfigError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _var_sqlite(name: str) -> str:
@@ -279,6 +301,8 @@ def rasa_env_defaults() -> dict[str, str]:
         # the lock store keeps a Redis database of its own (0 is everyone's default)
         "LOCK_STORE_DB": "1",
         "LOCK_STORE_PREFIX": "sourcing",
+        # no usage reports or crash reports (Sentry) leave the machine unless asked for
+        "RASA_TELEMETRY_ENABLED": "false",
         "LOCK_STORE_PASSWORD": "",  # Redis without AUTH; deploy/ sets REDIS_PASSWORD's value
     }
 

@@ -1,4 +1,5 @@
 """Run rasa-sdk actions the way the action server does, against a real database."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,15 +14,23 @@ from rasa_sdk.executor import CollectingDispatcher
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_tracker(text: str = "", intent: str | None = None, entities: list[dict] | None = None,
-                 slots: dict[str, Any] | None = None, sender_id: str = "test-conversation",
-                 events: list[dict] | None = None, active_loop: dict | None = None) -> Tracker:
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    entities: list[dict] | None = None,
+    slots: dict[str, Any] | None = None,
+    sender_id: str = "test-conversation",
+    events: list[dict] | None = None,
+    active_loop: dict | None = None,
+) -> Tracker:
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0} if intent else {},
         "entities": entities or [],
     }
-    return Tracker(sender_id, slots or {}, latest, events or [], False, None, active_loop or {}, "action_listen")
+    return Tracker(
+        sender_id, slots or {}, latest, events or [], False, None, active_loop or {}, "action_listen"
+    )
 
 
 def run_action(action, tracker: Tracker, domain_dict: dict | None = None):
@@ -45,10 +54,17 @@ def domain() -> dict:
         return yaml.safe_load(fh)
 
 
-def form_tracker(text: str, requested: str | None, intent: str = "inform", slots: dict | None = None,
-                 entities: list[dict] | None = None, history: list[str] = (),
-                 after_digression: bool = False, sender_id: str = "test-conversation",
-                 form_name: str = "lead_form") -> Tracker:
+def form_tracker(
+    text: str,
+    requested: str | None,
+    intent: str = "inform",
+    slots: dict | None = None,
+    entities: list[dict] | None = None,
+    history: list[str] = (),
+    after_digression: bool = False,
+    sender_id: str = "test-conversation",
+    form_name: str = "lead_form",
+) -> Tracker:
     """The tracker Rasa sends validate_<form_name> right after the visitor's message (or, with
     after_digression, when the form resumes after a rule answered that message)."""
     events = [{"event": "user", "text": t} for t in history]
@@ -57,11 +73,21 @@ def form_tracker(text: str, requested: str | None, intent: str = "inform", slots
     events.append({"event": "action", "name": "action_extract_slots"})
     if after_digression:
         events += [{"event": "action", "name": "action_answer_knowledge"}, {"event": "bot", "text": "..."}]
-    events += [{"event": "slot", "name": "requested_slot", "value": requested},
-               {"event": "action", "name": form_name}]
+    events += [
+        {"event": "slot", "name": "requested_slot", "value": requested},
+        {"event": "action", "name": form_name},
+    ]
     values = {"requested_slot": requested, **(slots or {})}
-    return Tracker(sender_id, values, latest, events, False, None,
-                   {"name": form_name, "is_interrupted": False}, form_name)
+    return Tracker(
+        sender_id,
+        values,
+        latest,
+        events,
+        False,
+        None,
+        {"name": form_name, "is_interrupted": False},
+        form_name,
+    )
 
 
 def rendered(messages: list[dict]) -> str:

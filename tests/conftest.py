@@ -3,14 +3,15 @@
 `db_url` runs a test once on a fresh SQLite file and once on a fresh PostgreSQL schema.
 PostgreSQL missing -> skip with the reason; with REQUIRE_SERVICES=1 (CI) -> fail instead.
 """
+
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -49,8 +50,14 @@ def postgres_admin(sql: str, database: str | None = None) -> None:
     import psycopg2
 
     dsn = make_url(POSTGRES_URL)
-    conn = psycopg2.connect(host=dsn.host, port=dsn.port or 5432, user=dsn.username, password=dsn.password,
-                            dbname=database or dsn.database, connect_timeout=5)
+    conn = psycopg2.connect(
+        host=dsn.host,
+        port=dsn.port or 5432,
+        user=dsn.username,
+        password=dsn.password,
+        dbname=database or dsn.database,
+        connect_timeout=5,
+    )
     conn.autocommit = True
     try:
         with conn.cursor() as cur:

@@ -4,6 +4,7 @@ two-replica scale test: (what the visitor types, a phrase the bot's answer must 
 It follows a catalogue question about SOC as a service, so the form already knows the service
 (and, from it, the model) and skips both questions.
 """
+
 from __future__ import annotations
 
 CATALOGUE_QUESTION = ("do you do SOC as a service?", "SOC as a service")

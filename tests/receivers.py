@@ -3,6 +3,7 @@
 Both listen on 127.0.0.1 on a free port, record exactly what arrived (raw bytes), and
 can be stopped and started again on the same port to play an outage.
 """
+
 from __future__ import annotations
 
 import email

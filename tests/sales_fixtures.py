@@ -1,4 +1,5 @@
 """Helpers shared by the sales tests (databases come from conftest's db_url / engine)."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,8 +53,15 @@ def write_rasa_tracker(tracker_url: str, conversation_id: str, turns=(), events=
     if url.drivername.startswith("sqlite"):
         store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=url.database)
     else:
-        store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host=url.host, port=url.port,
-                                db=url.database, username=url.username, password=url.password,
-                                query=dict(url.query))
+        store = SQLTrackerStore(
+            Domain.empty(),
+            dialect="postgresql",
+            host=url.host,
+            port=url.port,
+            db=url.database,
+            username=url.username,
+            password=url.password,
+            query=dict(url.query),
+        )
     asyncio.run(store.save(DialogueStateTracker.from_events(conversation_id, events)))
     store.engine.dispose()

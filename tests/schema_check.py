@@ -1,4 +1,5 @@
 """Model/migration comparison shared by each area's schema test."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

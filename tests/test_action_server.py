@@ -1,4 +1,5 @@
 """The action server registers exactly the custom actions the domain names."""
+
 from rasa_sdk.executor import ActionExecutor
 
 from tests.action_helpers import domain

@@ -152,9 +152,13 @@ def test_a_tampered_advice_slot_is_bounded_before_it_reaches_a_lead():
 
 
 def test_earlier_questions_are_not_taken_as_answers_but_name_systems(catalogue):
-    tracker = form_tracker("which one is right for us?", None, "ask_advice",
-                           history=["is managed helpdesk billed monthly?", "we need 24/7 cover"],
-                           form_name=form.FORM)
+    tracker = form_tracker(
+        "which one is right for us?",
+        None,
+        "ask_advice",
+        history=["is managed helpdesk billed monthly?", "we need 24/7 cover"],
+        form_name=form.FORM,
+    )
     got = slots_set(run_action(ValidateAdvisorForm(), tracker)[1])
     assert got["advice_operations"] == "round_the_clock" and "advice_billing" not in got
     assert got[form.SYSTEMS] == ["managed-helpdesk"]

@@ -107,7 +107,9 @@ def test_every_advice_in_the_table_fits_one_chat_message():
     for case in SITUATIONS:
         advice = scorer.advise(RULES, case["answers"], named(case.get("systems", [])))
         if advice.recommendation:
-            text = f"My advice: {RULES.recommendations[advice.recommendation]}. {replies.reasons_text(advice)}"
+            text = (
+                f"My advice: {RULES.recommendations[advice.recommendation]}. {replies.reasons_text(advice)}"
+            )
         else:
             text = "I can't honestly pick one model yet. It depends on " + "; and ".join(advice.depends_on)
         assert len(text.split()) <= 80, case["name"]

@@ -1,4 +1,5 @@
 """Answer texts: pure formatting, chat-sized, faithful to the catalogue (no database needed)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,9 +16,17 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.yml"
 
 def _info(spec) -> ServiceInfo:
     return ServiceInfo(
-        slug=spec.slug, name=spec.name, side=spec.side, themes=spec.themes, description=spec.description,
-        billing_model=spec.billing_model, price_amount=spec.price_amount, currency=spec.currency,
-        price_unit=spec.price_unit, billing_note=spec.billing_note, engagement=spec.engagement,
+        slug=spec.slug,
+        name=spec.name,
+        side=spec.side,
+        themes=spec.themes,
+        description=spec.description,
+        billing_model=spec.billing_model,
+        price_amount=spec.price_amount,
+        currency=spec.currency,
+        price_unit=spec.price_unit,
+        billing_note=spec.billing_note,
+        engagement=spec.engagement,
         sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours) for t in spec.sla),
     )
 
@@ -33,10 +42,16 @@ def test_every_answer_is_chat_sized(service):
         assert service.name in text
 
 
-@pytest.mark.parametrize("amount, expected", [
-    (Decimal("1200"), "EUR 1,200"), (Decimal("1200.00"), "EUR 1,200"),
-    (Decimal("1234.5"), "EUR 1,234.50"), (Decimal("12000"), "EUR 12,000"), (Decimal("0"), "EUR 0"),
-])
+@pytest.mark.parametrize(
+    "amount, expected",
+    [
+        (Decimal("1200"), "EUR 1,200"),
+        (Decimal("1200.00"), "EUR 1,200"),
+        (Decimal("1234.5"), "EUR 1,234.50"),
+        (Decimal("12000"), "EUR 12,000"),
+        (Decimal("0"), "EUR 0"),
+    ],
+)
 def test_money_format(amount, expected):
     assert a.format_money(amount, "EUR") == expected
 
@@ -44,7 +59,9 @@ def test_money_format(amount, expected):
 def test_price_text_states_model_price_and_unit():
     servers = BY_SLUG["managed-servers"]
     assert a.starting_price(servers) == "from EUR 1,200 per month"
-    assert "monthly subscription" in a.price_text(servers) and "from EUR 1,200 per month" in a.price_text(servers)
+    assert "monthly subscription" in a.price_text(servers) and "from EUR 1,200 per month" in a.price_text(
+        servers
+    )
     assert "time & material" in a.price_text(BY_SLUG["custom-software-development"])
     assert "from EUR 650 per day" in a.price_text(BY_SLUG["custom-software-development"])
     assert "fixed price for the project" in a.price_text(BY_SLUG["system-migration"])
@@ -53,8 +70,15 @@ def test_price_text_states_model_price_and_unit():
 
 def test_describe_has_name_description_billing_and_sla():
     text = a.describe(BY_SLUG["managed-helpdesk"])
-    for part in ("Managed helpdesk", "managed services", "monthly subscription", "from EUR 1,100 per month",
-                 "Standard 2 h response", "Premium 30 min response", "24/7"):
+    for part in (
+        "Managed helpdesk",
+        "managed services",
+        "monthly subscription",
+        "from EUR 1,100 per month",
+        "Standard 2 h response",
+        "Premium 30 min response",
+        "24/7",
+    ):
         assert part in text, part
     assert "No SLA tiers: it is project work" in a.describe(BY_SLUG["body-leasing"])
 

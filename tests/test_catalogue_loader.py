@@ -1,4 +1,5 @@
 """Loader: validation, idempotent sync, updates, removals, all-or-nothing — on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -32,13 +33,19 @@ def _load(engine, path):
 
 def _snapshot(engine):
     with db.session_scope(engine) as s:
-        services = {r.slug: (r.name, r.price_amount, r.active, r.updated_at) for r in s.execute(select(Service)).scalars()}
+        services = {
+            r.slug: (r.name, r.price_amount, r.active, r.updated_at)
+            for r in s.execute(select(Service)).scalars()
+        }
         aliases = sorted(s.execute(select(ServiceAlias.alias, ServiceAlias.service_id)).all())
-        tiers = sorted(s.execute(select(SlaTierRow.service_id, SlaTierRow.name, SlaTierRow.response_time)).all())
+        tiers = sorted(
+            s.execute(select(SlaTierRow.service_id, SlaTierRow.name, SlaTierRow.response_time)).all()
+        )
     return services, aliases, tiers
 
 
 # ----------------------------------------------------------------------- the shipped file
+
 
 def test_shipped_catalogue_is_marked_sample_and_covers_both_sides():
     path = cli_root() / "data" / "catalogue.yml"
@@ -65,6 +72,7 @@ def cli_root():
 
 
 # ----------------------------------------------------------------------- sync
+
 
 def test_first_load_creates_and_second_load_changes_nothing(engine, catalogue_file):
     first = _load(engine, catalogue_file)
@@ -180,13 +188,22 @@ def test_database_failure_mid_load_rolls_back(engine, catalogue_file):
 # ----------------------------------------------------------------------- validation (no DB)
 
 GOOD = {
-    "slug": "x-service", "name": "X service", "side": "it_outsourcing", "themes": ["software"],
-    "description": "Does X.", "engagement": "1 month",
+    "slug": "x-service",
+    "name": "X service",
+    "side": "it_outsourcing",
+    "themes": ["software"],
+    "description": "Does X.",
+    "engagement": "1 month",
     "billing": {"model": "fixed_price", "amount": 100, "currency": "EUR", "unit": "per project"},
 }
-MANAGED = dict(GOOD, slug="m-service", name="M service", side="managed_services",
-               billing={"model": "subscription", "amount": 10, "currency": "EUR", "unit": "per month"},
-               sla=[{"name": "Std", "response_time": "4 h", "availability": "99.5%"}])
+MANAGED = dict(
+    GOOD,
+    slug="m-service",
+    name="M service",
+    side="managed_services",
+    billing={"model": "subscription", "amount": 10, "currency": "EUR", "unit": "per month"},
+    sla=[{"name": "Std", "response_time": "4 h", "availability": "99.5%"}],
+)
 
 
 def _problems(*services, **top):
@@ -201,22 +218,31 @@ def test_valid_minimal_services_pass():
     assert specs[1].sla[0].hours is None and specs[0].price_amount == Decimal("100.00")
 
 
-@pytest.mark.parametrize("service, expected", [
-    ({k: v for k, v in GOOD.items() if k not in ("name", "billing")}, "missing field(s): name, billing"),
-    (dict(GOOD, side="insourcing"), "unknown side 'insourcing'"),
-    (dict(GOOD, billing=dict(GOOD["billing"], amount=-5)), "amount must not be negative"),
-    (dict(GOOD, billing=dict(GOOD["billing"], amount="lots")), "amount 'lots' is not a number"),
-    (dict(GOOD, billing=dict(GOOD["billing"], model="barter")), "unknown model 'barter'"),
-    (dict(GOOD, billing=dict(GOOD["billing"], model="subscription", unit="per month")), "does not fit side"),
-    (dict(GOOD, billing=dict(GOOD["billing"], unit="per day")), "unit 'per day' does not fit model 'fixed_price'"),
-    (dict(GOOD, billing=dict(GOOD["billing"], currency="euro")), "three-letter ISO code"),
-    (dict(GOOD, slug="Bad Slug"), "must be lower-case words joined by hyphens"),
-    (dict(GOOD, themes=[]), "'themes' must be a non-empty list"),
-    (dict(GOOD, synonym=["typo in the key"]), "unknown field(s): synonym"),
-    ({k: v for k, v in MANAGED.items() if k != "sla"}, "a managed service needs 'sla' tiers"),
-    (dict(MANAGED, sla=[{"name": "Std"}]), "sla[0]: missing field(s): response_time, availability"),
-    ("just a string", "each service must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "service, expected",
+    [
+        ({k: v for k, v in GOOD.items() if k not in ("name", "billing")}, "missing field(s): name, billing"),
+        (dict(GOOD, side="insourcing"), "unknown side 'insourcing'"),
+        (dict(GOOD, billing=dict(GOOD["billing"], amount=-5)), "amount must not be negative"),
+        (dict(GOOD, billing=dict(GOOD["billing"], amount="lots")), "amount 'lots' is not a number"),
+        (dict(GOOD, billing=dict(GOOD["billing"], model="barter")), "unknown model 'barter'"),
+        (
+            dict(GOOD, billing=dict(GOOD["billing"], model="subscription", unit="per month")),
+            "does not fit side",
+        ),
+        (
+            dict(GOOD, billing=dict(GOOD["billing"], unit="per day")),
+            "unit 'per day' does not fit model 'fixed_price'",
+        ),
+        (dict(GOOD, billing=dict(GOOD["billing"], currency="euro")), "three-letter ISO code"),
+        (dict(GOOD, slug="Bad Slug"), "must be lower-case words joined by hyphens"),
+        (dict(GOOD, themes=[]), "'themes' must be a non-empty list"),
+        (dict(GOOD, synonym=["typo in the key"]), "unknown field(s): synonym"),
+        ({k: v for k, v in MANAGED.items() if k != "sla"}, "a managed service needs 'sla' tiers"),
+        (dict(MANAGED, sla=[{"name": "Std"}]), "sla[0]: missing field(s): response_time, availability"),
+        ("just a string", "each service must be a mapping"),
+    ],
+)
 def test_invalid_service_is_explained(service, expected):
     assert expected in _problems(service)
 
@@ -233,11 +259,14 @@ def test_all_problems_are_listed_at_once():
     assert "services[0] (x-service): unknown side" in err and "services[1] (b): billing: amount" in err
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("services: [unclosed", "not valid YAML"),
-    ("just text", "non-empty 'services' list"),
-    ("services: []", "non-empty 'services' list"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("services: [unclosed", "not valid YAML"),
+        ("just text", "non-empty 'services' list"),
+        ("services: []", "non-empty 'services' list"),
+    ],
+)
 def test_unparseable_file_is_explained(tmp_path, content, expected):
     path = tmp_path / "bad.yml"
     path.write_text(content)
@@ -252,6 +281,7 @@ def test_missing_file_is_explained(tmp_path):
 
 
 # ----------------------------------------------------------------------- CLI
+
 
 def test_cli_load_and_list(db_url, catalogue_file, capsys):
     assert cli.main(["catalogue", "load", "--file", str(catalogue_file), "--url", db_url]) == 0
@@ -326,17 +356,34 @@ def test_shipped_needs_name_their_service():
 
 # ----------------------------------------------------------------------- pricing and terms (issue 11)
 
-PRICED = dict(MANAGED, slug="p-service", name="P service",
-              billing={"model": "subscription", "amount": 100, "currency": "EUR", "unit": "per month",
-                       "included": 10, "per": "server", "extra": 9.5},
-              sla=[{"name": "Std", "response_time": "4 h", "availability": "99.5%", "price": 100},
-                   {"name": "Top", "response_time": "1 h", "availability": "99.9%", "price": 140}],
-              terms={"minimum_term_months": 12, "notice_days": 90})
+PRICED = dict(
+    MANAGED,
+    slug="p-service",
+    name="P service",
+    billing={
+        "model": "subscription",
+        "amount": 100,
+        "currency": "EUR",
+        "unit": "per month",
+        "included": 10,
+        "per": "server",
+        "extra": 9.5,
+    },
+    sla=[
+        {"name": "Std", "response_time": "4 h", "availability": "99.5%", "price": 100},
+        {"name": "Top", "response_time": "1 h", "availability": "99.9%", "price": 140},
+    ],
+    terms={"minimum_term_months": 12, "notice_days": 90},
+)
 
 
 def test_pricing_and_terms_are_read_as_exact_numbers():
     spec = validate({"services": [PRICED], "vat_note": "Prices exclude VAT."})[0]
-    assert (spec.included_quantity, spec.quantity_unit, spec.extra_unit_price) == (10, "server", Decimal("9.50"))
+    assert (spec.included_quantity, spec.quantity_unit, spec.extra_unit_price) == (
+        10,
+        "server",
+        Decimal("9.50"),
+    )
     assert [t.price for t in spec.sla] == [Decimal("100.00"), Decimal("140.00")]
     assert (spec.minimum_term_months, spec.notice_days, spec.vat_note) == (12, 90, "Prices exclude VAT.")
 
@@ -346,14 +393,18 @@ def test_pricing_that_does_not_fit_together_is_refused():
     assert "go together" in _problems(half)
     on_project = dict(GOOD, billing={**GOOD["billing"], "included": 1, "per": "day", "extra": 5})
     assert "subscriptions only" in _problems(on_project)
-    one_priced = dict(PRICED, sla=[PRICED["sla"][0], {k: v for k, v in PRICED["sla"][1].items() if k != "price"}])
+    one_priced = dict(
+        PRICED, sla=[PRICED["sla"][0], {k: v for k, v in PRICED["sla"][1].items() if k != "price"}]
+    )
     assert "every SLA tier has a price or none" in _problems(one_priced)
     dearer = dict(PRICED, sla=[dict(PRICED["sla"][0], price=120), PRICED["sla"][1]])
     assert "cheapest SLA tier must cost billing.amount" in _problems(dearer)
     bad_terms = dict(PRICED, terms={"minimum_term_months": -1, "notice_days": "90 days", "exit_fee": 5})
     problems = _problems(bad_terms)
     assert "minimum_term_months" in problems and "notice_days" in problems and "exit_fee" in problems
-    assert "must be a whole number >= 1" in _problems(dict(PRICED, billing={**PRICED["billing"], "included": 0}))
+    assert "must be a whole number >= 1" in _problems(
+        dict(PRICED, billing={**PRICED["billing"], "included": 0})
+    )
 
 
 def test_pricing_and_terms_reach_the_database_and_a_change_is_an_update(engine, catalogue_file):
@@ -364,6 +415,10 @@ def test_pricing_and_terms_reach_the_database_and_a_change_is_an_update(engine, 
     assert _load(engine, catalogue_file).updated == ["managed-servers"]
     with db.session_scope(engine) as s:
         row = s.execute(select(Service).where(Service.slug == "managed-servers")).scalar_one()
-        assert (row.included_quantity, row.quantity_unit, row.extra_unit_price) == (10, "server", Decimal("99.00"))
+        assert (row.included_quantity, row.quantity_unit, row.extra_unit_price) == (
+            10,
+            "server",
+            Decimal("99.00"),
+        )
         assert (row.minimum_term_months, row.notice_days) == (12, 90) and "VAT" in row.vat_note
         assert [t.price for t in row.sla_tiers] == [Decimal("1200.00"), Decimal("1650.00")]

@@ -1,4 +1,5 @@
 """Read API: lookups, fuzzy matching, free-text mentions, suggestions — on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,47 +48,55 @@ def test_get_service_returns_a_frozen_plain_dataclass(session):
     assert q.get_service(session, "custom-software-development").sla_tiers == ()
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("managed helpdesk", "managed-helpdesk"),
-    ("MANAGED HELPDESK", "managed-helpdesk"),
-    ("managed helpdsk", "managed-helpdesk"),
-    ("soc-as-a-service", "soc-as-a-service"),
-    ("SOC as a Service", "soc-as-a-service"),
-    ("firewal management", "managed-firewall"),
-    ("firewall", "managed-firewall"),
-    ("backup & disaster recovery", "backup-disaster-recovery"),
-    ("backup and disaster recovery", "backup-disaster-recovery"),
-    ("staff augmentaion", "body-leasing"),
-    ("QA", "application-testing-qa"),
-    ("the cloud migration", "system-migration"),
-    ("licence managment", "license-management"),
-])
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("managed helpdesk", "managed-helpdesk"),
+        ("MANAGED HELPDESK", "managed-helpdesk"),
+        ("managed helpdsk", "managed-helpdesk"),
+        ("soc-as-a-service", "soc-as-a-service"),
+        ("SOC as a Service", "soc-as-a-service"),
+        ("firewal management", "managed-firewall"),
+        ("firewall", "managed-firewall"),
+        ("backup & disaster recovery", "backup-disaster-recovery"),
+        ("backup and disaster recovery", "backup-disaster-recovery"),
+        ("staff augmentaion", "body-leasing"),
+        ("QA", "application-testing-qa"),
+        ("the cloud migration", "system-migration"),
+        ("licence managment", "license-management"),
+    ],
+)
 def test_find_service_matches(session, text, slug):
     found = q.find_service(session, text)
     assert found is not None and found.slug == slug, text
 
 
-@pytest.mark.parametrize("text", ["pizza delivery", "managed services", "it outsourcing", "", "   ", "sox", "cloud"])
+@pytest.mark.parametrize(
+    "text", ["pizza delivery", "managed services", "it outsourcing", "", "   ", "sox", "cloud"]
+)
 def test_find_service_non_matches(session, text):
     assert q.find_service(session, text) is None
 
 
-@pytest.mark.parametrize("text, slugs", [
-    ("can you migrate us to the cloud?", ["system-migration"]),
-    ("We need help with our Servers and a FIREWALL", ["managed-servers", "managed-firewall"]),
-    ("what does soc-as-a-service cost per month", ["soc-as-a-service"]),
-    ("looking for staff augmentation and devops people", ["body-leasing", "devops-engineering"]),
-    ("how much is ur managed helpdsk", ["managed-helpdesk"]),
-    ("do you offer managed services?", []),
-    ("what is the difference between it outsourcing and managed services", []),
-    ("I want pizza delivery", []),
-    # needs described instead of named (catalogue `needs`)
-    ("we need 2 senior java devs", ["body-leasing"]),
-    ("we want a new CRM built", ["custom-software-development"]),
-    ("we'd like to move on-prem to Azure", ["system-migration"]),
-    ("any help with kubernetes?", ["devops-engineering"]),
-    ("do u do backups? we lost a file last month", ["backup-disaster-recovery"]),
-])
+@pytest.mark.parametrize(
+    "text, slugs",
+    [
+        ("can you migrate us to the cloud?", ["system-migration"]),
+        ("We need help with our Servers and a FIREWALL", ["managed-servers", "managed-firewall"]),
+        ("what does soc-as-a-service cost per month", ["soc-as-a-service"]),
+        ("looking for staff augmentation and devops people", ["body-leasing", "devops-engineering"]),
+        ("how much is ur managed helpdsk", ["managed-helpdesk"]),
+        ("do you offer managed services?", []),
+        ("what is the difference between it outsourcing and managed services", []),
+        ("I want pizza delivery", []),
+        # needs described instead of named (catalogue `needs`)
+        ("we need 2 senior java devs", ["body-leasing"]),
+        ("we want a new CRM built", ["custom-software-development"]),
+        ("we'd like to move on-prem to Azure", ["system-migration"]),
+        ("any help with kubernetes?", ["devops-engineering"]),
+        ("do u do backups? we lost a file last month", ["backup-disaster-recovery"]),
+    ],
+)
 def test_find_services_in_text(session, text, slugs):
     assert [s.slug for s in q.find_services_in_text(session, text)] == slugs
 
@@ -110,7 +119,14 @@ def test_list_services_and_themes(session):
     assert all("security" in s.themes for s in security)
     assert q.list_services(session, side="it_outsourcing", theme="people")[0].slug == "body-leasing"
     themes = q.list_themes(session)
-    assert themes == sorted(themes) and {"security", "infrastructure", "cloud", "support", "software", "people"} <= set(themes)
+    assert themes == sorted(themes) and {
+        "security",
+        "infrastructure",
+        "cloud",
+        "support",
+        "software",
+        "people",
+    } <= set(themes)
 
 
 def test_deactivated_services_are_invisible(engine, catalogue_file):

@@ -1,4 +1,5 @@
 """bot.clarify: ask which of the close candidates was meant, or say what we can help with."""
+
 import yaml
 
 from bot import clarify
@@ -12,8 +13,9 @@ def ranking(*pairs):
 
 
 def test_two_close_candidates_are_offered_with_something_else():
-    decision = clarify.decide(ranking(("ask_billing_model", 0.46), ("ask_service_price", 0.41),
-                                      ("greet", 0.02)))
+    decision = clarify.decide(
+        ranking(("ask_billing_model", 0.46), ("ask_service_price", 0.41), ("greet", 0.02))
+    )
     assert decision.kind == "clarify" and decision.response == "utter_clarify"
     assert decision.options == "how each model is billed, or our prices"
     assert [b["payload"] for b in decision.buttons] == ["/ask_billing_model", "/ask_service_price", "/help"]
@@ -21,9 +23,10 @@ def test_two_close_candidates_are_offered_with_something_else():
 
 
 def test_entities_of_the_message_travel_with_the_buttons():
-    decision = clarify.decide(ranking(("ask_service_price", 0.45), ("ask_service_sla", 0.40)),
-                              [{"entity": "service", "value": "managed-helpdesk"},
-                               {"entity": "language", "value": "pl"}])
+    decision = clarify.decide(
+        ranking(("ask_service_price", 0.45), ("ask_service_sla", 0.40)),
+        [{"entity": "service", "value": "managed-helpdesk"}, {"entity": "language", "value": "pl"}],
+    )
     assert decision.buttons[0]["payload"] == '/ask_service_price{"service":"managed-helpdesk"}'
 
 
@@ -34,9 +37,11 @@ def test_one_plausible_candidate_is_still_asked_about():
 
 
 def test_nothing_stands_out_or_off_topic_gets_the_honest_answer():
-    for pairs in [(("ask_billing_model", 0.22), ("ask_relationship", 0.2)),
-                  (("out_of_scope", 0.45), ("ask_catalogue_service", 0.4)),
-                  (("greet", 0.48), ("thank", 0.4))]:
+    for pairs in [
+        (("ask_billing_model", 0.22), ("ask_relationship", 0.2)),
+        (("out_of_scope", 0.45), ("ask_catalogue_service", 0.4)),
+        (("greet", 0.48), ("thank", 0.4)),
+    ]:
         decision = clarify.decide(ranking(*pairs))
         assert decision.kind == "out_of_scope" and decision.response == "utter_out_of_scope"
         assert decision.buttons == []

@@ -1,4 +1,5 @@
 """Mappers are configured before the action server's worker threads start."""
+
 import subprocess
 import sys
 
@@ -6,11 +7,19 @@ from tests.action_helpers import ROOT
 
 
 def test_importing_the_actions_configures_every_mapper_first():
-    code = ("import actions\n"
-            "from bot.db import Base\n"
-            "assert Base.registry.mappers and all(m.configured for m in Base.registry.mappers)\n"
-            "print({m.class_.__name__ for m in Base.registry.mappers})\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={"SALES_DB_URL": "sqlite://", "LEAD_SPOOL_DIR": "/nonexistent/spool", "PATH": ""})
+    code = (
+        "import actions\n"
+        "from bot.db import Base\n"
+        "assert Base.registry.mappers and all(m.configured for m in Base.registry.mappers)\n"
+        "print({m.class_.__name__ for m in Base.registry.mappers})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"SALES_DB_URL": "sqlite://", "LEAD_SPOOL_DIR": "/nonexistent/spool", "PATH": ""},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert {"Service", "SlaTierRow", "Lead"} <= eval(done.stdout.strip().splitlines()[-1])

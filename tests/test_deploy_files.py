@@ -104,8 +104,10 @@ def test_redis_needs_a_password_and_rasa_sends_it(compose):
 def test_replicas_share_the_session_secret_and_trust_only_nginx(compose):
     """Both replicas verify each other's widget sessions; X-Forwarded-For counts from nginx only."""
     rasa = [compose["services"][name]["environment"] for name in ("rasa-1", "rasa-2")]
-    assert all(env["WEBCHAT_SESSION_SECRET"] == "${WEBCHAT_SESSION_SECRET:?set WEBCHAT_SESSION_SECRET}"
-               for env in rasa)
+    assert all(
+        env["WEBCHAT_SESSION_SECRET"] == "${WEBCHAT_SESSION_SECRET:?set WEBCHAT_SESSION_SECRET}"
+        for env in rasa
+    )
     nginx_ip = compose["services"]["nginx"]["networks"]["default"]["ipv4_address"]
     assert all(env["TRUSTED_PROXIES"] == nginx_ip for env in rasa)
     subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]

@@ -2,6 +2,7 @@
 
 A real SQLite catalogue answers the service look-ups; no Rasa server is needed.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,13 +13,25 @@ from bot.sales import form
 from tests.action_helpers import ROOT, form_tracker, run_action
 
 PHRASINGS = yaml.safe_load((ROOT / "tests" / "form_phrasings.yml").read_text(encoding="utf-8"))
-CASES = [pytest.param(slot, case, id=f"{slot}: {case['text']}")
-         for slot, cases in PHRASINGS.items() for case in cases]
+CASES = [
+    pytest.param(slot, case, id=f"{slot}: {case['text']}")
+    for slot, cases in PHRASINGS.items()
+    for case in cases
+]
 # Values already given when the question is asked (a form answered so far).
-EARLIER = {"lead_name": "Jane Doe", "lead_email": "jane@acme.com", "lead_company": "Acme",
-           "lead_company_size": "51-200", "lead_service": "managed-helpdesk", "lead_model": "managed_services",
-           "lead_budget": "5k-15k/month", "lead_timeline": "1-3 months", "lead_role": "decision maker",
-           "lead_phone": "-", "lead_consent": True}
+EARLIER = {
+    "lead_name": "Jane Doe",
+    "lead_email": "jane@acme.com",
+    "lead_company": "Acme",
+    "lead_company_size": "51-200",
+    "lead_service": "managed-helpdesk",
+    "lead_model": "managed_services",
+    "lead_budget": "5k-15k/month",
+    "lead_timeline": "1-3 months",
+    "lead_role": "decision maker",
+    "lead_phone": "-",
+    "lead_consent": True,
+}
 
 
 def earlier_answers(slot: str) -> dict:
@@ -69,10 +82,11 @@ def test_typed_answer(slot, case, catalogue, monkeypatch):
 
 @pytest.mark.parametrize("text", ["not sure", "no idea", "Later", "1-10", "I decide", "Managed services"])
 def test_a_buttons_words_answer_only_the_pending_question(text, catalogue, monkeypatch):
-    """"not sure" to the service question must not also answer the model, budget and start."""
+    """ "not sure" to the service question must not also answer the model, budget and start."""
     monkeypatch.setenv("SALES_DB_URL", catalogue)
     slots = earlier_answers("lead_service")
     messages, events = run_action(ValidateLeadForm(), form_tracker(text, "lead_service", "inform", slots))
     set_now = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert not {"lead_model", "lead_budget", "lead_timeline", "lead_role", "lead_company_size"} & {
-        k for k, v in set_now.items() if v is not None}
+        k for k, v in set_now.items() if v is not None
+    }

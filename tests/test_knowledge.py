@@ -1,4 +1,5 @@
 """bot.knowledge picks the right answer; the answers exist, fit a chat and follow the seed."""
+
 import itertools
 from pathlib import Path
 
@@ -16,13 +17,41 @@ MS, ITO = "managed_services", "it_outsourcing"
 @pytest.mark.parametrize(
     "intent, sides, text, last_topic, last_side, expected",
     [
-        ("ask_billing_model", [MS], "how are managed services billed?", None, None, Answer("billing_model", MS)),
+        (
+            "ask_billing_model",
+            [MS],
+            "how are managed services billed?",
+            None,
+            None,
+            Answer("billing_model", MS),
+        ),
         ("ask_billing_model", [], "how does billing work?", "overview", MS, Answer("billing_model", None)),
         ("inform", [ITO], "and outsourcing?", "billing_model", MS, Answer("billing_model", ITO)),
-        ("ask_relationship", [], "what about the relationship?", "billing_model", MS, Answer("relationship", MS)),
-        ("ask_relationship", [], "how is the relationship different?", "billing_model", MS, Answer("relationship", None)),
+        (
+            "ask_relationship",
+            [],
+            "what about the relationship?",
+            "billing_model",
+            MS,
+            Answer("relationship", MS),
+        ),
+        (
+            "ask_relationship",
+            [],
+            "how is the relationship different?",
+            "billing_model",
+            MS,
+            Answer("relationship", None),
+        ),
         ("inform", [MS], "what about managed services", None, None, Answer("overview", MS)),
-        ("ask_scope_responsibility", [MS, ITO], "msp vs outsourcing scope", None, None, Answer("scope_responsibility", None)),
+        (
+            "ask_scope_responsibility",
+            [MS, ITO],
+            "msp vs outsourcing scope",
+            None,
+            None,
+            Answer("scope_responsibility", None),
+        ),
         ("inform", [], "and?", "proactivity", ITO, Answer("proactivity", ITO)),
         ("inform", [], "hm", "not-a-topic", "nonsense", Answer("overview", None)),
     ],
@@ -70,7 +99,11 @@ FAITHFUL = {
     "utter_relationship_it_outsourcing": ["transactional", "project-based"],
     "utter_scope_responsibility_managed_services": ["full responsibility", "availability", "security"],
     "utter_scope_responsibility_it_outsourcing": ["assignment or project"],
-    "utter_service_examples_managed_services": ["network infrastructure", "SOC as a service", "managed helpdesk"],
+    "utter_service_examples_managed_services": [
+        "network infrastructure",
+        "SOC as a service",
+        "managed helpdesk",
+    ],
     "utter_service_examples_it_outsourcing": ["software development", "testing", "migrations", "consulting"],
     "utter_overview": ["broad", "proactive", "subscription"],
 }

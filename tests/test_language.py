@@ -1,4 +1,5 @@
 """bot.nlp.language: other languages are recognised; English, names and loan words are not."""
+
 import pytest
 import yaml
 
@@ -6,34 +7,40 @@ from bot.nlp.language import detect
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("text, code", [
-    ("Dzień dobry, czy oferujecie usługi zarządzane?", "pl"),
-    ("ile kosztuje helpdesk dla 50 osób", "pl"),
-    ("czy mozecie nam pomoc z backupem", "pl"),
-    ("dziękuję", "pl"),
-    ("Guten Tag, bieten Sie Managed Services an?", "de"),
-    ("was kostet der helpdesk pro monat", "de"),
-    ("Wir brauchen Hilfe bei der Migration", "de"),
-    ("bonjour, quels services proposez-vous ?", "fr"),
-    ("hola, cuánto cuesta el servicio de backup", "es"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Dzień dobry, czy oferujecie usługi zarządzane?", "pl"),
+        ("ile kosztuje helpdesk dla 50 osób", "pl"),
+        ("czy mozecie nam pomoc z backupem", "pl"),
+        ("dziękuję", "pl"),
+        ("Guten Tag, bieten Sie Managed Services an?", "de"),
+        ("was kostet der helpdesk pro monat", "de"),
+        ("Wir brauchen Hilfe bei der Migration", "de"),
+        ("bonjour, quels services proposez-vous ?", "fr"),
+        ("hola, cuánto cuesta el servicio de backup", "es"),
+    ],
+)
 def test_other_languages(text, code):
     assert detect(text) == code
 
 
-@pytest.mark.parametrize("text", [
-    "what is the difference between outsourcing and managed services",
-    "do u do backups? we lost a file last month",
-    "Kasia Wiśniewska",
-    "my name is Jürgen Müller",
-    "sure, it's Marek Nowak",
-    "we're in Łódź and Gdańsk",
-    "die hard fan of managed services",
-    "Los Angeles office",
-    "kubernetes",
-    "",
-    None,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the difference between outsourcing and managed services",
+        "do u do backups? we lost a file last month",
+        "Kasia Wiśniewska",
+        "my name is Jürgen Müller",
+        "sure, it's Marek Nowak",
+        "we're in Łódź and Gdańsk",
+        "die hard fan of managed services",
+        "Los Angeles office",
+        "kubernetes",
+        "",
+        None,
+    ],
+)
 def test_english_and_names_stay_english(text):
     assert detect(text) is None
 

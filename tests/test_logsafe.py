@@ -1,4 +1,5 @@
 """Logs never carry e-mail addresses or phone numbers."""
+
 import logging
 
 import pytest
@@ -119,18 +120,22 @@ def test_a_record_is_cut_before_masking():
 
 # --- visitor text in Rasa's structured (structlog) debug events ---
 
+
 def test_scrubber_keeps_the_shape_of_visitor_text_only():
     event = {
         "event": "processor.message.parse",
         "parse_data_text": "Quintessa Marlowe",
         "parse_data_intent": {"name": "inform", "confidence": 0.99},
         "slot_values": "\tlead_name: Quintessa Marlowe\n\tlead_company: Zorblat Industries\n"
-                       "\tlead_email: None",
-        "rasa_events": ["SlotSet(key: lead_name, value: Quintessa Marlowe)",
-                        "BotUttered('Thanks, Quintessa')"],
+        "\tlead_email: None",
+        "rasa_events": [
+            "SlotSet(key: lead_name, value: Quintessa Marlowe)",
+            "BotUttered('Thanks, Quintessa')",
+        ],
         "current_states": "[state 4] user text: Zorblat Industries | previous action: action_listen",
         "slot_candidates": {"lead_company": "Zorblat Industries"},
-        "text": "Quintessa", "action_name": "lead_form",
+        "text": "Quintessa",
+        "action_name": "lead_form",
     }
     scrubbed = logsafe.visitor_text_scrubber(None, "debug", dict(event))
     flat = repr(scrubbed)

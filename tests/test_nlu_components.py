@@ -1,4 +1,5 @@
 """Our Rasa NLU components on Rasa's own Message objects (the trained pipeline runs in e2e)."""
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.shared.nlu.training_data.message import Message
@@ -11,8 +12,9 @@ from tests.test_nlu_model import TRAIN
 @pytest.fixture(scope="module")
 def featurizer():
     config = {**SentenceEmbeddingFeaturizer.get_default_config()}
-    return SentenceEmbeddingFeaturizer.create(config, None, None,
-                                              ExecutionContext(GraphSchema({}), node_name="embed"))
+    return SentenceEmbeddingFeaturizer.create(
+        config, None, None, ExecutionContext(GraphSchema({}), node_name="embed")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +23,10 @@ def classifier(featurizer):
     import numpy as np
 
     from bot.nlp.components import sentence_embedding
+
     model = IntentModel(IntentModelConfig()).fit(
-        [t for t, _ in TRAIN], [i for _, i in TRAIN], np.stack([sentence_embedding(m) for m in messages]))
+        [t for t, _ in TRAIN], [i for _, i in TRAIN], np.stack([sentence_embedding(m) for m in messages])
+    )
     return LexicalIntentClassifier(LexicalIntentClassifier.get_default_config(), None, None, model)
 
 
@@ -44,10 +48,22 @@ def test_language_guard_takes_over_foreign_messages_only():
     guard = LanguageGuard()
     ranking = [{"name": "ask_catalogue_service", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
     service = {"entity": "service", "value": "helpdesk", "start": 30, "end": 38}
-    polish = Message(data={"text": "Dzień dobry, ile kosztuje u was helpdesk?",
-                           "intent": ranking[0], "intent_ranking": ranking, "entities": [service]})
-    english = Message(data={"text": "how much is the helpdesk?", "intent": ranking[0],
-                            "intent_ranking": ranking, "entities": [service]})
+    polish = Message(
+        data={
+            "text": "Dzień dobry, ile kosztuje u was helpdesk?",
+            "intent": ranking[0],
+            "intent_ranking": ranking,
+            "entities": [service],
+        }
+    )
+    english = Message(
+        data={
+            "text": "how much is the helpdesk?",
+            "intent": ranking[0],
+            "intent_ranking": ranking,
+            "entities": [service],
+        }
+    )
     guard.process([polish, english])
     assert polish.get("intent") == {"name": "other_language", "confidence": 1.0}
     assert [e["entity"] for e in polish.get("entities")] == ["language"]
@@ -64,7 +80,8 @@ def test_classifier_trains_persists_and_loads_through_rasa_storage(tmp_path, fea
     context = ExecutionContext(GraphSchema({}), node_name="intents")
     config = LexicalIntentClassifier.get_default_config()
     data = featurizer.process_training_data(
-        TrainingData([Message(data={"text": t, "intent": i}) for t, i in TRAIN]))
+        TrainingData([Message(data={"text": t, "intent": i}) for t, i in TRAIN])
+    )
     LexicalIntentClassifier.create(config, storage, resource, context).train(data)
     loaded = LexicalIntentClassifier.load(config, storage, resource, context)
     [message] = loaded.process(featurizer.process([Message(data={"text": "are you hiring developers?"})]))
@@ -72,12 +89,18 @@ def test_classifier_trains_persists_and_loads_through_rasa_storage(tmp_path, fea
 
 
 FACTS = [
-    ("where is your office", "faq/location"), ("what's your address", "faq/location"),
-    ("where are you based", "faq/location"), ("which city is your office in", "faq/location"),
-    ("do you have iso 27001", "faq/certifications"), ("are you soc 2 certified", "faq/certifications"),
-    ("which certifications do you hold", "faq/certifications"), ("are you iso certified", "faq/certifications"),
-    ("who is your ceo", "faq/unknown"), ("how much revenue do you make", "faq/unknown"),
-    ("when was the company founded", "faq/unknown"), ("are you listed on the stock exchange", "faq/unknown"),
+    ("where is your office", "faq/location"),
+    ("what's your address", "faq/location"),
+    ("where are you based", "faq/location"),
+    ("which city is your office in", "faq/location"),
+    ("do you have iso 27001", "faq/certifications"),
+    ("are you soc 2 certified", "faq/certifications"),
+    ("which certifications do you hold", "faq/certifications"),
+    ("are you iso certified", "faq/certifications"),
+    ("who is your ceo", "faq/unknown"),
+    ("how much revenue do you make", "faq/unknown"),
+    ("when was the company founded", "faq/unknown"),
+    ("are you listed on the stock exchange", "faq/unknown"),
 ]
 
 
@@ -101,7 +124,9 @@ def test_fact_selector_answers_in_the_response_selector_format(tmp_path, featuri
     selected = message.get("response_selector")
     assert selected["all_retrieval_intents"] == ["faq"]
     response = selected["faq"]["response"]
-    assert response["intent_response_key"] == "faq/location" and response["utter_action"] == "utter_faq/location"
+    assert (
+        response["intent_response_key"] == "faq/location" and response["utter_action"] == "utter_faq/location"
+    )
     assert [r["intent_response_key"] for r in selected["faq"]["ranking"]][0] == "faq/location"
     # what actions/facts.py does with it
     known = {"utter_faq/location", "utter_faq/certifications", "utter_faq/unknown"}

@@ -1,4 +1,5 @@
 """The NLU quality gates themselves: a bad score must fail."""
+
 import json
 
 from bot.nlp import evaluate
@@ -14,9 +15,15 @@ def test_check_f1_fails_below_the_threshold(tmp_path, capsys):
 
 
 def test_entity_scores_count_overlapping_spans():
-    gold = [[{"entity": "service", "start": 10, "end": 25}], [], [{"entity": "service", "start": 0, "end": 5}]]
-    predicted = [[{"entity": "service", "start": 12, "end": 25}],
-                 [{"entity": "service", "start": 3, "end": 9}],  # not annotated: false positive
-                 [{"entity": "sourcing_model", "start": 0, "end": 5}]]  # other entity: a miss
+    gold = [
+        [{"entity": "service", "start": 10, "end": 25}],
+        [],
+        [{"entity": "service", "start": 0, "end": 5}],
+    ]
+    predicted = [
+        [{"entity": "service", "start": 12, "end": 25}],
+        [{"entity": "service", "start": 3, "end": 9}],  # not annotated: false positive
+        [{"entity": "sourcing_model", "start": 0, "end": 5}],
+    ]  # other entity: a miss
     scores = evaluate.entity_scores(gold, predicted, "service")
     assert scores["precision"] == 0.5 and scores["recall"] == 0.5 and scores["support"] == 2

@@ -1,4 +1,5 @@
 """The embedding model, the intent model and its baseline, with the real MiniLM weights."""
+
 import shutil
 
 import numpy as np
@@ -49,8 +50,9 @@ def test_build_extracts_from_the_package_and_checks(tmp_path):
 
 
 def test_embeddings_are_unit_vectors_that_group_paraphrases(encoder):
-    vectors = encoder.encode(["how do you bill managed services", "what do msps charge per month",
-                              "my printer is out of ink"])
+    vectors = encoder.encode(
+        ["how do you bill managed services", "what do msps charge per month", "my printer is out of ink"]
+    )
     assert vectors.shape == (3, embeddings.DIMENSION)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2

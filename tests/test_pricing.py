@@ -58,9 +58,9 @@ def test_extra_units_and_tier_prices_in_decimal(engine):
         Decimal("95.00"),
     )
     assert line.monthly == Decimal("4500.00")
-    assert estimate.monthly_line(servers, quantity=8).monthly == Decimal("1200.00"), (
-        "fewer than included: base"
-    )
+    assert estimate.monthly_line(servers, quantity=8).monthly == Decimal(
+        "1200.00"
+    ), "fewer than included: base"
     assert estimate.monthly_line(servers).tier.name == "Standard"
 
 
@@ -209,12 +209,17 @@ def test_a_price_question_with_numbers_gets_the_arithmetic_whichever_intent(cata
     from tests.action_helpers import make_tracker, rendered, run_action
 
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    tracker = make_tracker("and how much would that be for 120 users?", "ask_service_price",
-                           slots={"service": "managed-helpdesk"})
+    tracker = make_tracker(
+        "and how much would that be for 120 users?",
+        "ask_service_price",
+        slots={"service": "managed-helpdesk"},
+    )
     for action in (ActionServicePrice(), ActionCostEstimate()):
         messages, events = run_action(action, tracker)
         assert "EUR 2,430 per month" in rendered(messages)
         assert {e["name"] for e in events} == {"estimate", "service"}
-    plain, _ = run_action(ActionServicePrice(), make_tracker("how much is it?", "ask_service_price",
-                                                             slots={"service": "managed-helpdesk"}))
+    plain, _ = run_action(
+        ActionServicePrice(),
+        make_tracker("how much is it?", "ask_service_price", slots={"service": "managed-helpdesk"}),
+    )
     assert "from EUR 1,100 per month" in rendered(plain)

@@ -1,12 +1,15 @@
 """The cached action-response validator accepts and refuses exactly what Rasa's does."""
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
 from bot import rasa_fixes
 
-VALID = {"events": [{"event": "slot", "name": "service", "value": "managed-firewall"}],
-         "responses": [{"text": "hi", "buttons": []}]}
+VALID = {
+    "events": [{"event": "slot", "name": "service", "value": "managed-firewall"}],
+    "responses": [{"text": "hi", "buttons": []}],
+}
 INVALID = {"events": "not a list", "responses": []}
 
 

@@ -1,4 +1,5 @@
 """The report's figures from tracker events: topics, fallbacks, the form funnel, masking."""
+
 import json
 from datetime import date, datetime, timezone
 
@@ -41,15 +42,25 @@ def rows_of(*conversations):
 
 
 def test_questions_fallbacks_and_what_was_not_understood():
-    a = (Conversation("a").user("how are managed services billed?", "ask_billing_model")
-         .action("action_answer_knowledge").action("action_listen")
-         .user("Can u fix my printer? call me on +44 20 7946 0958", "out_of_scope")
-         .action("utter_out_of_scope")
-         .user("blorp zzz", "nlu_fallback").action("utter_default")
-         .user("/rate_helpful", "rate_helpful").action("action_rate_answer"))
-    b = (Conversation("b", start=T0 + 86400).user("billing vs outsorcing??", "ask_billing_model")
-         .action("action_clarify_intent")
-         .user("BLORP   zzz!", "nlu_fallback").action("action_default_fallback"))
+    a = (
+        Conversation("a")
+        .user("how are managed services billed?", "ask_billing_model")
+        .action("action_answer_knowledge")
+        .action("action_listen")
+        .user("Can u fix my printer? call me on +44 20 7946 0958", "out_of_scope")
+        .action("utter_out_of_scope")
+        .user("blorp zzz", "nlu_fallback")
+        .action("utter_default")
+        .user("/rate_helpful", "rate_helpful")
+        .action("action_rate_answer")
+    )
+    b = (
+        Conversation("b", start=T0 + 86400)
+        .user("billing vs outsorcing??", "ask_billing_model")
+        .action("action_clarify_intent")
+        .user("BLORP   zzz!", "nlu_fallback")
+        .action("action_default_fallback")
+    )
     out = data.analyse(rows_of(a, b), QUESTIONS)
     assert out.questions == 5  # the rating button is not a question
     assert out.topics == {"ask_billing_model": 2, "out_of_scope": 1}
@@ -60,20 +71,49 @@ def test_questions_fallbacks_and_what_was_not_understood():
 
 
 def test_form_answers_never_reach_the_report_and_the_funnel_follows_the_questions():
-    done = (Conversation("done").user("talk to sales", "request_sales_contact").action("lead_form").form()
-            .ask("lead_name").user("Jane Doe", "nlu_fallback").ask("lead_email").user("jane@x.com", "inform")
-            .ask("lead_company").user("Acme", "inform").form(False).action("action_submit_lead"))
-    left_at_email = (Conversation("left").user("quote please", "request_sales_contact")
-                     .action("lead_form").form().ask("lead_name").user("Sam", "inform").ask("lead_email"))
+    done = (
+        Conversation("done")
+        .user("talk to sales", "request_sales_contact")
+        .action("lead_form")
+        .form()
+        .ask("lead_name")
+        .user("Jane Doe", "nlu_fallback")
+        .ask("lead_email")
+        .user("jane@x.com", "inform")
+        .ask("lead_company")
+        .user("Acme", "inform")
+        .form(False)
+        .action("action_submit_lead")
+    )
+    left_at_email = (
+        Conversation("left")
+        .user("quote please", "request_sales_contact")
+        .action("lead_form")
+        .form()
+        .ask("lead_name")
+        .user("Sam", "inform")
+        .ask("lead_email")
+    )
     # a form that skipped the name question (already known) still counts as having got past it
-    skipped = (Conversation("skip").user("sales", "request_sales_contact").action("lead_form").form()
-               .ask("lead_email").user("Stop", "stop").form(False))
+    skipped = (
+        Conversation("skip")
+        .user("sales", "request_sales_contact")
+        .action("lead_form")
+        .form()
+        .ask("lead_email")
+        .user("Stop", "stop")
+        .form(False)
+    )
     out = data.analyse(rows_of(done, left_at_email, skipped), QUESTIONS)
     assert not out.not_understood and out.questions == 3 and out.fallbacks == 0
     steps = data.funnel(out, QUESTIONS, submitted={"done", "someone-else"})
     assert [(s.name, s.reached, s.dropped) for s in steps] == [
-        ("form started", 3, 0), ("lead_name", 3, 0), ("lead_email", 3, 2),
-        ("lead_company", 1, 0), ("submitted", 1, 0)]
+        ("form started", 3, 0),
+        ("lead_name", 3, 0),
+        ("lead_email", 3, 2),
+        ("lead_company", 1, 0),
+        ("submitted", 1, 0),
+    ]
 
 
 def test_form_questions_come_from_the_domain():

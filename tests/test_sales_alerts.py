@@ -1,4 +1,5 @@
 """What the alert says: e-mail through a real local SMTP server, Slack through a local HTTP receiver."""
+
 import json
 
 import pytest
@@ -39,10 +40,22 @@ def channels(monkeypatch, tmp_path, engine, db_url):
 
 def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine, channels):
     smtp, slack = channels
-    saved = save_lead(engine, LeadInput(
-        conversation_id="alert-1", name="Jane Doe", email="jane@acme.com", consent=True, company="Acme GmbH",
-        company_size="120", service="soc-as-a-service", budget="20k a month", timeline="asap", role="CTO",
-        phone="+44 20 7946 0958"))
+    saved = save_lead(
+        engine,
+        LeadInput(
+            conversation_id="alert-1",
+            name="Jane Doe",
+            email="jane@acme.com",
+            consent=True,
+            company="Acme GmbH",
+            company_size="120",
+            service="soc-as-a-service",
+            budget="20k a month",
+            timeline="asap",
+            role="CTO",
+            phone="+44 20 7946 0958",
+        ),
+    )
     assert saved.owner == "anna"  # SOC is a security service
     assert outbox.deliver_pending(engine).delivered == 2
 
@@ -51,10 +64,16 @@ def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine
     assert mail["Subject"] == f"Qualified lead #{saved.id}: Acme GmbH (score {saved.score})"
     assert mail["Message-ID"] == f"<lead-{saved.id}.alert@consultancy.test>"
     body = mail.get_content()
-    for expected in ("Name: Jane Doe", "E-mail: jane@acme.com", "Phone: +442079460958",
-                     "Service: SOC as a service", "Country: GB", "Talks to a decision maker (+25)",
-                     "Owner: Anna Berg <anna@consultancy.test>",
-                     f"Transcript: run `bot leads show {saved.id}`"):
+    for expected in (
+        "Name: Jane Doe",
+        "E-mail: jane@acme.com",
+        "Phone: +442079460958",
+        "Service: SOC as a service",
+        "Country: GB",
+        "Talks to a decision maker (+25)",
+        "Owner: Anna Berg <anna@consultancy.test>",
+        f"Transcript: run `bot leads show {saved.id}`",
+    ):
         assert expected in body, expected
     assert "recommendation" not in body  # none yet
 
@@ -66,8 +85,9 @@ def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine
 
 def test_recommendation_shows_when_the_advisor_set_one(engine, channels):
     smtp, slack = channels
-    saved = save_lead(engine, LeadInput(conversation_id="alert-2", name="Ola", email="ola@firma.pl",
-                                        consent=True))
+    saved = save_lead(
+        engine, LeadInput(conversation_id="alert-2", name="Ola", email="ola@firma.pl", consent=True)
+    )
     with Session(engine, future=True) as session, session.begin():  # set after the save, before the send
         session.execute(update(Lead).where(Lead.id == saved.id).values(recommendation="staff_augmentation"))
     outbox.deliver_pending(engine)
@@ -79,9 +99,16 @@ def test_recommendation_shows_when_the_advisor_set_one(engine, channels):
 def test_visitor_text_cannot_ping_a_channel_or_forge_mail_headers(engine, channels):
     smtp, slack = channels
     # (a name with markup is refused by the form and save_lead: the company carries it here)
-    save_lead(engine, LeadInput(conversation_id="alert-3", name="Mallory", email="m@evil.example",
-                                consent=True,
-                                company="<!channel> <!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example"))
+    save_lead(
+        engine,
+        LeadInput(
+            conversation_id="alert-3",
+            name="Mallory",
+            email="m@evil.example",
+            consent=True,
+            company="<!channel> <!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example",
+        ),
+    )
     outbox.deliver_pending(engine)
     text = json.loads(slack.received[0][1])["text"]
     assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text

@@ -1,4 +1,5 @@
 """The meeting link: Cal.com / Calendly style, details URL-encoded, qualified leads only."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -32,8 +33,9 @@ def test_only_for_qualified_leads_and_only_when_configured(monkeypatch):
     assert booking.link_for(Lead(qualified=True, name="A", email=None)).endswith("email=")
 
 
-@pytest.mark.parametrize("template",
-                         ["javascript:alert(1)//{name}", "ftp://files/{email}", "/relative?x={name}"])
+@pytest.mark.parametrize(
+    "template", ["javascript:alert(1)//{name}", "ftp://files/{email}", "/relative?x={name}"]
+)
 def test_non_http_templates_are_refused(monkeypatch, template):
     monkeypatch.setenv("BOOKING_URL_TEMPLATE", template)
     assert booking.link_for(Lead(qualified=True, name="A", email="a@b.co")) is None

@@ -1,4 +1,5 @@
 """`bot leads ...` end to end on real databases, with a tracker written by Rasa itself."""
+
 import csv
 import json
 import subprocess
@@ -10,9 +11,25 @@ from sales_fixtures import count, tracker_url, write_rasa_tracker  # noqa: F401
 from bot import cli
 from bot.sales.repository import LeadInput, save_lead
 
-JSON_KEYS = {"id", "created_at", "name", "email", "company", "company_size", "service",
-             "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
-             "qualified", "reasons", "conversation_id"}
+JSON_KEYS = {
+    "id",
+    "created_at",
+    "name",
+    "email",
+    "company",
+    "company_size",
+    "service",
+    "sourcing_model",
+    "budget",
+    "timeline",
+    "role",
+    "phone",
+    "consent",
+    "score",
+    "qualified",
+    "reasons",
+    "conversation_id",
+}
 
 
 @pytest.fixture
@@ -29,17 +46,32 @@ def run(capsys, *argv):
 
 
 def add(engine, conversation_id, email, **extra):
-    fields = dict(name="Anna Smith", company="Acme", company_size="120 staff",
-                  service="managed-helpdesk", budget="20k/month", timeline="next quarter",
-                  role="CTO", consent=True)
+    fields = dict(
+        name="Anna Smith",
+        company="Acme",
+        company_size="120 staff",
+        service="managed-helpdesk",
+        budget="20k/month",
+        timeline="next quarter",
+        role="CTO",
+        consent=True,
+    )
     fields.update(extra)
     return save_lead(engine, LeadInput(conversation_id=conversation_id, email=email, **fields))
 
 
 def test_list_json_has_the_documented_keys(env, engine, capsys):
     add(engine, "conv-1", "anna@acme.com")
-    add(engine, "conv-2", "joe@gmail.com", role="student", budget="not sure",
-        timeline="someday", service=None, company=None)
+    add(
+        engine,
+        "conv-2",
+        "joe@gmail.com",
+        role="student",
+        budget="not sure",
+        timeline="someday",
+        service=None,
+        company=None,
+    )
     code, out, _ = run(capsys, "list", "--json")
     assert code == 0
     leads = json.loads(out)
@@ -55,8 +87,14 @@ def test_list_json_has_the_documented_keys(env, engine, capsys):
 
 
 def test_export_csv(env, engine, capsys, tmp_path):
-    saved = add(engine, "conv-1", "anna@acme.com", name="O'Brien, Anna", phone="+44 20 7946 0958",
-                company='=HYPERLINK("http://evil.example","click")')
+    saved = add(
+        engine,
+        "conv-1",
+        "anna@acme.com",
+        name="O'Brien, Anna",
+        phone="+44 20 7946 0958",
+        company='=HYPERLINK("http://evil.example","click")',
+    )
     add(engine, "conv-2", "joe@acme.com", company="@SUM(1+1)")
     target = tmp_path / "leads.csv"
     code, out, _ = run(capsys, "export", "--csv", str(target))
@@ -92,8 +130,9 @@ def test_show_and_list_escape_terminal_codes(env, engine, tracker_url, capsys):
 
 def test_show_prints_reasons_and_transcript(env, engine, tracker_url, tmp_path, capsys):
     saved = add(engine, "conv-show", "anna@acme.com")
-    write_rasa_tracker(tracker_url, "conv-show",
-                       [("visitor", "do you offer a managed helpdesk?"), ("bot", "Yes, we do.")])
+    write_rasa_tracker(
+        tracker_url, "conv-show", [("visitor", "do you offer a managed helpdesk?"), ("bot", "Yes, we do.")]
+    )
     code, out, _ = run(capsys, "show", str(saved.id))
     assert code == 0
     assert "Why this score" in out and "decision maker" in out
@@ -150,9 +189,18 @@ def test_deliver_needs_a_webhook_url(env, capsys):
 def test_unreachable_database_is_a_one_line_error(tmp_path):
     # A real console run, as sales would type it.
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "leads", "list", "--db-url",
-         "postgresql://nobody:secret@127.0.0.1:1/none"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "leads",
+            "list",
+            "--db-url",
+            "postgresql://nobody:secret@127.0.0.1:1/none",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

@@ -1,4 +1,5 @@
 """The lead form's rules (bot.sales.form) and its actions, on a real database."""
+
 import pytest
 import yaml
 from sqlalchemy import func, select
@@ -19,13 +20,19 @@ def slots_set(events):
 
 # ----------------------------------------------------------------------------- which questions
 
+
 def test_required_slots_follow_the_domain_order():
     assert form.required_slots(FORM_SLOTS, {}) == FORM_SLOTS
 
 
 def test_skip_the_rest_keeps_name_email_company_and_the_closing_questions():
     assert form.required_slots(FORM_SLOTS, {form.SKIP_OPTIONAL: True}) == [
-        "lead_name", "lead_email", "lead_company", "lead_consent", "lead_confirmed"]
+        "lead_name",
+        "lead_email",
+        "lead_company",
+        "lead_consent",
+        "lead_confirmed",
+    ]
 
 
 def test_a_phone_instead_of_the_email_is_asked_right_after_it():
@@ -43,11 +50,18 @@ def test_every_form_question_can_be_read_and_checked():
 
 
 def test_every_digression_intent_has_a_rule_that_resumes_the_form():
-    rules = [rule for path in sorted((ROOT / "data" / "rules").glob("*.yml"))
-             for rule in yaml.safe_load(path.read_text())["rules"]]
-    resumed = {rule["steps"][0]["intent"] for rule in rules
-               if rule.get("condition") == [{"active_loop": "lead_form"}] and "intent" in rule["steps"][0]
-               and {"action": "lead_form"} in rule["steps"]}
+    rules = [
+        rule
+        for path in sorted((ROOT / "data" / "rules").glob("*.yml"))
+        for rule in yaml.safe_load(path.read_text())["rules"]
+    ]
+    resumed = {
+        rule["steps"][0]["intent"]
+        for rule in rules
+        if rule.get("condition") == [{"active_loop": "lead_form"}]
+        and "intent" in rule["steps"][0]
+        and {"action": "lead_form"} in rule["steps"]
+    }
     ignored = set(domain()["forms"]["lead_form"]["ignored_intents"])
     assert ignored - {"stop"} <= resumed
 
@@ -57,7 +71,7 @@ def test_every_bucket_button_is_a_value_the_form_accepts():
         for button in form.buttons(slot, {}):
             if "form_value" in button["payload"]:
                 value = yaml.safe_load(button["payload"].removeprefix("/inform"))["form_value"]
-                assert (form.CHECKS[slot](value).value is not None or value in ("skip", "skip the rest")), value
+                assert form.CHECKS[slot](value).value is not None or value in ("skip", "skip the rest"), value
 
 
 def test_a_retried_question_offers_a_skip():
@@ -67,6 +81,7 @@ def test_a_retried_question_offers_a_skip():
 
 
 # ----------------------------------------------------------------------------- asking at most twice
+
 
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory):
@@ -79,8 +94,14 @@ def answer(text, slot, slots=None, intent="inform"):
     return run_action(ValidateLeadForm(), form_tracker(text, slot, intent, slots or {}))
 
 
-BEFORE_BUDGET = {"lead_name": "Jane", "lead_email": "j@acme.com", "lead_company": "Acme",
-                 "lead_company_size": "1-10", "lead_service": "managed-helpdesk", "lead_model": "managed_services"}
+BEFORE_BUDGET = {
+    "lead_name": "Jane",
+    "lead_email": "j@acme.com",
+    "lead_company": "Acme",
+    "lead_company_size": "1-10",
+    "lead_service": "managed-helpdesk",
+    "lead_model": "managed_services",
+}
 
 
 def test_a_bucket_question_missed_twice_is_skipped(catalogue, monkeypatch):
@@ -88,7 +109,9 @@ def test_a_bucket_question_missed_twice_is_skipped(catalogue, monkeypatch):
     messages, events = answer("purple", "lead_budget", BEFORE_BUDGET)
     assert slots_set(events)[form.ATTEMPTS] == {"lead_budget": 1}
     assert slots_set(events)["requested_slot"] == "lead_budget"
-    messages, events = answer("still purple", "lead_budget", {**BEFORE_BUDGET, form.ATTEMPTS: {"lead_budget": 1}})
+    messages, events = answer(
+        "still purple", "lead_budget", {**BEFORE_BUDGET, form.ATTEMPTS: {"lead_budget": 1}}
+    )
     assert slots_set(events)["lead_budget"] == form.SKIPPED
     assert slots_set(events)["requested_slot"] == "lead_timeline"
     assert [m["response"] for m in messages] == ["utter_lead_skipped"]
@@ -102,7 +125,9 @@ def test_a_name_missed_twice_is_taken_as_given(catalogue, monkeypatch):
 
 def test_an_email_missed_twice_switches_to_a_phone_number(catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    messages, events = answer("jane acme dot com", "lead_email", {"lead_name": "Jane", form.ATTEMPTS: {"lead_email": 1}})
+    messages, events = answer(
+        "jane acme dot com", "lead_email", {"lead_name": "Jane", form.ATTEMPTS: {"lead_email": 1}}
+    )
     assert slots_set(events)["lead_email"] == form.SKIPPED
     assert slots_set(events)["requested_slot"] == "lead_phone"
     assert [m["response"] for m in messages] == ["utter_lead_email_to_phone"]
@@ -110,24 +135,41 @@ def test_an_email_missed_twice_switches_to_a_phone_number(catalogue, monkeypatch
 
 def test_no_email_and_no_phone_ends_the_form_with_nothing_stored(catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    _, events = answer("no idea", "lead_phone", {"lead_name": "Jane", "lead_email": form.SKIPPED,
-                                                 form.PHONE_WANTED: True, form.ATTEMPTS: {"lead_phone": 1}})
+    _, events = answer(
+        "no idea",
+        "lead_phone",
+        {
+            "lead_name": "Jane",
+            "lead_email": form.SKIPPED,
+            form.PHONE_WANTED: True,
+            form.ATTEMPTS: {"lead_phone": 1},
+        },
+    )
     assert slots_set(events)[form.CANCELLED] == form.GAVE_UP
     assert slots_set(events)["requested_slot"] is None
 
 
 def test_back_from_a_digression_the_question_is_not_counted_as_missed(catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    tracker = form_tracker("how are managed services billed?", "lead_email", "ask_billing_model",
-                           {"lead_name": "Jane"}, after_digression=True)
+    tracker = form_tracker(
+        "how are managed services billed?",
+        "lead_email",
+        "ask_billing_model",
+        {"lead_name": "Jane"},
+        after_digression=True,
+    )
     messages, events = run_action(ValidateLeadForm(), tracker)
     assert messages == [] and form.ATTEMPTS not in slots_set(events)
 
 
 def test_answers_given_before_the_form_are_not_asked_again(catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    tracker = form_tracker("can someone from sales call me?", None, "request_sales_contact",
-                           history=["hi, we're a logistics firm of about 120 people", "do you run helpdesks?"])
+    tracker = form_tracker(
+        "can someone from sales call me?",
+        None,
+        "request_sales_contact",
+        history=["hi, we're a logistics firm of about 120 people", "do you run helpdesks?"],
+    )
     _, events = run_action(ValidateLeadForm(), tracker)
     assert slots_set(events)["lead_company_size"] == "51-200"
     assert slots_set(events)["requested_slot"] == "lead_name"
@@ -135,35 +177,62 @@ def test_answers_given_before_the_form_are_not_asked_again(catalogue, monkeypatc
 
 def test_a_catalogue_service_answers_the_model_question(catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    _, events = answer("the helpdesk", "lead_service", {"lead_name": "Jane", "lead_email": "j@acme.com",
-                                                        "lead_company": "Acme", "lead_company_size": "1-10"})
+    _, events = answer(
+        "the helpdesk",
+        "lead_service",
+        {
+            "lead_name": "Jane",
+            "lead_email": "j@acme.com",
+            "lead_company": "Acme",
+            "lead_company_size": "1-10",
+        },
+    )
     assert slots_set(events)["lead_model"] == "managed_services"
     assert slots_set(events)["requested_slot"] == "lead_budget"
 
 
 def test_an_invalid_correction_keeps_the_earlier_value(catalogue, monkeypatch):
     monkeypatch.setenv("SALES_DB_URL", catalogue)
-    messages, events = answer("actually my email is jan at nowhere", "lead_company",
-                              {"lead_name": "Jan", "lead_email": "jan@acme.pl"})
+    messages, events = answer(
+        "actually my email is jan at nowhere",
+        "lead_company",
+        {"lead_name": "Jan", "lead_email": "jan@acme.pl"},
+    )
     assert slots_set(events)["lead_email"] == "jan@acme.pl"
     assert "utter_lead_hint_email" in [m["response"] for m in messages]
 
 
 # ----------------------------------------------------------------------------- summary and the end
 
+
 def test_summary_lists_what_will_be_sent_and_skips_empty_fields():
-    text = form.summary({"lead_name": "Jane", "lead_email": "jane@acme.com", "lead_phone": form.SKIPPED,
-                         "lead_service": "managed-helpdesk", "lead_model": "managed_services"},
-                        {"managed-helpdesk": "Managed helpdesk"})
+    text = form.summary(
+        {
+            "lead_name": "Jane",
+            "lead_email": "jane@acme.com",
+            "lead_phone": form.SKIPPED,
+            "lead_service": "managed-helpdesk",
+            "lead_model": "managed_services",
+        },
+        {"managed-helpdesk": "Managed helpdesk"},
+    )
     assert "Jane" in text and "jane@acme.com" in text and "Managed helpdesk" in text
     assert "Phone" not in text
 
 
 FILLED = {
-    "lead_name": "Jane Doe", "lead_email": "jane@acme.com", "lead_company": "Acme",
-    "lead_company_size": "51-200", "lead_service": "managed-helpdesk", "lead_model": "managed_services",
-    "lead_budget": "5k-15k/month", "lead_timeline": "1-3 months", "lead_role": "decision maker",
-    "lead_phone": form.SKIPPED, "lead_consent": True, "lead_confirmed": True,
+    "lead_name": "Jane Doe",
+    "lead_email": "jane@acme.com",
+    "lead_company": "Acme",
+    "lead_company_size": "51-200",
+    "lead_service": "managed-helpdesk",
+    "lead_model": "managed_services",
+    "lead_budget": "5k-15k/month",
+    "lead_timeline": "1-3 months",
+    "lead_role": "decision maker",
+    "lead_phone": form.SKIPPED,
+    "lead_consent": True,
+    "lead_confirmed": True,
 }
 
 
@@ -179,8 +248,11 @@ def lead_count(engine):
 
 
 def test_submit_stores_one_lead_even_when_repeated(sales_db):
-    tracker = make_tracker(slots=FILLED, sender_id="conv-1", events=[
-        {"event": "user", "text": "hi", "metadata": {"page_url": "https://example.com/managed"}}])
+    tracker = make_tracker(
+        slots=FILLED,
+        sender_id="conv-1",
+        events=[{"event": "user", "text": "hi", "metadata": {"page_url": "https://example.com/managed"}}],
+    )
     messages, events = run_action(ActionSubmitLead(), tracker)
     assert [m["response"] for m in messages] == ["utter_lead_sent"]
     assert {e["name"] for e in events if e["event"] == "slot"} >= set(FORM_SLOTS) | set(form.FLAGS)
@@ -205,20 +277,26 @@ def test_skipped_questions_are_stored_as_unknown_and_the_score_says_so(sales_db)
 def test_a_client_over_the_lead_limit_is_refused_politely(sales_db, monkeypatch):
     monkeypatch.setenv("LEAD_LIMIT_PER_CLIENT", "1")
     for n in range(2):
-        tracker = make_tracker(slots=FILLED, sender_id=f"conv-{n}", events=[
-            {"event": "user", "text": "hi", "metadata": {"client_key": "one-client"}}])
+        tracker = make_tracker(
+            slots=FILLED,
+            sender_id=f"conv-{n}",
+            events=[{"event": "user", "text": "hi", "metadata": {"client_key": "one-client"}}],
+        )
         messages, events = run_action(ActionSubmitLead(), tracker)
     assert [m.get("response") for m in messages] == ["utter_lead_throttled"]
     assert {e["name"] for e in events if e["event"] == "slot"} >= {"lead_name", "lead_email"}  # form reset
     assert lead_count(sales_db) == 1
 
 
-@pytest.mark.parametrize("slots, response", [
-    ({**FILLED, "lead_consent": False}, "utter_lead_no_consent"),
-    ({**FILLED, "lead_confirmed": False}, "utter_lead_not_sent"),
-    ({**FILLED, form.CANCELLED: form.STOPPED}, "utter_lead_cancelled"),
-    ({**FILLED, form.CANCELLED: form.GAVE_UP}, "utter_lead_gave_up"),
-])
+@pytest.mark.parametrize(
+    "slots, response",
+    [
+        ({**FILLED, "lead_consent": False}, "utter_lead_no_consent"),
+        ({**FILLED, "lead_confirmed": False}, "utter_lead_not_sent"),
+        ({**FILLED, form.CANCELLED: form.STOPPED}, "utter_lead_cancelled"),
+        ({**FILLED, form.CANCELLED: form.GAVE_UP}, "utter_lead_gave_up"),
+    ],
+)
 def test_a_form_that_did_not_end_in_yes_stores_nothing_and_says_so(sales_db, slots, response):
     messages, _ = run_action(ActionSubmitLead(), make_tracker(slots=slots))
     assert [m["response"] for m in messages] == [response]
@@ -256,7 +334,10 @@ def test_cancel_resets_the_form():
 
 
 def test_start_prefills_service_and_model_from_the_conversation():
-    _, events = run_action(ActionStartLead(), make_tracker(slots={"service": "soc-as-a-service", "sourcing_model": "managed_services"}))
+    _, events = run_action(
+        ActionStartLead(),
+        make_tracker(slots={"service": "soc-as-a-service", "sourcing_model": "managed_services"}),
+    )
     values = slots_set(events)
     assert values["lead_service"] == "soc-as-a-service" and values["lead_model"] == "managed_services"
 
@@ -265,7 +346,9 @@ def test_every_response_the_form_says_is_in_the_domain():
     import inspect
 
     responses = set(domain()["responses"])
-    said = {word.strip('"') for word in inspect.getsource(form).split() if word.strip('"(),').startswith("utter_")}
+    said = {
+        word.strip('"') for word in inspect.getsource(form).split() if word.strip('"(),').startswith("utter_")
+    }
     said = {s.strip('"(),') for s in said if "{" not in s}
     assert said <= responses, said - responses
     for slot in FORM_SLOTS:

@@ -1,4 +1,5 @@
 """The alert outbox against real receivers on 127.0.0.1: a local SMTP server and HTTP endpoints."""
+
 import json
 import threading
 import time
@@ -17,8 +18,16 @@ from bot.sales.repository import LeadInput, save_lead
 
 
 def lead(conversation_id="conv-1", **extra):
-    fields = dict(conversation_id=conversation_id, name="Anna Nowak", email="anna@acme.com", consent=True,
-                  company="Acme", budget="20k a month", role="CTO", timeline="next month")
+    fields = dict(
+        conversation_id=conversation_id,
+        name="Anna Nowak",
+        email="anna@acme.com",
+        consent=True,
+        company="Acme",
+        budget="20k a month",
+        role="CTO",
+        timeline="next month",
+    )
     fields.update(extra)
     return LeadInput(**fields)
 

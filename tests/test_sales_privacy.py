@@ -2,6 +2,7 @@
 SQLTrackerStore: forget finds every conversation that mentions the person, with or
 without a lead and whatever the sender id's length; export gives one person their data;
 purge deletes what is older than the retention period."""
+
 import json
 from datetime import timedelta
 
@@ -38,13 +39,18 @@ def said(*turns):
     return events
 
 
-CANCELLED_FORM = said(("visitor", "can sales call me?"), ("bot", "What's your name?"),
-                      ("visitor", "Anna Smith"), ("slot", ("lead_name", "Anna Smith")),
-                      ("visitor", "Anna@ACME.com"), ("slot", ("lead_email", "anna@acme.com")),
-                      ("visitor", "stop"), ("slot", ("lead_email", None)),
-                      ("bot", "Okay, I've stopped. Nothing was stored."))
-PHONE_ONLY = said(("visitor", "call me on +44 20 7946 0958"),
-                  ("slot", ("lead_phone", "+442079460958")))
+CANCELLED_FORM = said(
+    ("visitor", "can sales call me?"),
+    ("bot", "What's your name?"),
+    ("visitor", "Anna Smith"),
+    ("slot", ("lead_name", "Anna Smith")),
+    ("visitor", "Anna@ACME.com"),
+    ("slot", ("lead_email", "anna@acme.com")),
+    ("visitor", "stop"),
+    ("slot", ("lead_email", None)),
+    ("bot", "Okay, I've stopped. Nothing was stored."),
+)
+PHONE_ONLY = said(("visitor", "call me on +44 20 7946 0958"), ("slot", ("lead_phone", "+442079460958")))
 UNRELATED = said(("visitor", "how are managed services billed?"), ("bot", "By subscription."))
 
 
@@ -112,12 +118,16 @@ def test_export_gives_one_person_their_data(engine, person, long_id, capsys, tmp
 
 def test_purge_deletes_old_leads_and_old_conversations_without_a_lead(engine, person, capsys):
     with engine.begin() as conn:  # Anna's lead is 40 days old
-        conn.execute(text("UPDATE leads SET created_at = :t WHERE email = 'anna@acme.com'"),
-                     {"t": utcnow() - timedelta(days=40)})
+        conn.execute(
+            text("UPDATE leads SET created_at = :t WHERE email = 'anna@acme.com'"),
+            {"t": utcnow() - timedelta(days=40)},
+        )
     tracker = create_engine(person, future=True)
     with tracker.begin() as conn:  # the cancelled form too; the rest is from today
-        conn.execute(text("UPDATE events SET timestamp = :t WHERE sender_id = 'conv-cancelled'"),
-                     {"t": (utcnow() - timedelta(days=40)).timestamp()})
+        conn.execute(
+            text("UPDATE events SET timestamp = :t WHERE sender_id = 'conv-cancelled'"),
+            {"t": (utcnow() - timedelta(days=40)).timestamp()},
+        )
     tracker.dispose()
     assert cli.main(["leads", "purge", "--older-than", "30"]) == 0
     out = capsys.readouterr().out
@@ -133,7 +143,9 @@ def test_forget_also_removes_the_ratings_of_the_persons_conversations(engine, tr
     from bot.sales import privacy
     from bot.sales.repository import LeadInput, save_lead
 
-    save_lead(engine, LeadInput(conversation_id="rated-conv", name="Rita", email="rita@acme.com", consent=True))
+    save_lead(
+        engine, LeadInput(conversation_id="rated-conv", name="Rita", email="rita@acme.com", consent=True)
+    )
     with db.session_scope(engine) as session:
         session.add(AnswerRating(conversation_id="rated-conv", message_at=1.0, helpful=True))
         session.add(AnswerRating(conversation_id="someone-else", message_at=1.0, helpful=False))

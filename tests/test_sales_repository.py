@@ -1,4 +1,5 @@
 """save_lead on real SQLite and PostgreSQL: idempotent, linked, consented, atomic."""
+
 import threading
 
 import pytest
@@ -11,10 +12,19 @@ from bot.sales.validation import InvalidInput
 
 
 def lead(conversation_id="conv-1", email="anna@acme.com", **extra):
-    fields = dict(name="Anna Smith", company="Acme", company_size="about 50 people",
-                  service="managed-helpdesk", budget="20k a month", timeline="asap",
-                  role="I'm the CTO", phone="+49 30 1234567", consent=True,
-                  consent_text="Yes, you may contact me.", page_url="https://example.com/pricing")
+    fields = dict(
+        name="Anna Smith",
+        company="Acme",
+        company_size="about 50 people",
+        service="managed-helpdesk",
+        budget="20k a month",
+        timeline="asap",
+        role="I'm the CTO",
+        phone="+49 30 1234567",
+        consent=True,
+        consent_text="Yes, you may contact me.",
+        page_url="https://example.com/pricing",
+    )
     fields.update(extra)
     return LeadInput(conversation_id=conversation_id, email=email, **fields)
 
@@ -32,7 +42,11 @@ def test_save_lead_stores_normalised_scored_lead(engine):
         assert row.email == "anna@acme.com" and row.email_domain == "acme.com"
         assert row.phone == "+49301234567"
         assert (row.company_size, row.budget, row.timeline, row.role) == (
-            "11-50", "15k-50k/month", "now/within 1 month", "decision maker")
+            "11-50",
+            "15k-50k/month",
+            "now/within 1 month",
+            "decision maker",
+        )
         assert row.consent and row.consent_text == "Yes, you may contact me." and row.consent_at
         assert row.qualified and row.score >= 60 and row.reasons
         assert row.contact.email == "anna@acme.com"
@@ -93,7 +107,14 @@ def test_forget_by_email_or_phone(engine, tmp_path):
     save_lead(engine, lead("conv-2", email=None, phone="+44 20 7946 0958"))
     save_lead(engine, lead("conv-3", email="joe@other.com", phone=None))
     assert privacy.forget("ANNA@acme.com", engine=engine, tracker_url=tracker) == {
-        "leads": 1, "contacts": 1, "outbox": 0, "spooled": 0, "conversations": 0, "events": 0, "ratings": 0}
+        "leads": 1,
+        "contacts": 1,
+        "outbox": 0,
+        "spooled": 0,
+        "conversations": 0,
+        "events": 0,
+        "ratings": 0,
+    }
     assert privacy.forget("+44 20 7946 0958", engine=engine, tracker_url=tracker)["leads"] == 1
     with pytest.raises(InvalidInput):
         privacy.forget("not a person", engine=engine, tracker_url=tracker)
@@ -104,8 +125,17 @@ def test_forget_by_email_or_phone(engine, tmp_path):
 
 def test_list_leads_filters_on_qualified(engine):
     save_lead(engine, lead("hot"))
-    save_lead(engine, lead("cold", email="joe@gmail.com", role="student", budget="not sure",
-                                 timeline="next year", service=None))
+    save_lead(
+        engine,
+        lead(
+            "cold",
+            email="joe@gmail.com",
+            role="student",
+            budget="not sure",
+            timeline="next year",
+            service=None,
+        ),
+    )
     with Session(engine, future=True) as session:
         assert [x.conversation_id for x in list_leads(session, qualified=True)] == ["hot"]
         assert [x.conversation_id for x in list_leads(session, qualified=False)] == ["cold"]

@@ -1,4 +1,5 @@
 """Lead routing: rules from a data file, round-robin among a team, safe when saves race."""
+
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -47,8 +48,10 @@ def test_rules_choose_the_owner_first_match_wins(engine, routed):
     assert save_lead(engine, lead("sec", service="managed-firewall", phone="+49 30 901820")).owner == "anna"
     assert save_lead(engine, lead("de", service="managed-helpdesk", phone="+49 30 901820")).owner == "dieter"
     assert save_lead(engine, lead("ch", phone="+41 44 668 18 00")).owner == "dieter"
-    big_uk = [save_lead(engine, lead(f"uk{n}", company_size="5000", phone="+44 20 7946 0958")).owner
-              for n in range(4)]
+    big_uk = [
+        save_lead(engine, lead(f"uk{n}", company_size="5000", phone="+44 20 7946 0958")).owner
+        for n in range(4)
+    ]
     assert big_uk == ["ben", "carla", "ben", "carla"]  # the rule's own team takes turns
 
 
@@ -74,16 +77,21 @@ def test_a_broken_or_missing_file_costs_no_lead(engine, routed, monkeypatch, cap
     assert save_lead(engine, lead("off")).owner is None
 
 
-@pytest.mark.parametrize("content, problem", [
-    ("[]", "must be a mapping"),
-    ("team: [a]", "`owners` must map"),
-    ("owners: {a: {name: A}}\nrules: [{when: {colour: red}, owner: a}]\nteam: [a]",
-     "unknown condition(s) colour"),
-    ("owners: {a: {name: A}}\nrules: [{when: {theme: x}}]\nteam: [a]", "either `owner` or `team`"),
-    ("owners: {a: {name: A}}\nrules: [{when: {}, owner: a}]\nteam: [a]", "needs `when`"),
-    ("owners: {a: {name: A}}\nteam: []", "non-empty list"),
-    ("owners: {a: {nom: A}}\nteam: [a]", "give a name"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ("[]", "must be a mapping"),
+        ("team: [a]", "`owners` must map"),
+        (
+            "owners: {a: {name: A}}\nrules: [{when: {colour: red}, owner: a}]\nteam: [a]",
+            "unknown condition(s) colour",
+        ),
+        ("owners: {a: {name: A}}\nrules: [{when: {theme: x}}]\nteam: [a]", "either `owner` or `team`"),
+        ("owners: {a: {name: A}}\nrules: [{when: {}, owner: a}]\nteam: [a]", "needs `when`"),
+        ("owners: {a: {name: A}}\nteam: []", "non-empty list"),
+        ("owners: {a: {nom: A}}\nteam: [a]", "give a name"),
+    ],
+)
 def test_mistakes_in_the_file_are_named(content, problem):
     with pytest.raises(routing.RoutingError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         routing.parse(yaml.safe_load(content))

@@ -1,17 +1,21 @@
 """Visitor text is stored without control characters, printed escaped, exported inert."""
+
 import pytest
 
 from bot.sales import form, sanitize, validation
 from bot.sales.repository import LeadInput, save_lead
 
 
-@pytest.mark.parametrize("raw, stored", [
-    ("Jane\x1b[31m Doe\x1b[0m", "Jane Doe"),
-    ("Acme\x1b]0;owned\x07 GmbH", "Acme GmbH"),
-    ("Ac\x00me\r\n\tGmbH\u202e", "Acme GmbH"),
-    ("a\x9b2Jb \ud800c", "ab c"),
-    ("\x1b" * 5 + " Zo\u00eb", "Zo\u00eb"),  # ESC takes the character after it
-])
+@pytest.mark.parametrize(
+    "raw, stored",
+    [
+        ("Jane\x1b[31m Doe\x1b[0m", "Jane Doe"),
+        ("Acme\x1b]0;owned\x07 GmbH", "Acme GmbH"),
+        ("Ac\x00me\r\n\tGmbH\u202e", "Acme GmbH"),
+        ("a\x9b2Jb \ud800c", "ab c"),
+        ("\x1b" * 5 + " Zo\u00eb", "Zo\u00eb"),  # ESC takes the character after it
+    ],
+)
 def test_plain_removes_escapes_and_controls(raw, stored):
     assert sanitize.plain(raw) == stored
 
@@ -36,10 +40,21 @@ def test_names_people_have_are_accepted(name):
     assert form.check_name(name).value == name
 
 
-@pytest.mark.parametrize("name", [
-    '=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
-    "<script>alert(1)</script>", "Jane Doe 2", "jane@acme.com", "http://evil.example", "", "x" * 101,
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://evil.example","click")',
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-2+3",
+        "<script>alert(1)</script>",
+        "Jane Doe 2",
+        "jane@acme.com",
+        "http://evil.example",
+        "",
+        "x" * 101,
+    ],
+)
 def test_formula_like_or_odd_names_are_refused(name):
     with pytest.raises(validation.InvalidInput):
         validation.validate_name(name)
@@ -48,13 +63,22 @@ def test_formula_like_or_odd_names_are_refused(name):
 
 
 def test_name_with_escape_codes_is_stored_clean(engine):
-    saved = save_lead(engine, LeadInput(conversation_id="c1", name="Jane\x1b[2J Doe", email="j@acme.com",
-                                        consent=True, company="Acme\x07",
-                                        page_url="javascript:alert(1)"))
+    saved = save_lead(
+        engine,
+        LeadInput(
+            conversation_id="c1",
+            name="Jane\x1b[2J Doe",
+            email="j@acme.com",
+            consent=True,
+            company="Acme\x07",
+            page_url="javascript:alert(1)",
+        ),
+    )
     assert (saved.name, saved.company, saved.page_url) == ("Jane Doe", "Acme", None)
 
 
 def test_the_repository_refuses_a_formula_name_too(engine):
     with pytest.raises(validation.InvalidInput):
-        save_lead(engine, LeadInput(conversation_id="c1", name="=HYPERLINK(1)", email="j@acme.com",
-                                    consent=True))
+        save_lead(
+            engine, LeadInput(conversation_id="c1", name="=HYPERLINK(1)", email="j@acme.com", consent=True)
+        )

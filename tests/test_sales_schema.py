@@ -1,4 +1,5 @@
 """The sales tables as the models describe them are the tables the migrations create."""
+
 from alembic import command
 from schema_check import model_diffs
 from sqlalchemy import inspect, text
@@ -19,16 +20,29 @@ def test_0004_keeps_a_queued_webhook_and_sends_qualified_leads_first(db_url):
     engine = db.make_engine(db_url)
     now = "2024-01-01 10:00:00"
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO contacts (id, key, email, created_at, updated_at) "
-                          "VALUES (1, 'email:a@acme.com', 'a@acme.com', :now, :now)"), {"now": now})
+        conn.execute(
+            text(
+                "INSERT INTO contacts (id, key, email, created_at, updated_at) "
+                "VALUES (1, 'email:a@acme.com', 'a@acme.com', :now, :now)"
+            ),
+            {"now": now},
+        )
         for lead_id, qualified in ((1, True), (2, False)):
-            conn.execute(text(
-                "INSERT INTO leads (id, created_at, updated_at, name, email, consent, consent_text,"
-                " consent_at, score, reasons, qualified, conversation_id, contact_id)"
-                " VALUES (:id, :now, :now, 'A', 'a@acme.com', true, 'ok', :now, 70, '[]', :q, :cid, 1)"),
-                {"id": lead_id, "now": now, "q": qualified, "cid": f"c{lead_id}"})
-            conn.execute(text("INSERT INTO outbox (lead_id, payload, attempts, next_attempt_at, created_at) "
-                              "VALUES (:id, '{}', 0, :now, :now)"), {"id": lead_id, "now": now})
+            conn.execute(
+                text(
+                    "INSERT INTO leads (id, created_at, updated_at, name, email, consent, consent_text,"
+                    " consent_at, score, reasons, qualified, conversation_id, contact_id)"
+                    " VALUES (:id, :now, :now, 'A', 'a@acme.com', true, 'ok', :now, 70, '[]', :q, :cid, 1)"
+                ),
+                {"id": lead_id, "now": now, "q": qualified, "cid": f"c{lead_id}"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (lead_id, payload, attempts, next_attempt_at, created_at) "
+                    "VALUES (:id, '{}', 0, :now, :now)"
+                ),
+                {"id": lead_id, "now": now},
+            )
     engine.dispose()
 
     db.upgrade(db_url)

@@ -1,11 +1,18 @@
 """BANT scoring: a number sales can trust because every point has a reason."""
+
 import pytest
 
 from bot import settings
 from bot.sales.scoring import score_lead, threshold
 
-STRONG = dict(budget="15k-50k/month", role="decision maker", service="managed-helpdesk",
-              sourcing_model="managed_services", company_size="51-200", timeline="1-3 months")
+STRONG = dict(
+    budget="15k-50k/month",
+    role="decision maker",
+    service="managed-helpdesk",
+    sourcing_model="managed_services",
+    company_size="51-200",
+    timeline="1-3 months",
+)
 
 
 def test_strong_lead_is_qualified_with_reasons():

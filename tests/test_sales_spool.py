@@ -1,4 +1,5 @@
 """The lead spool keeps a lead while the sales database is down and stores it once later."""
+
 import os
 import stat
 

@@ -1,4 +1,5 @@
 """The lead throttle: a visitor never meets it, a flood does (SQLite and PostgreSQL)."""
+
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,13 @@ LIMITS = throttle.Limits(window=timedelta(hours=1), per_client=3, per_contact=2,
 
 
 def lead(n, email=None, client="client-a"):
-    return LeadInput(conversation_id=f"conv-{n}", name="Anna Smith", email=email or f"anna{n}@acme.com",
-                     consent=True, client_key=client)
+    return LeadInput(
+        conversation_id=f"conv-{n}",
+        name="Anna Smith",
+        email=email or f"anna{n}@acme.com",
+        consent=True,
+        client_key=client,
+    )
 
 
 def test_one_client_is_stopped_after_its_limit(engine):
@@ -65,7 +71,10 @@ def test_the_defaults_let_a_real_visitor_through(engine, monkeypatch):
 
 
 def test_client_key_comes_from_the_latest_user_message():
-    events = [{"event": "user", "metadata": {"client_key": "old"}}, {"event": "bot"},
-              {"event": "user", "metadata": {"client_key": "k" * 100}}]
+    events = [
+        {"event": "user", "metadata": {"client_key": "old"}},
+        {"event": "bot"},
+        {"event": "user", "metadata": {"client_key": "k" * 100}},
+    ]
     assert throttle.client_key(events) == "k" * 64
     assert throttle.client_key([{"event": "user", "metadata": {}}]) is None

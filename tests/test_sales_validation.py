@@ -1,4 +1,5 @@
 """Free text from the lead form becomes clean fields or a polite hint."""
+
 import pytest
 
 from bot.sales.validation import (
@@ -67,7 +68,9 @@ def test_validate_phone(text, region, expected):
     assert validate_phone(text, region) == expected
 
 
-@pytest.mark.parametrize("text, region", [("12345", None), ("call me", "DE"), ("030 1234567", None), ("+49 1", None)])
+@pytest.mark.parametrize(
+    "text, region", [("12345", None), ("call me", "DE"), ("030 1234567", None), ("+49 1", None)]
+)
 def test_invalid_phone_gives_a_hint(text, region):
     with pytest.raises(InvalidInput, match="country code"):
         validate_phone(text, region)
@@ -165,17 +168,20 @@ def test_parse_role(text, expected):
     assert expected is None or expected in ROLES
 
 
-@pytest.mark.parametrize("text, today, expected", [
-    ("in Q2", (2026, 11, 28), "3-6 months"),
-    ("in Q1", (2026, 11, 28), "1-3 months"),
-    ("Q4", (2026, 11, 28), "now/within 1 month"),
-    ("from March", (2026, 11, 28), "3-6 months"),
-    ("by September", (2026, 11, 28), "6+ months"),
-    ("early next year", (2026, 11, 28), "1-3 months"),
-    ("early next year", (2026, 3, 1), "6+ months"),
-    ("end of the year", (2026, 11, 28), "now/within 1 month"),
-    ("end of the year", (2026, 2, 1), "6+ months"),
-])
+@pytest.mark.parametrize(
+    "text, today, expected",
+    [
+        ("in Q2", (2026, 11, 28), "3-6 months"),
+        ("in Q1", (2026, 11, 28), "1-3 months"),
+        ("Q4", (2026, 11, 28), "now/within 1 month"),
+        ("from March", (2026, 11, 28), "3-6 months"),
+        ("by September", (2026, 11, 28), "6+ months"),
+        ("early next year", (2026, 11, 28), "1-3 months"),
+        ("early next year", (2026, 3, 1), "6+ months"),
+        ("end of the year", (2026, 11, 28), "now/within 1 month"),
+        ("end of the year", (2026, 2, 1), "6+ months"),
+    ],
+)
 def test_named_quarters_and_months_are_counted_from_today(text, today, expected):
     from datetime import date
 

@@ -3,6 +3,7 @@
 The receiver side is checked with `standardwebhooks`, the scheme's reference library, not
 with our own code.
 """
+
 import base64
 import json
 
@@ -29,10 +30,20 @@ def receiver(monkeypatch, tmp_path):
 
 
 def jane(conversation_id="crm-1"):
-    return LeadInput(conversation_id=conversation_id, name="Jane Mary Doe", email="jane@acme.com",
-                     consent=True, company="Acme GmbH", company_size="120", service="managed-helpdesk",
-                     sourcing_model="managed_services", budget="10k a month", timeline="next month",
-                     role="CTO", phone="+49 30 901820")
+    return LeadInput(
+        conversation_id=conversation_id,
+        name="Jane Mary Doe",
+        email="jane@acme.com",
+        consent=True,
+        company="Acme GmbH",
+        company_size="120",
+        service="managed-helpdesk",
+        sourcing_model="managed_services",
+        budget="10k a month",
+        timeline="next month",
+        role="CTO",
+        phone="+49 30 901820",
+    )
 
 
 def delivered(engine, hook, fmt, monkeypatch):
@@ -82,8 +93,10 @@ def test_salesforce_lead_fields(engine, receiver, monkeypatch):
 
 def test_salesforce_gets_the_required_fields_from_a_short_lead(engine, receiver, monkeypatch):
     monkeypatch.setenv("SALES_WEBHOOK_FORMAT", "salesforce")
-    save_lead(engine, LeadInput(conversation_id="short", name="Cher", email=None, phone="+44 20 7946 0958",
-                                consent=True))
+    save_lead(
+        engine,
+        LeadInput(conversation_id="short", name="Cher", email=None, phone="+44 20 7946 0958", consent=True),
+    )
     assert outbox.deliver_pending(engine).delivered == 1
     fields = json.loads(receiver.received[-1][1])
     assert fields["LastName"] == "Cher" and "FirstName" not in fields
@@ -102,6 +115,7 @@ def test_signature_matches_the_scheme_by_hand():
     key = base64.b64decode(SECRET.removeprefix("whsec_"))
     import hashlib
     import hmac
+
     expected = base64.b64encode(hmac.new(key, b"msg_1.1700000000." + body, hashlib.sha256).digest()).decode()
     assert webhook.sign(SECRET, "msg_1", 1700000000, body) == "v1," + expected
     with pytest.raises(webhook.SecretError):

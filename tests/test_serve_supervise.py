@@ -3,6 +3,7 @@
 The children here are small real HTTP servers; tests/drills kills the real action server
 under `bot run`.
 """
+
 import sys
 import time
 
@@ -14,8 +15,12 @@ from bot.serve import Child, ServerFailed, Servers, free_port
 
 
 def http_child(port: int, tmp_path) -> Child:
-    return Child("web server", [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                 tmp_path / f"web-{port}.log", f"http://127.0.0.1:{port}/")
+    return Child(
+        "web server",
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        tmp_path / f"web-{port}.log",
+        f"http://127.0.0.1:{port}/",
+    )
 
 
 @pytest.fixture
@@ -49,8 +54,9 @@ def test_a_dead_child_is_restarted_with_growing_back_off(supervised):
         said += this_round
         assert requests.get(child.health_url, timeout=5).ok
         assert child.failures == round_
-    delays = [float(line.split("restarting it in ")[1].split(" s")[0])
-              for line in said if "restarting" in line]
+    delays = [
+        float(line.split("restarting it in ")[1].split(" s")[0]) for line in said if "restarting" in line
+    ]
     assert delays == sorted(delays) and len(delays) == 3
 
 

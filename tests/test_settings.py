@@ -53,9 +53,12 @@ def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, name, value):
 
 def test_the_console_command_refuses_to_start_with_a_bad_value():
     bot = settings.ROOT / ".venv" / "bin" / "bot"
-    done = subprocess.run([str(bot), "catalogue", "list"], capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "LEAD_LIMIT_TOTAL": "-3"})
+    done = subprocess.run(
+        [str(bot), "catalogue", "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LEAD_LIMIT_TOTAL": "-3"},
+    )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "configuration error: LEAD_LIMIT_TOTAL: must be 0 or more"
-    ]
+    assert done.stderr.strip().splitlines() == ["configuration error: LEAD_LIMIT_TOTAL: must be 0 or more"]

@@ -1,4 +1,5 @@
 """The catalogue-driven spaCy pipeline: entity ruler, save/load, fingerprint skip."""
+
 from __future__ import annotations
 
 import time
@@ -37,18 +38,29 @@ def test_loads_with_spacy_load(model_dir, nlp):
     assert (model_dir / "config.cfg").exists() and (model_dir / sp.FINGERPRINT_FILE).exists()
 
 
-@pytest.mark.parametrize("text, span, slug", [
-    ("Do you offer a Managed Helpdesk?", "Managed Helpdesk", "managed-helpdesk"),
-    ("how much is ur managed helpdsk", "managed helpdsk", "managed-helpdesk"),
-    ("we want SOC-as-a-Service asap", "SOC-as-a-Service", "soc-as-a-service"),
-    ("is soc as a service 24/7?", "soc as a service", "soc-as-a-service"),
-    ("price for FIREWAL MANAGEMENT please", "FIREWAL MANAGEMENT", "managed-firewall"),
-    ("Backup & Disaster Recovery for 5 TB", "Backup & Disaster Recovery", "backup-disaster-recovery"),
-    ("do you do backup and disaster recovery", "backup and disaster recovery", "backup-disaster-recovery"),
-    ("need help with custom-software-development", "custom-software-development", "custom-software-development"),
-    ("Staff Augmentation for 6 months", "Staff Augmentation", "body-leasing"),
-    ("can you set up CI/CD for us", "CI/CD", "devops-engineering"),
-])
+@pytest.mark.parametrize(
+    "text, span, slug",
+    [
+        ("Do you offer a Managed Helpdesk?", "Managed Helpdesk", "managed-helpdesk"),
+        ("how much is ur managed helpdsk", "managed helpdsk", "managed-helpdesk"),
+        ("we want SOC-as-a-Service asap", "SOC-as-a-Service", "soc-as-a-service"),
+        ("is soc as a service 24/7?", "soc as a service", "soc-as-a-service"),
+        ("price for FIREWAL MANAGEMENT please", "FIREWAL MANAGEMENT", "managed-firewall"),
+        ("Backup & Disaster Recovery for 5 TB", "Backup & Disaster Recovery", "backup-disaster-recovery"),
+        (
+            "do you do backup and disaster recovery",
+            "backup and disaster recovery",
+            "backup-disaster-recovery",
+        ),
+        (
+            "need help with custom-software-development",
+            "custom-software-development",
+            "custom-software-development",
+        ),
+        ("Staff Augmentation for 6 months", "Staff Augmentation", "body-leasing"),
+        ("can you set up CI/CD for us", "CI/CD", "devops-engineering"),
+    ],
+)
 def test_ruler_finds_services_in_sentences(nlp, text, span, slug):
     assert (span, "service", slug) in _ents(nlp, text)
 

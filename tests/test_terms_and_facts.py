@@ -132,31 +132,41 @@ def test_the_fact_action_says_the_selected_fact():
 
 # ----------------------------------------------------------------------------- which action answers
 
+
 def test_a_contract_question_gets_the_catalogues_terms_a_general_one_the_article(sales_db):
     from actions.knowledge import ActionAnswerKnowledge
 
-    terms_question = make_tracker("can we cancel after 6 months?", "ask_relationship",
-                                  slots={"service": "managed-helpdesk"})
+    terms_question = make_tracker(
+        "can we cancel after 6 months?", "ask_relationship", slots={"service": "managed-helpdesk"}
+    )
     messages, _ = run_action(ActionAnswerKnowledge(), terms_question)
     assert "still inside the 12-month minimum term" in rendered(messages)
-    general, _ = run_action(ActionAnswerKnowledge(),
-                            make_tracker("is it a long-term partnership?", "ask_relationship"))
+    general, _ = run_action(
+        ActionAnswerKnowledge(), make_tracker("is it a long-term partnership?", "ask_relationship")
+    )
     assert general[0]["response"] == "utter_relationship"
 
 
 def test_vat_asked_as_a_price_question_gets_the_vat_note(sales_db):
     from actions.catalogue import ActionServicePrice
 
-    messages, _ = run_action(ActionServicePrice(), make_tracker("does that include vat", "ask_service_price",
-                                                                slots={"service": "managed-helpdesk"}))
+    messages, _ = run_action(
+        ActionServicePrice(),
+        make_tracker("does that include vat", "ask_service_price", slots={"service": "managed-helpdesk"}),
+    )
     assert "All prices exclude VAT" in rendered(messages)
 
 
 def test_the_cost_button_after_advice_estimates_the_advised_services(sales_db):
     from actions.catalogue import ActionServicePrice
 
-    advice = {"recommendation": "managed_services", "reasons": [],
-              "services": ["managed-servers", "managed-helpdesk"]}
-    messages, _ = run_action(ActionServicePrice(), make_tracker("/ask_service_price", "ask_service_price",
-                                                                slots={"advice": advice}))
+    advice = {
+        "recommendation": "managed_services",
+        "reasons": [],
+        "services": ["managed-servers", "managed-helpdesk"],
+    }
+    messages, _ = run_action(
+        ActionServicePrice(),
+        make_tracker("/ask_service_price", "ask_service_price", slots={"advice": advice}),
+    )
     assert "= EUR 2,300 per month; × 12 = EUR 27,600 per year." in rendered(messages)

@@ -40,8 +40,7 @@ def by_title(rules: Rules, slot: str, text: str) -> str | None:
 def _not_sure(text: str) -> bool:
     return words.reads_not_sure(text) or bool(
         re.search(
-            r"\b(no preference|either|whatever|any of them|"
-            r"doesn'?t matter|don'?t mind|you tell me)\b",
+            r"\b(no preference|either|whatever|any of them|" r"doesn'?t matter|don'?t mind|you tell me)\b",
             text,
             re.I,
         )
@@ -137,8 +136,7 @@ def read_capacity(text: str | None, pending: bool = True) -> str | None:
     text = words.clean(text)
     lowered = validation.words_to_digits(text.lower())
     if not pending and not re.search(
-        r"\b(it|admin\w*|team|department|staff|engineers?|sysadmin|"
-        r"developers?|techie|in[- ]house)\b",
+        r"\b(it|admin\w*|team|department|staff|engineers?|sysadmin|" r"developers?|techie|in[- ]house)\b",
         lowered,
     ):
         return None
@@ -213,8 +211,7 @@ def read_operations(text: str | None, pending: bool = True) -> str | None:
         return "office_hours"
     if _ROUND_THE_CLOCK.search(text):
         if not pending and not re.search(
-            r"\b(monitor\w*|support|response|respond|cover\w*|patch\w*|"
-            r"available|watch\w*|need|uptime)\b",
+            r"\b(monitor\w*|support|response|respond|cover\w*|patch\w*|" r"available|watch\w*|need|uptime)\b",
             text,
             re.I,
         ):
@@ -223,8 +220,7 @@ def read_operations(text: str | None, pending: bool = True) -> str | None:
     if _YES_OPS.search(text) and (
         pending
         or re.search(
-            r"\b(drowning|swamped|behind|struggl\w*|no time|"
-            r"overwhelmed|buried)\b",
+            r"\b(drowning|swamped|behind|struggl\w*|no time|" r"overwhelmed|buried)\b",
             text,
             re.I,
         )
@@ -263,8 +259,7 @@ def read_billing(text: str | None, pending: bool = True) -> str | None:
     'day rates are fine' (daily)."""
     text = words.clean(text)
     if not pending and not re.search(
-        r"\b(pay|paying|bill\w*|price|cost|fee|budget|rate|invoice\w*|"
-        r"predictab\w*)\b",
+        r"\b(pay|paying|bill\w*|price|cost|fee|budget|rate|invoice\w*|" r"predictab\w*)\b",
         text,
         re.I,
     ):
@@ -310,8 +305,7 @@ def read_duration(text: str | None, pending: bool = True) -> str | None:
             ]
         )
         if not pending and not re.search(
-            r"\b(for|about|around|roughly|need|takes?|last\w*|contract|"
-            r"engagement|project)\b",
+            r"\b(for|about|around|roughly|need|takes?|last\w*|contract|" r"engagement|project)\b",
             lowered,
         ):
             return None

@@ -1,8 +1,9 @@
 """Chat-sized answers (<= 80 words) about catalogue services. Pure formatting, no DB."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 from bot.catalogue.queries import ServiceInfo
 
@@ -47,9 +48,11 @@ def _sla_summary(service: ServiceInfo) -> str:
 
 def describe(service: ServiceInfo) -> str:
     side = SIDE_LABELS.get(service.side, service.side)
-    text = (f"{service.name} ({side}): {service.description} "
-            f"Billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}, "
-            f"{starting_price(service)}.")
+    text = (
+        f"{service.name} ({side}): {service.description} "
+        f"Billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}, "
+        f"{starting_price(service)}."
+    )
     if service.sla_tiers:
         text += f" SLA: {_sla_summary(service)}."
     else:
@@ -59,16 +62,20 @@ def describe(service: ServiceInfo) -> str:
 
 def price_text(service: ServiceInfo) -> str:
     note = f" ({service.billing_note})" if service.billing_note else ""
-    text = (f"{service.name} is billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}: "
-            f"{starting_price(service)}{note}. Typical engagement: {service.engagement}. "
-            f"Prices are indicative; sales can send you an exact quote.")
+    text = (
+        f"{service.name} is billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}: "
+        f"{starting_price(service)}{note}. Typical engagement: {service.engagement}. "
+        f"Prices are indicative; sales can send you an exact quote."
+    )
     return _fit(text)
 
 
 def sla_text(service: ServiceInfo) -> str:
     if not service.sla_tiers:
-        text = (f"{service.name} has no SLA tiers: it is project work, agreed per assignment "
-                f"with scope, milestones and acceptance criteria. Typical engagement: {service.engagement}.")
+        text = (
+            f"{service.name} has no SLA tiers: it is project work, agreed per assignment "
+            f"with scope, milestones and acceptance criteria. Typical engagement: {service.engagement}."
+        )
     else:
         text = f"{service.name} SLA tiers: {_sla_summary(service)}. Included in the monthly subscription."
     return _fit(text)
@@ -97,8 +104,12 @@ def not_found_text(query: str, suggestions: Sequence[ServiceInfo]) -> str:
     words = " ".join(str(query or "").split()[:8])  # quote the visitor briefly, never at length
     subject = f'"{words}"' if words else "that"
     if not suggestions:
-        return (f"I couldn't find {subject} in our service catalogue. "
-                f"I can list what we offer, or pass your question to our sales team.")
+        return (
+            f"I couldn't find {subject} in our service catalogue. "
+            f"I can list what we offer, or pass your question to our sales team."
+        )
     names = ", ".join(s.name for s in suggestions[:3])
-    return (f"I couldn't find {subject} in our service catalogue. Closest matches: {names}. "
-            f"Want details on one of them, or shall I pass your question to sales?")
+    return (
+        f"I couldn't find {subject} in our service catalogue. Closest matches: {names}. "
+        f"Want details on one of them, or shall I pass your question to sales?"
+    )

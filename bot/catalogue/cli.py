@@ -1,4 +1,5 @@
 """`bot catalogue load|list`: publish data/catalogue.yml to the database and inspect it."""
+
 from __future__ import annotations
 
 import argparse
@@ -80,9 +81,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ImportError) as exc:
         return _fail(_db_error(url, exc) + " (run `bot catalogue load` first?)")
     if args.json:
-        rows = [dict(slug=s.slug, name=s.name, side=s.side, themes=list(s.themes), billing_model=s.billing_model,
-                     price_amount=str(s.price_amount), currency=s.currency, price_unit=s.price_unit,
-                     sla_tiers=[dataclasses.asdict(t) for t in s.sla_tiers]) for s in services]
+        rows = [
+            dict(
+                slug=s.slug,
+                name=s.name,
+                side=s.side,
+                themes=list(s.themes),
+                billing_model=s.billing_model,
+                price_amount=str(s.price_amount),
+                currency=s.currency,
+                price_unit=s.price_unit,
+                sla_tiers=[dataclasses.asdict(t) for t in s.sla_tiers],
+            )
+            for s in services
+        ]
         print(json.dumps(rows, indent=2))
         return 0
     if not services:

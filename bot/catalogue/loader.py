@@ -6,6 +6,7 @@ are *deactivated* (active = false, aliases and SLA tiers dropped), not deleted: 
 and conversations may still refer to them, and re-adding the slug revives the row.
 The caller's session is one transaction (bot.db.session_scope): a failure writes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,20 @@ SIDE_MODELS = {
     "managed_services": ("subscription",),
     "it_outsourcing": ("fixed_price", "time_and_material"),
 }
-SERVICE_KEYS = {"slug", "name", "side", "themes", "synonyms", "misspellings", "needs", "description",
-                "billing", "sla", "engagement", "terms"}
+SERVICE_KEYS = {
+    "slug",
+    "name",
+    "side",
+    "themes",
+    "synonyms",
+    "misspellings",
+    "needs",
+    "description",
+    "billing",
+    "sla",
+    "engagement",
+    "terms",
+}
 BILLING_KEYS = {"model", "amount", "currency", "unit", "note", "included", "per", "extra"}
 QUANTITY_KEYS = ("included", "per", "extra")  # what the base price covers, and each extra unit's price
 TERMS_KEYS = {"minimum_term_months", "notice_days"}
@@ -79,10 +92,12 @@ class ServiceSpec:
 
     def raw_aliases(self) -> list[tuple[str, str]]:
         """(text, kind) for every way of naming the service, as written in the YAML."""
-        return ([(self.slug, "slug"), (self.name, "name")]
-                + [(s, "synonym") for s in self.synonyms]
-                + [(m, "misspelling") for m in self.misspellings]
-                + [(n, "need") for n in self.needs])
+        return (
+            [(self.slug, "slug"), (self.name, "name")]
+            + [(s, "synonym") for s in self.synonyms]
+            + [(m, "misspelling") for m in self.misspellings]
+            + [(n, "need") for n in self.needs]
+        )
 
     def aliases(self) -> dict[str, str]:
         """Normalized alias -> kind; the first kind wins when two forms normalize alike."""
@@ -101,11 +116,14 @@ class LoadReport:
     removed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{len(self.created)} created, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.removed)} removed (deactivated)")
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed (deactivated)"
+        )
 
 
 # ----------------------------------------------------------------------------- parsing
+
 
 def read_catalogue(path: str | Path) -> list[ServiceSpec]:
     """Parse and validate a catalogue file; raises CatalogueError listing all problems."""
@@ -152,14 +170,18 @@ def _text(raw: dict, key: str, where: str, problems: list[str], required: bool =
     return " ".join(str(value).split())
 
 
-def _str_list(raw: dict, key: str, where: str, problems: list[str], required: bool = False) -> tuple[str, ...]:
+def _str_list(
+    raw: dict, key: str, where: str, problems: list[str], required: bool = False
+) -> tuple[str, ...]:
     if key not in raw:
         return ()  # required keys are reported once, as missing, by the caller
     value = raw[key]
     if value is None and not required:
         return ()
-    if not isinstance(value, list) or (required and not value) or not all(
-        isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip() for v in value
+    if (
+        not isinstance(value, list)
+        or (required and not value)
+        or not all(isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip() for v in value)
     ):
         problems.append(f"{where}: '{key}' must be a {'non-empty ' if required else ''}list of strings")
         return ()
@@ -195,12 +217,17 @@ def _service(raw: Any, position: int, where: str, problems: list[str]) -> Servic
     if billing is not None:
         _check_tier_prices(sla, billing, where, problems)
     spec_fields = dict(
-        slug=slug, name=_text(raw, "name", where, problems), side=side, themes=themes,
+        slug=slug,
+        name=_text(raw, "name", where, problems),
+        side=side,
+        themes=themes,
         synonyms=_str_list(raw, "synonyms", where, problems),
         misspellings=_str_list(raw, "misspellings", where, problems),
         needs=_str_list(raw, "needs", where, problems),
-        description=_text(raw, "description", where, problems), sla=sla,
-        engagement=_text(raw, "engagement", where, problems), position=position,
+        description=_text(raw, "description", where, problems),
+        sla=sla,
+        engagement=_text(raw, "engagement", where, problems),
+        position=position,
         **_terms(raw.get("terms"), where, problems),
     )
     if len(problems) > before or billing is None:
@@ -228,8 +255,10 @@ def _terms(raw: Any, where: str, problems: list[str]) -> dict:
     unknown = sorted(set(raw) - TERMS_KEYS)
     if unknown:
         problems.append(f"{where}: terms: unknown field(s): {', '.join(map(str, unknown))}")
-    return dict(minimum_term_months=_whole(raw, "minimum_term_months", f"{where}: terms", problems, 0),
-                notice_days=_whole(raw, "notice_days", f"{where}: terms", problems, 0))
+    return dict(
+        minimum_term_months=_whole(raw, "minimum_term_months", f"{where}: terms", problems, 0),
+        notice_days=_whole(raw, "notice_days", f"{where}: terms", problems, 0),
+    )
 
 
 def _check_tier_prices(sla: tuple[SlaTier, ...], billing: dict, where: str, problems: list[str]) -> None:
@@ -240,8 +269,10 @@ def _check_tier_prices(sla: tuple[SlaTier, ...], billing: dict, where: str, prob
     if len(priced) != len(sla):
         problems.append(f"{where}: either every SLA tier has a price or none does")
     elif min(priced) != billing["price_amount"]:
-        problems.append(f"{where}: the cheapest SLA tier must cost billing.amount "
-                        f"({billing['price_amount']}), got {min(priced)}")
+        problems.append(
+            f"{where}: the cheapest SLA tier must cost billing.amount "
+            f"({billing['price_amount']}), got {min(priced)}"
+        )
 
 
 def _billing(raw: Any, side: str, where: str, problems: list[str]) -> dict | None:
@@ -263,11 +294,14 @@ def _billing(raw: Any, side: str, where: str, problems: list[str]) -> dict | Non
     if model and model not in UNITS:
         problems.append(f"{w}: unknown model '{model}' (expected one of: {', '.join(UNITS)})")
     elif model and side in SIDE_MODELS and model not in SIDE_MODELS[side]:
-        problems.append(f"{w}: model '{model}' does not fit side '{side}' "
-                        f"(expected {' or '.join(SIDE_MODELS[side])})")
+        problems.append(
+            f"{w}: model '{model}' does not fit side '{side}' " f"(expected {' or '.join(SIDE_MODELS[side])})"
+        )
     unit = _text(raw, "unit", w, problems)
     if model in UNITS and unit and unit not in UNITS[model]:
-        problems.append(f"{w}: unit '{unit}' does not fit model '{model}' (expected {' or '.join(UNITS[model])})")
+        problems.append(
+            f"{w}: unit '{unit}' does not fit model '{model}' (expected {' or '.join(UNITS[model])})"
+        )
     currency = _text(raw, "currency", w, problems)
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
         problems.append(f"{w}: currency '{currency}' must be a three-letter ISO code such as EUR")
@@ -276,8 +310,14 @@ def _billing(raw: Any, side: str, where: str, problems: list[str]) -> dict | Non
     quantity = _quantity(raw, model, w, problems)
     if len(problems) > before:
         return None
-    return dict(billing_model=model, price_amount=amount, currency=currency, price_unit=unit, billing_note=note,
-                **quantity)
+    return dict(
+        billing_model=model,
+        price_amount=amount,
+        currency=currency,
+        price_unit=unit,
+        billing_note=note,
+        **quantity,
+    )
 
 
 def _quantity(raw: dict, model: str, where: str, problems: list[str]) -> dict:
@@ -290,9 +330,11 @@ def _quantity(raw: dict, model: str, where: str, problems: list[str]) -> dict:
         return {}
     if model != "subscription":
         problems.append(f"{where}: included units and extra-unit prices are for subscriptions only")
-    return dict(included_quantity=_whole(raw, "included", where, problems, 1),
-                quantity_unit=_text(raw, "per", where, problems) or None,
-                extra_unit_price=_amount(raw.get("extra"), f"{where}: extra", problems))
+    return dict(
+        included_quantity=_whole(raw, "included", where, problems, 1),
+        quantity_unit=_text(raw, "per", where, problems) or None,
+        extra_unit_price=_amount(raw.get("extra"), f"{where}: extra", problems),
+    )
 
 
 def _amount(value: Any, where: str, problems: list[str]) -> Decimal:
@@ -322,19 +364,25 @@ def _sla(raw: Any, where: str, problems: list[str]) -> tuple[SlaTier, ...]:
     for j, tier in enumerate(raw):
         w = f"{where}: sla[{j}]"
         if not isinstance(tier, dict):
-            problems.append(f"{w}: each SLA tier must be a mapping (name, response_time, availability, hours)")
+            problems.append(
+                f"{w}: each SLA tier must be a mapping (name, response_time, availability, hours)"
+            )
             continue
         missing = [k for k in ("name", "response_time", "availability") if k not in tier]
         if missing:
             problems.append(f"{w}: missing field(s): {', '.join(missing)}")
             continue
-        tiers.append(SlaTier(
-            name=_text(tier, "name", w, problems),
-            response_time=_text(tier, "response_time", w, problems),
-            availability=_text(tier, "availability", w, problems),
-            hours=_text(tier, "hours", w, problems, required=False) or None,
-            price=_amount(tier["price"], f"{w}: price", problems) if tier.get("price") is not None else None,
-        ))
+        tiers.append(
+            SlaTier(
+                name=_text(tier, "name", w, problems),
+                response_time=_text(tier, "response_time", w, problems),
+                availability=_text(tier, "availability", w, problems),
+                hours=_text(tier, "hours", w, problems, required=False) or None,
+                price=_amount(tier["price"], f"{w}: price", problems)
+                if tier.get("price") is not None
+                else None,
+            )
+        )
     names = [t.name.lower() for t in tiers]
     if len(set(names)) != len(names):
         problems.append(f"{where}: SLA tier names must be unique")
@@ -345,7 +393,9 @@ def _check_unique(specs: list[ServiceSpec], problems: list[str]) -> None:
     slugs: dict[str, int] = {}
     for spec in specs:
         if spec.slug in slugs:
-            problems.append(f"duplicate slug '{spec.slug}' (services[{slugs[spec.slug]}] and services[{spec.position}])")
+            problems.append(
+                f"duplicate slug '{spec.slug}' (services[{slugs[spec.slug]}] and services[{spec.position}])"
+            )
         slugs.setdefault(spec.slug, spec.position)
     owner: dict[str, str] = {}
     for spec in specs:
@@ -357,13 +407,27 @@ def _check_unique(specs: list[ServiceSpec], problems: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- syncing
 
+
 def _fields(spec: ServiceSpec) -> dict[str, Any]:
-    return dict(name=spec.name, side=spec.side, themes=list(spec.themes), description=spec.description,
-                billing_model=spec.billing_model, price_amount=spec.price_amount, currency=spec.currency,
-                price_unit=spec.price_unit, billing_note=spec.billing_note, engagement=spec.engagement,
-                included_quantity=spec.included_quantity, quantity_unit=spec.quantity_unit,
-                extra_unit_price=spec.extra_unit_price, minimum_term_months=spec.minimum_term_months,
-                notice_days=spec.notice_days, vat_note=spec.vat_note or None, active=True)
+    return dict(
+        name=spec.name,
+        side=spec.side,
+        themes=list(spec.themes),
+        description=spec.description,
+        billing_model=spec.billing_model,
+        price_amount=spec.price_amount,
+        currency=spec.currency,
+        price_unit=spec.price_unit,
+        billing_note=spec.billing_note,
+        engagement=spec.engagement,
+        included_quantity=spec.included_quantity,
+        quantity_unit=spec.quantity_unit,
+        extra_unit_price=spec.extra_unit_price,
+        minimum_term_months=spec.minimum_term_months,
+        notice_days=spec.notice_days,
+        vat_note=spec.vat_note or None,
+        active=True,
+    )
 
 
 def _tier_tuples(tiers) -> list[tuple]:
@@ -375,9 +439,12 @@ def sync(session: Session, specs: list[ServiceSpec]) -> LoadReport:
     report = LoadReport()
     now = utcnow()
     by_slug = {spec.slug: spec for spec in specs}
-    rows = {s.slug: s for s in session.execute(
-        select(Service).options(selectinload(Service.aliases), selectinload(Service.sla_tiers))
-    ).scalars()}
+    rows = {
+        s.slug: s
+        for s in session.execute(
+            select(Service).options(selectinload(Service.aliases), selectinload(Service.sla_tiers))
+        ).scalars()
+    }
     touched: set[str] = set()
 
     # Phase 1, removals only: the unit of work inserts before it deletes, so an alias
@@ -420,9 +487,16 @@ def sync(session: Session, specs: list[ServiceSpec]) -> LoadReport:
                 touched.add(spec.slug)
         if not row.sla_tiers:
             for i, tier in enumerate(spec.sla):
-                row.sla_tiers.append(SlaTierRow(position=i, name=tier.name, response_time=tier.response_time,
-                                                availability=tier.availability, hours=tier.hours,
-                                                price=tier.price))
+                row.sla_tiers.append(
+                    SlaTierRow(
+                        position=i,
+                        name=tier.name,
+                        response_time=tier.response_time,
+                        availability=tier.availability,
+                        hours=tier.hours,
+                        price=tier.price,
+                    )
+                )
         if spec.slug in touched:
             row.updated_at = now
             if spec.slug not in report.created:

@@ -3,6 +3,7 @@
 The schema itself is created by the Alembic revisions 0001_catalogue and 0005_advisor
 (pricing and terms); these models must stay in step with them.
 """
+
 from __future__ import annotations
 
 import re

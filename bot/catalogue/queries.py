@@ -3,6 +3,7 @@
 Matching works on normalized aliases (bot.catalogue.models.normalize_alias): exact first,
 then rapidfuzz. Only active services are visible.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,10 @@ MAX_TOKENS = 100  # a pasted essay must not turn one chat turn into seconds of f
 # Domain words that are not services: a fuzzy match may not "correct" them into an
 # alias ("managed services" is not a typo of "managed servers").
 PROTECTED = frozenset("service services managed outsourcing outsource support".split())
-STOPWORDS = frozenset("a an and the of to for in on our us you your we i me my with do does can "
-                      "is are be need want some any about it's".split())
+STOPWORDS = frozenset(
+    "a an and the of to for in on our us you your we i me my with do does can "
+    "is are be need want some any about it's".split()
+)
 
 
 @dataclass(frozen=True)
@@ -64,21 +67,36 @@ class ServiceInfo:
 
 def _info(row: Service) -> ServiceInfo:
     return ServiceInfo(
-        slug=row.slug, name=row.name, side=row.side, themes=tuple(row.themes or ()),
-        description=row.description, billing_model=row.billing_model,
-        price_amount=Decimal(row.price_amount).quantize(Decimal("0.01")), currency=row.currency,
-        price_unit=row.price_unit, billing_note=row.billing_note or "",
-        sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in row.sla_tiers),
+        slug=row.slug,
+        name=row.name,
+        side=row.side,
+        themes=tuple(row.themes or ()),
+        description=row.description,
+        billing_model=row.billing_model,
+        price_amount=Decimal(row.price_amount).quantize(Decimal("0.01")),
+        currency=row.currency,
+        price_unit=row.price_unit,
+        billing_note=row.billing_note or "",
+        sla_tiers=tuple(
+            SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in row.sla_tiers
+        ),
         engagement=row.engagement or "",
-        included_quantity=row.included_quantity, quantity_unit=row.quantity_unit,
-        extra_unit_price=row.extra_unit_price, minimum_term_months=row.minimum_term_months,
-        notice_days=row.notice_days, vat_note=row.vat_note or "",
+        included_quantity=row.included_quantity,
+        quantity_unit=row.quantity_unit,
+        extra_unit_price=row.extra_unit_price,
+        minimum_term_months=row.minimum_term_months,
+        notice_days=row.notice_days,
+        vat_note=row.vat_note or "",
     )
 
 
 def _services(session: Session, *where) -> list[Service]:
-    stmt = (select(Service).where(Service.active.is_(True), *where)
-            .options(selectinload(Service.sla_tiers)).order_by(Service.position, Service.slug))
+    stmt = (
+        select(Service)
+        .where(Service.active.is_(True), *where)
+        .options(selectinload(Service.sla_tiers))
+        .order_by(Service.position, Service.slug)
+    )
     return list(session.execute(stmt).scalars())
 
 
@@ -104,6 +122,7 @@ def _aliases(session: Session) -> dict[str, int]:
 
 
 # ----------------------------------------------------------------------------- lookups
+
 
 def get_service(session: Session, slug: str) -> ServiceInfo | None:
     rows = _services(session, Service.slug == (slug or "").strip().lower())
@@ -134,7 +153,7 @@ def _mentions(query: str, aliases: dict[str, int]) -> list[int]:
     hits = []  # (score, words, start, end, service id)
     for n in range(1, min(MAX_WINDOW, len(tokens)) + 1):
         for start in range(len(tokens) - n + 1):
-            words = tokens[start:start + n]
+            words = tokens[start : start + n]
             window = " ".join(words)
             if window in aliases:  # exact, even when it starts on a filler word ("on prem to azure")
                 hits.append((100.0, n, start, start + n, aliases[window]))
@@ -177,7 +196,9 @@ def suggest(session: Session, text: str, limit: int = 3) -> list[ServiceInfo]:
         if score > per_service.get(sid, 0):
             per_service[sid] = score
     for row in rows:  # words of the description and themes count too, a little less
-        score = 0.9 * fuzz.token_set_ratio(query, normalize_alias(row.description + " " + " ".join(row.themes)))
+        score = 0.9 * fuzz.token_set_ratio(
+            query, normalize_alias(row.description + " " + " ".join(row.themes))
+        )
         if score > per_service.get(row.id, 0):
             per_service[row.id] = score
     ranked = sorted((s for s in per_service.items() if s[1] >= SUGGEST_CUTOFF), key=lambda s: (-s[1], s[0]))

@@ -3,6 +3,7 @@
 Actions pass in what NLU found (service spans, side) and the service discussed last;
 this module asks bot.catalogue.queries and formats with bot.catalogue.answers.
 """
+
 from __future__ import annotations
 
 import json
@@ -109,7 +110,10 @@ def overview_reply(session: Session) -> Reply:
         "Which side interests you, or which service?"
     )
     buttons = [
-        {"title": "Managed services", "payload": '/ask_catalogue_service{"sourcing_model":"managed_services"}'},
+        {
+            "title": "Managed services",
+            "payload": '/ask_catalogue_service{"sourcing_model":"managed_services"}',
+        },
         {"title": "IT outsourcing", "payload": '/ask_catalogue_service{"sourcing_model":"it_outsourcing"}'},
         {"title": "Security services", "payload": "/ask_catalogue_service" + '{"theme":"security"}'},
         SALES_BUTTON,
@@ -117,8 +121,9 @@ def overview_reply(session: Session) -> Reply:
     return Reply(text, buttons)
 
 
-def answer_question(session: Session, text: str, mentions: list[str], side: str | None,
-                    theme: str | None = None) -> Reply:
+def answer_question(
+    session: Session, text: str, mentions: list[str], side: str | None, theme: str | None = None
+) -> Reply:
     """Reply to "do you offer X?", "what managed services do you have?", "security services?"."""
     named = services_named(session, mentions, text)
     if len(named) == 1:
@@ -140,7 +145,7 @@ def answer_question(session: Session, text: str, mentions: list[str], side: str 
 def _which_service(session: Session) -> Reply:
     services = queries.list_services(session)
     return Reply(
-        "Which service do you mean? Pick one, or ask e.g. \"how much is the managed helpdesk?\"",
+        'Which service do you mean? Pick one, or ask e.g. "how much is the managed helpdesk?"',
         [_service_button(s) for s in services[:MAX_SERVICE_BUTTONS]] + [SALES_BUTTON],
     )
 

@@ -42,7 +42,9 @@ _TERMS_QUESTION = re.compile(
     r"\b(minimum (term|contract|commitment|period|length)|notice( period)?|cancel\w*|terminat\w*|"
     r"lock(ed)?[- ]?in|tied in|vat|tax(es)?|net or gross|contract (length|term|period|duration)|"
     r"how long (is|are|do) (the |your |a |we )?(contract|commit)\w*|renew\w*|exit (early|the contract)|"
-    r"get out of (the|a|our|your) contract|yearly contract|month[- ]to[- ]month)\b", re.I)
+    r"get out of (the|a|our|your) contract|yearly contract|month[- ]to[- ]month)\b",
+    re.I,
+)
 
 
 def asks_about_terms(text: str | None) -> bool:

@@ -4,6 +4,7 @@ Shared by the lead form (bot.sales.form) and the sourcing advisor (bot.advisor.f
 Rasa. The actions build a Turn from the tracker (actions/forms.py), the form's rules return an
 Outcome: slots to set and domain responses to say.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,17 @@ MAX_HISTORY = 20  # earlier visitor messages read for answers given before a for
 # Intents that are a request of their own even without a question mark (a message in
 # another language is answered in that language, a rating of the answer just given is
 # stored; then the form asks again).
-REQUEST_INTENTS = frozenset({"help", "bot_challenge", "request_sales_contact", "stop", "other_language",
-                             "rate_helpful", "rate_unhelpful"})
+REQUEST_INTENTS = frozenset(
+    {
+        "help",
+        "bot_challenge",
+        "request_sales_contact",
+        "stop",
+        "other_language",
+        "rate_helpful",
+        "rate_unhelpful",
+    }
+)
 
 
 @dataclass(frozen=True)

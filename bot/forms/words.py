@@ -4,6 +4,7 @@ Pure functions, no Rasa: a bounded, one-line copy of the message (`clean`), a qu
 own, stop / skip / skip the rest, yes or no, and "not sure". The forms' own readers (names,
 e-mails, budgets, the advisor's answers) build on these.
 """
+
 from __future__ import annotations
 
 import re

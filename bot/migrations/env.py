@@ -1,4 +1,5 @@
 """Alembic environment: migrations run against the URL that bot.db passes in."""
+
 from alembic import context
 from sqlalchemy import create_engine
 

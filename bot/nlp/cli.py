@@ -1,4 +1,5 @@
 """`bot nlp build-spacy`: (re)build the catalogue-driven spaCy pipeline for Rasa."""
+
 from __future__ import annotations
 
 import argparse

@@ -11,6 +11,7 @@
 - FactSelector: which company fact (faq/<fact>) a question asks about, in the output format of
   Rasa's ResponseSelector.
 """
+
 from __future__ import annotations
 
 import logging
@@ -74,8 +75,13 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         """Nothing to check: the model files are checked (hashes) when the encoder loads."""
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SentenceEmbeddingFeaturizer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context)
 
     def _add(self, messages: list[Message]) -> None:
@@ -95,8 +101,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 def sentence_embedding(message: Message) -> np.ndarray:
     """The message's MiniLM sentence feature (zeros when the featurizer did not run)."""
     for feature in message.features:
-        if (feature.attribute == TEXT and feature.type == "sentence"
-                and not feature.is_sparse() and feature.features.shape[-1] == DIMENSION):
+        if (
+            feature.attribute == TEXT
+            and feature.type == "sentence"
+            and not feature.is_sparse()
+            and feature.features.shape[-1] == DIMENSION
+        ):
             return np.asarray(feature.features, dtype=np.float32).reshape(DIMENSION)
     return np.zeros(DIMENSION, dtype=np.float32)
 
@@ -110,21 +120,32 @@ class _RegressionComponent(GraphComponent):
     def required_components(cls) -> list[type]:
         return [SentenceEmbeddingFeaturizer]
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: IntentModel | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: IntentModel | None = None,
+    ) -> None:
         self.component_config = config
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> _RegressionComponent:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _RegressionComponent:
         return cls(config, model_storage, resource)
 
     def _model_config(self) -> IntentModelConfig:
-        return IntentModelConfig(**{f.name: float(self.component_config[f.name])
-                                    for f in fields(IntentModelConfig)})
+        return IntentModelConfig(
+            **{f.name: float(self.component_config[f.name]) for f in fields(IntentModelConfig)}
+        )
 
     def _fit(self, examples: list[Message], labels: list[str]) -> Resource:
         embeddings = np.stack([sentence_embedding(m) for m in examples])
@@ -134,8 +155,14 @@ class _RegressionComponent(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> _RegressionComponent:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> _RegressionComponent:
         try:
             with model_storage.read_from(resource) as directory:
                 model = IntentModel.load(directory)
@@ -151,9 +178,11 @@ class LexicalIntentClassifier(_RegressionComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**asdict(IntentModelConfig()),
-                # above this novelty a message is out of scope whatever the classifier says
-                "novelty_threshold": 1.0}
+        return {
+            **asdict(IntentModelConfig()),
+            # above this novelty a message is out of scope whatever the classifier says
+            "novelty_threshold": 1.0,
+        }
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
@@ -170,8 +199,10 @@ class LexicalIntentClassifier(_RegressionComponent, IntentClassifier):
             intents, probs = self.model.intent_proba([_text(message)], embedding)
             probs = probs[0]
             novelty = float(self.model.novelty(embedding)[0])
-            ranking = [{"name": str(intents[i]), "confidence": float(probs[i])}
-                       for i in np.argsort(-probs)[:RANKING_LENGTH]]
+            ranking = [
+                {"name": str(intents[i]), "confidence": float(probs[i])}
+                for i in np.argsort(-probs)[:RANKING_LENGTH]
+            ]
             if novelty > float(self.component_config["novelty_threshold"]):
                 ranking = _promote(ranking, OUT_OF_SCOPE)
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -190,8 +221,13 @@ def _promote(ranking: list[dict], name: str, confidence: float | None = None) ->
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LanguageGuard(GraphComponent, IntentClassifier):
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> LanguageGuard:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageGuard:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -203,8 +239,14 @@ class LanguageGuard(GraphComponent, IntentClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
             # only the language: a service named in a foreign sentence is not acted upon
-            entity = {"entity": "language", "value": code, "start": 0, "end": len(_text(message)),
-                      "extractor": type(self).__name__, "confidence": 1.0}
+            entity = {
+                "entity": "language",
+                "value": code,
+                "start": 0,
+                "end": len(_text(message)),
+                "extractor": type(self).__name__,
+                "confidence": 1.0,
+            }
             message.set(ENTITIES, [entity], add_to_output=True)
         return messages
 
@@ -219,7 +261,7 @@ class FactSelector(_RegressionComponent):
     on the faq examples only, trains in a second.
     """
 
-    MISSING_MODEL = "fact selector model not found; fact questions get \"I don't know\""
+    MISSING_MODEL = 'fact selector model not found; fact questions get "I don\'t know"'
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -227,8 +269,11 @@ class FactSelector(_RegressionComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         intent = self.component_config["retrieval_intent"]
-        examples = [m for m in training_data.intent_examples
-                    if m.get(TEXT) and m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY)]
+        examples = [
+            m
+            for m in training_data.intent_examples
+            if m.get(TEXT) and m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY)
+        ]
         labels = [m.get(INTENT_RESPONSE_KEY) for m in examples]
         if len(set(labels)) < 2:
             logger.warning(f"FactSelector: fewer than two {intent}/<fact> labels; nothing trained")
@@ -243,8 +288,10 @@ class FactSelector(_RegressionComponent):
             embedding = sentence_embedding(message).reshape(1, DIMENSION)
             probs = self.model.predict_proba([_text(message)], embedding)[0]
             order = np.argsort(-probs)[:RANKING_LENGTH]
-            ranking = [{"confidence": float(probs[i]), INTENT_RESPONSE_KEY: str(self.model.classes[i])}
-                       for i in order]
+            ranking = [
+                {"confidence": float(probs[i]), INTENT_RESPONSE_KEY: str(self.model.classes[i])}
+                for i in order
+            ]
             top = ranking[0]
             selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
             selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [intent]

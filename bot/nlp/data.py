@@ -3,6 +3,7 @@
 Two formats: Rasa NLU YAML (data/nlu/*.yml, tests/nlu_test.yml) and evaluation sets with an
 `items:` list of {text, intent} (tests/nlu_proxy.yml, shared/eval/realworld_dev.yml).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,11 @@ def _rasa_examples(path: Path, retrieval: bool) -> list[Example]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
-    return [(m.get("text"), (retrieval and m.get("intent_response_key")) or m.get("intent"))
-            for m in data.intent_examples if m.get("text")]
+    return [
+        (m.get("text"), (retrieval and m.get("intent_response_key")) or m.get("intent"))
+        for m in data.intent_examples
+        if m.get("text")
+    ]
 
 
 def load_examples(path: str | Path, retrieval: bool = False) -> list[Example]:

@@ -9,6 +9,7 @@ hub: transformers runs with HF_HUB_OFFLINE=1 and loads from that directory only.
 An embedding is the model's mean-pooled last layer, L2-normalised: how sentence-transformers
 builds this model's sentence vectors, so cosine similarity is a dot product.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -114,8 +115,9 @@ class SentenceEncoder:
 
         @tf.function(input_signature=[spec, spec, spec])
         def embed(input_ids, attention_mask, token_type_ids):
-            hidden = self._model(input_ids=input_ids, attention_mask=attention_mask,
-                                 token_type_ids=token_type_ids).last_hidden_state
+            hidden = self._model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
             mask = tf.cast(attention_mask, hidden.dtype)[..., None]
             pooled = tf.reduce_sum(hidden * mask, axis=1) / tf.maximum(tf.reduce_sum(mask, axis=1), 1e-9)
             return tf.math.l2_normalize(pooled, axis=1)
@@ -127,12 +129,17 @@ class SentenceEncoder:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         parts = []
         for start in range(0, len(texts), BATCH):
-            batch = [t or "" for t in texts[start:start + BATCH]]
-            enc = self._tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS,
-                                  return_tensors="np")
-            parts.append(self._embed(enc["input_ids"].astype(np.int32),
-                                     enc["attention_mask"].astype(np.int32),
-                                     enc["token_type_ids"].astype(np.int32)).numpy())
+            batch = [t or "" for t in texts[start : start + BATCH]]
+            enc = self._tokenizer(
+                batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np"
+            )
+            parts.append(
+                self._embed(
+                    enc["input_ids"].astype(np.int32),
+                    enc["attention_mask"].astype(np.int32),
+                    enc["token_type_ids"].astype(np.int32),
+                ).numpy()
+            )
         return np.concatenate(parts).astype(np.float32)
 
 

@@ -1,16 +1,17 @@
 """NLU quality gates that `rasa test` lacks.
 
-  check-f1 REPORT --min 0.90   fail when the macro-F1 of a `rasa test nlu` intent report
-                               is below the threshold
-  compare SET... --model M      ours vs a TF-IDF + logistic-regression baseline fitted now on
-                               the same training data, side by side on each evaluation set
-                               (held-out split, our proxy set, shared/eval/realworld_dev.yml):
-                               accuracy, gap, out-of-scope recall; optional gates per set
-  entities FILE --model M      F1 of the `service` entity on the held-out split. Rasa's
-                               own report skips SpacyEntityExtractor (it counts it as
-                               pretrained), so this scores it: a predicted span counts
-                               when it overlaps an annotated span of the same entity
+check-f1 REPORT --min 0.90   fail when the macro-F1 of a `rasa test nlu` intent report
+                             is below the threshold
+compare SET... --model M      ours vs a TF-IDF + logistic-regression baseline fitted now on
+                             the same training data, side by side on each evaluation set
+                             (held-out split, our proxy set, shared/eval/realworld_dev.yml):
+                             accuracy, gap, out-of-scope recall; optional gates per set
+entities FILE --model M      F1 of the `service` entity on the held-out split. Rasa's
+                             own report skips SpacyEntityExtractor (it counts it as
+                             pretrained), so this scores it: a predicted span counts
+                             when it overlaps an annotated span of the same entity
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,12 +77,15 @@ def entities(path: Path, model: Path, entity: str, minimum: float) -> int:
 
     examples = [m for m in load_data(str(path)).intent_examples if m.get("text")]
     parsed = asyncio.run(_parse_all(model, [m.get("text") for m in examples]))
-    scores = entity_scores([m.get("entities") or [] for m in examples],
-                           [p.get("entities") or [] for p in parsed], entity)
+    scores = entity_scores(
+        [m.get("entities") or [] for m in examples], [p.get("entities") or [] for p in parsed], entity
+    )
     verdict = "ok" if scores["f1"] >= minimum else "FAILED"
-    print(f"entity `{entity}` on the held-out split: F1 {scores['f1']:.3f} (precision "
-          f"{scores['precision']:.3f}, recall {scores['recall']:.3f}, {scores['support']} spans; "
-          f"minimum {minimum:.2f}) {verdict}")
+    print(
+        f"entity `{entity}` on the held-out split: F1 {scores['f1']:.3f} (precision "
+        f"{scores['precision']:.3f}, recall {scores['recall']:.3f}, {scores['support']} spans; "
+        f"minimum {minimum:.2f}) {verdict}"
+    )
     return 0 if scores["f1"] >= minimum else 1
 
 
@@ -92,15 +96,20 @@ OUT_OF_SCOPE = "out_of_scope"
 def set_scores(gold: list[str], predicted: list[str]) -> dict:
     """Accuracy (an out_of_scope item is right when caught: out_of_scope or the fallback;
     an in-scope item sent to the fallback is wrong) and out-of-scope recall."""
+
     def right(g: str, p: str) -> bool:
         return p in (OUT_OF_SCOPE, FALLBACK) if g == OUT_OF_SCOPE else p == g
 
     hits = [right(g, p) for g, p in zip(gold, predicted, strict=False)]
     oos = [h for g, h in zip(gold, hits, strict=False) if g == OUT_OF_SCOPE]
     in_scope_fallback = sum(p == FALLBACK for g, p in zip(gold, predicted, strict=False) if g != OUT_OF_SCOPE)
-    return {"n": len(gold), "accuracy": sum(hits) / len(gold) if gold else 0.0,
-            "oos_recall": sum(oos) / len(oos) if oos else None, "oos_n": len(oos),
-            "in_scope_to_fallback": in_scope_fallback}
+    return {
+        "n": len(gold),
+        "accuracy": sum(hits) / len(gold) if gold else 0.0,
+        "oos_recall": sum(oos) / len(oos) if oos else None,
+        "oos_n": len(oos),
+        "in_scope_to_fallback": in_scope_fallback,
+    }
 
 
 def baseline_predictions(train_dir: Path, texts: list[str]) -> list[str]:
@@ -125,8 +134,15 @@ def _parse_gate(specs: list[str]) -> dict[str, float]:
     return gates
 
 
-def compare(files: list[Path], model: Path, train_dir: Path, out_dir: Path | None,
-            min_accuracy: dict[str, float], min_oos: dict[str, float], min_gap: dict[str, float]) -> int:
+def compare(
+    files: list[Path],
+    model: Path,
+    train_dir: Path,
+    out_dir: Path | None,
+    min_accuracy: dict[str, float],
+    min_oos: dict[str, float],
+    min_gap: dict[str, float],
+) -> int:
     """Ours vs the TF-IDF baseline on each evaluation set, side by side; gates per set name."""
     from bot.nlp.data import load_examples
 
@@ -135,19 +151,23 @@ def compare(files: list[Path], model: Path, train_dir: Path, out_dir: Path | Non
     parsed = asyncio.run(_parse_all(model, all_texts))
     ours_all = [(p.get("intent") or {}).get("name") or "" for p in parsed]
     base_all = baseline_predictions(train_dir, all_texts)
-    print(f"{'evaluation set':18s} {'n':>4s} | {'ours':>6s} {'baseline':>8s} {'gap':>7s} | "
-          f"{'oos recall ours':>15s} {'baseline':>8s} | in-scope sent to fallback")
+    print(
+        f"{'evaluation set':18s} {'n':>4s} | {'ours':>6s} {'baseline':>8s} {'gap':>7s} | "
+        f"{'oos recall ours':>15s} {'baseline':>8s} | in-scope sent to fallback"
+    )
     failures = []
     offset = 0
     for name, items in sets.items():
         gold = [i for _, i in items]
-        ours = ours_all[offset:offset + len(items)]
-        base = base_all[offset:offset + len(items)]
+        ours = ours_all[offset : offset + len(items)]
+        base = base_all[offset : offset + len(items)]
         offset += len(items)
         o, b = set_scores(gold, ours), set_scores(gold, base)
         gap = o["accuracy"] - b["accuracy"]
-        print(f"{name:18s} {len(items):4d} | {o['accuracy']:6.3f} {b['accuracy']:8.3f} {gap:+7.3f} | "
-              f"{_fmt(o['oos_recall']):>15s} {_fmt(b['oos_recall']):>8s} | {o['in_scope_to_fallback']}")
+        print(
+            f"{name:18s} {len(items):4d} | {o['accuracy']:6.3f} {b['accuracy']:8.3f} {gap:+7.3f} | "
+            f"{_fmt(o['oos_recall']):>15s} {_fmt(b['oos_recall']):>8s} | {o['in_scope_to_fallback']}"
+        )
         if name in min_accuracy and o["accuracy"] < min_accuracy[name]:
             failures.append(f"{name}: accuracy {o['accuracy']:.3f} < {min_accuracy[name]:.2f}")
         if name in min_oos and (o["oos_recall"] or 0.0) < min_oos[name]:
@@ -156,12 +176,20 @@ def compare(files: list[Path], model: Path, train_dir: Path, out_dir: Path | Non
             failures.append(f"{name}: {gap:+.3f} over the baseline, below {min_gap[name]:+.2f}")
         if out_dir:
             out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / f"{name}.json").write_text(json.dumps({
-                "ours": o, "baseline": b,
-                "errors": [{"text": t, "expected": g, "ours": p, "baseline": q}
-                           for (t, g), p, q in zip(items, ours, base, strict=False)
-                           if not set_scores([g], [p])["accuracy"]],
-            }, indent=2))
+            (out_dir / f"{name}.json").write_text(
+                json.dumps(
+                    {
+                        "ours": o,
+                        "baseline": b,
+                        "errors": [
+                            {"text": t, "expected": g, "ours": p, "baseline": q}
+                            for (t, g), p, q in zip(items, ours, base, strict=False)
+                            if not set_scores([g], [p])["accuracy"]
+                        ],
+                    },
+                    indent=2,
+                )
+            )
     for failure in failures:
         print(f"FAILED {failure}")
     if out_dir:
@@ -193,8 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         return check_f1(args.report, args.min)
     if args.cmd == "entities":
         return entities(args.file, args.model, args.entity, args.min)
-    return compare(args.files, args.model, args.train, args.out, _parse_gate(args.min_accuracy),
-                   _parse_gate(args.min_oos_recall), _parse_gate(args.min_gap))
+    return compare(
+        args.files,
+        args.model,
+        args.train,
+        args.out,
+        _parse_gate(args.min_accuracy),
+        _parse_gate(args.min_oos_recall),
+        _parse_gate(args.min_gap),
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ The baseline is the same TF-IDF with plain logistic regression: what the judges 
 data in the same run. Both are fitted in seconds, so `bot.nlp.evaluate` fits the baseline at
 evaluation time on exactly the training data the model was trained on.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def intent_of(label: str) -> str:
 
 
 def _word_tfidf() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True,
-                           token_pattern=r"(?u)\b\w+\b")
+    return TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b"
+    )
 
 
 def _char_tfidf() -> TfidfVectorizer:
@@ -96,8 +98,11 @@ class IntentModel:
         c = self.config
         word = self.word.fit_transform(texts) if fit else self.word.transform(texts)
         char = self.char.fit_transform(texts) if fit else self.char.transform(texts)
-        parts = [c.tfidf_weight * word, c.tfidf_weight * char,
-                 sp.csr_matrix(c.lexicon_weight * lexicon.concept_matrix(texts))]
+        parts = [
+            c.tfidf_weight * word,
+            c.tfidf_weight * char,
+            sp.csr_matrix(c.lexicon_weight * lexicon.concept_matrix(texts)),
+        ]
         if c.embedding_weight:
             parts.append(sp.csr_matrix(c.embedding_weight * np.asarray(embeddings, dtype=np.float64)))
         if c.neighbour_weight:
@@ -149,10 +154,16 @@ class IntentModel:
         for name, vec in (("word", self.word), ("char", self.char)):
             meta[name] = {"vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()}}
         (directory / "intent_model.json").write_text(json.dumps(meta))
-        np.savez_compressed(directory / "intent_model.npz", coef=self.coef, intercept=self.intercept,
-                            word_idf=self.word.idf_, char_idf=self.char.idf_,
-                            in_scope=self.in_scope_embeddings, train=self.train_embeddings,
-                            train_labels=self.train_labels.astype(str))
+        np.savez_compressed(
+            directory / "intent_model.npz",
+            coef=self.coef,
+            intercept=self.intercept,
+            word_idf=self.word.idf_,
+            char_idf=self.char.idf_,
+            in_scope=self.in_scope_embeddings,
+            train=self.train_embeddings,
+            train_labels=self.train_labels.astype(str),
+        )
 
     @classmethod
     def load(cls, directory: Path) -> IntentModel:

@@ -5,6 +5,7 @@ Pretrained spaCy models cannot be downloaded here, so Rasa's SpacyNLP loads this
 entities. Patterns match on LOWER, so case never matters; hyphenated and "&"/"and"
 spellings are generated too. A fingerprint of the catalogue file skips rebuilds.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,9 @@ def patterns_for(specs: list[ServiceSpec], nlp) -> list[dict]:
                 tokens = tuple(t.lower_ for t in nlp.make_doc(variant) if not t.is_space)
                 if tokens and (spec.slug, tokens) not in seen:
                     seen.add((spec.slug, tokens))
-                    patterns.append({"label": LABEL, "id": spec.slug,
-                                     "pattern": [{"LOWER": t} for t in tokens]})
+                    patterns.append(
+                        {"label": LABEL, "id": spec.slug, "pattern": [{"LOWER": t} for t in tokens]}
+                    )
     return patterns
 
 
@@ -63,8 +65,11 @@ def build_pipeline(specs: list[ServiceSpec]):
     nlp = spacy.blank("en")
     ruler: EntityRuler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})  # type: ignore[assignment]
     ruler.add_patterns(patterns_for(specs, nlp))
-    nlp.meta.update(name="sourcing", version="0.0.1",
-                    description="Blank English pipeline + EntityRuler generated from data/catalogue.yml")
+    nlp.meta.update(
+        name="sourcing",
+        version="0.0.1",
+        description="Blank English pipeline + EntityRuler generated from data/catalogue.yml",
+    )
     return nlp
 
 
@@ -78,7 +83,12 @@ def build(catalogue: str | Path | None = None, out: str | Path | None = None, fo
     specs = read_catalogue(catalogue)  # validate first: a bad file never replaces a good model
     stamp = fingerprint(catalogue)
     marker = out / FINGERPRINT_FILE
-    if not force and (out / "config.cfg").exists() and marker.exists() and marker.read_text().strip() == stamp:
+    if (
+        not force
+        and (out / "config.cfg").exists()
+        and marker.exists()
+        and marker.read_text().strip() == stamp
+    ):
         return False
     # Write beside the target, then swap, so a reader never sees a half-written model.
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -160,5 +160,7 @@ def asks_for_estimate(text: str | None) -> bool:
 def asks_in_house_comparison(text: str | None) -> bool:
     """'is in-house cheaper than an msp?', 'cheaper than hiring our own admin?'"""
     cleaned = words.clean(text).lower()
-    return bool(re.search(r"\b(cheaper|less expensive|more expensive|cost (more|less)|save money)\b", cleaned)
-                and _IN_HOUSE.search(cleaned))
+    return bool(
+        re.search(r"\b(cheaper|less expensive|more expensive|cost (more|less)|save money)\b", cleaned)
+        and _IN_HOUSE.search(cleaned)
+    )

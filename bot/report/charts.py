@@ -1,4 +1,5 @@
 """The report's charts: matplotlib (Agg) drawn as inline SVG, text as paths (no fonts to fetch)."""
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,7 @@ def _svg(fig, salt: str) -> str:
         fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE for inline use
+    return svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE for inline use
 
 
 def _figure(width: float = 7.5, height: float = 3.0):
@@ -53,12 +54,23 @@ def horizontal_bars(labels: list[str], values: list[int], salt: str, xlabel: str
 
 
 def funnel(steps: list[tuple[str, int]]) -> str:
-    return horizontal_bars([name for name, _ in steps], [count for _, count in steps], "funnel",
-                           "conversations that got this far")
+    return horizontal_bars(
+        [name for name, _ in steps],
+        [count for _, count in steps],
+        "funnel",
+        "conversations that got this far",
+    )
 
 
-def stacked(labels: list[str], first: list[int], second: list[int], names: tuple[str, str],
-            colours: tuple[str, str], salt: str, ylabel: str) -> str:
+def stacked(
+    labels: list[str],
+    first: list[int],
+    second: list[int],
+    names: tuple[str, str],
+    colours: tuple[str, str],
+    salt: str,
+    ylabel: str,
+) -> str:
     fig, ax = _figure(width=6.0)
     ax.bar(labels, first, color=colours[0], label=names[0])
     ax.bar(labels, second, bottom=first, color=colours[1], label=names[1])
@@ -70,8 +82,15 @@ def stacked(labels: list[str], first: list[int], second: list[int], names: tuple
 
 
 def scores(bands: list[tuple[str, int, int]]) -> str:
-    return stacked([b for b, _, _ in bands], [q for _, q, _ in bands], [n for _, _, n in bands],
-                   ("qualified", "not qualified"), (GREEN, GREY), "scores", "leads")
+    return stacked(
+        [b for b, _, _ in bands],
+        [q for _, q, _ in bands],
+        [n for _, _, n in bands],
+        ("qualified", "not qualified"),
+        (GREEN, GREY),
+        "scores",
+        "leads",
+    )
 
 
 def ratings(topics: list[str], helpful: list[int], unhelpful: list[int]) -> str:

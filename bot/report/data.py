@@ -9,6 +9,7 @@ What visitors typed inside the lead form (names, e-mails, companies) never enter
 report: those messages are form answers, not questions. Messages the assistant did not
 understand are grouped, bounded and masked with bot.sales.logsafe.redact.
 """
+
 from __future__ import annotations
 
 import json
@@ -169,8 +170,10 @@ def funnel(conversations: Conversations, questions: list[str], submitted: set[st
         later = later | who
         reached.append((name, len(later)))
     reached.reverse()
-    return [FunnelStep(name, count, count - (reached[i + 1][1] if i + 1 < len(reached) else count))
-            for i, (name, count) in enumerate(reached)]
+    return [
+        FunnelStep(name, count, count - (reached[i + 1][1] if i + 1 < len(reached) else count))
+        for i, (name, count) in enumerate(reached)
+    ]
 
 
 def read_events(tracker_url: str, since: datetime) -> list[EventRow]:
@@ -180,8 +183,10 @@ def read_events(tracker_url: str, since: datetime) -> list[EventRow]:
             return []
         with engine.connect() as conn:
             result = conn.execute(
-                text("SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
-                     "WHERE timestamp >= :since ORDER BY sender_id, id"),
+                text(
+                    "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
+                    "WHERE timestamp >= :since ORDER BY sender_id, id"
+                ),
                 {"since": since.timestamp()},
             )
             return [EventRow(*row) for row in result]
@@ -202,37 +207,54 @@ def read_sales(engine: Engine, since: datetime):
     owners: Counter = Counter()
     ratings: dict[str, Counter] = defaultdict(Counter)
     with Session(engine, future=True) as session:
-        leads = session.execute(select(Lead.score, Lead.qualified, Lead.owner, Lead.conversation_id)
-                                .where(Lead.created_at >= since)).all()
-        rated = session.execute(select(AnswerRating.topic, AnswerRating.helpful)
-                                .where(AnswerRating.created_at >= since)).all()
+        leads = session.execute(
+            select(Lead.score, Lead.qualified, Lead.owner, Lead.conversation_id).where(
+                Lead.created_at >= since
+            )
+        ).all()
+        rated = session.execute(
+            select(AnswerRating.topic, AnswerRating.helpful).where(AnswerRating.created_at >= since)
+        ).all()
     for score, qualified, owner, _cid in leads:
         bands.setdefault(_band(score), [0, 0])[0 if qualified else 1] += 1
         owners[owner or "unassigned"] += 1
     for topic, helpful in rated:
         ratings[topic or "other"]["helpful" if helpful else "not_helpful"] += 1
-    return ([(band, q, n) for band, (q, n) in bands.items()], owners, dict(ratings),
-            {cid for *_rest, cid in leads})
+    return (
+        [(band, q, n) for band, (q, n) in bands.items()],
+        owners,
+        dict(ratings),
+        {cid for *_rest, cid in leads},
+    )
 
 
-def build(tracker_url: str, sales: Engine, domain: Path, since: datetime,
-          until: datetime | None = None) -> Report:
+def build(
+    tracker_url: str, sales: Engine, domain: Path, since: datetime, until: datetime | None = None
+) -> Report:
     questions = form_questions(domain)
     conversations = analyse(read_events(tracker_url, since), questions)
     bands, owners, ratings, submitted = read_sales(sales, since)
-    return Report(since=since, until=until or datetime.now(timezone.utc), conversations=conversations,
-                  funnel=funnel(conversations, questions, submitted), leads_by_band=bands,
-                  leads_by_owner=owners, ratings=ratings)
+    return Report(
+        since=since,
+        until=until or datetime.now(timezone.utc),
+        conversations=conversations,
+        funnel=funnel(conversations, questions, submitted),
+        leads_by_band=bands,
+        leads_by_owner=owners,
+        ratings=ratings,
+    )
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """"7d", "24h", "2w" (ago) or an ISO date such as 2024-05-01 (UTC midnight)."""
+    """ "7d", "24h", "2w" (ago) or an ISO date such as 2024-05-01 (UTC midnight)."""
     now = now or datetime.now(timezone.utc)
     match = re.fullmatch(r"\s*(\d{1,4})\s*([hdw])\s*", value or "")
     if match:
         amount, unit = int(match.group(1)), match.group(2)
-        return now - {"h": timedelta(hours=amount), "d": timedelta(days=amount),
-                      "w": timedelta(weeks=amount)}[unit]
+        return (
+            now
+            - {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+        )
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:

@@ -2,6 +2,7 @@
 
 Every text that comes from data (intents, typed messages, owners) is HTML-escaped.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -32,8 +33,11 @@ def _pct(part: int, whole: int) -> str:
 def _table(head: tuple[str, ...], rows: list[tuple], numeric_from: int = 1) -> str:
     cells = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=n" if i >= numeric_from else ""}>{escape(str(v))}</td>'
-                         for i, v in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td{" class=n" if i >= numeric_from else ""}>{escape(str(v))}</td>' for i, v in enumerate(row)
+        )
+        + "</tr>"
         for row in rows
     )
     return f"<table><tr>{cells}</tr>{body}</table>"
@@ -49,12 +53,19 @@ def _none(what: str) -> str:
 
 def _overview(report: Report) -> str:
     c = report.conversations
-    cards = [("conversations", len(c.senders)), ("questions asked", c.questions),
-             ("fallback rate", _pct(c.fallbacks, c.questions)),
-             ("“did you mean” rate", _pct(c.clarifications, c.questions)),
-             ("off-topic", _pct(c.off_topic, c.questions)), ("leads", report.lead_count)]
-    return '<div class="cards">' + "".join(
-        f'<div class="card"><b>{escape(str(v))}</b>{escape(k)}</div>' for k, v in cards) + "</div>"
+    cards = [
+        ("conversations", len(c.senders)),
+        ("questions asked", c.questions),
+        ("fallback rate", _pct(c.fallbacks, c.questions)),
+        ("“did you mean” rate", _pct(c.clarifications, c.questions)),
+        ("off-topic", _pct(c.off_topic, c.questions)),
+        ("leads", report.lead_count),
+    ]
+    return (
+        '<div class="cards">'
+        + "".join(f'<div class="card"><b>{escape(str(v))}</b>{escape(k)}</div>' for k, v in cards)
+        + "</div>"
+    )
 
 
 def _conversations(report: Report) -> str:
@@ -69,19 +80,26 @@ def _topics(report: Report) -> str:
     top = report.conversations.topics.most_common(12)
     if not top:
         return _none("questions")
-    return _figure(charts.horizontal_bars([t for t, _ in top], [n for _, n in top], "topics", "questions"),
-                   "Questions by topic")
+    return _figure(
+        charts.horizontal_bars([t for t, _ in top], [n for _, n in top], "topics", "questions"),
+        "Questions by topic",
+    )
 
 
 def _not_understood(report: Report) -> str:
     c = report.conversations
-    rows = [("fallback (“Sorry, I'm not sure I understood”)", c.fallbacks, _pct(c.fallbacks, c.questions)),
-            ("“did you mean …?” asked", c.clarifications, _pct(c.clarifications, c.questions)),
-            ("off-topic (“I can't help with that”)", c.off_topic, _pct(c.off_topic, c.questions))]
+    rows = [
+        ("fallback (“Sorry, I'm not sure I understood”)", c.fallbacks, _pct(c.fallbacks, c.questions)),
+        ("“did you mean …?” asked", c.clarifications, _pct(c.clarifications, c.questions)),
+        ("off-topic (“I can't help with that”)", c.off_topic, _pct(c.off_topic, c.questions)),
+    ]
     top = c.not_understood.most_common(10)
     messages = _table(("message (masked)", "times"), top) if top else _none("messages it did not understand")
-    return _table(("answer", "messages", f"of {c.questions} questions"), rows) + \
-        "<h3>Top messages it did not understand</h3>" + messages
+    return (
+        _table(("answer", "messages", f"of {c.questions} questions"), rows)
+        + "<h3>Top messages it did not understand</h3>"
+        + messages
+    )
 
 
 def _funnel(report: Report) -> str:
@@ -89,8 +107,15 @@ def _funnel(report: Report) -> str:
         return _none("lead forms")
     steps = report.funnel
     figure = _figure(charts.funnel([(s.name, s.reached) for s in steps]), "Lead form funnel")
-    rows = [(s.name, s.reached, s.dropped if s.name != "submitted" else "",
-             _pct(s.dropped, s.reached) if s.name != "submitted" else "") for s in steps]
+    rows = [
+        (
+            s.name,
+            s.reached,
+            s.dropped if s.name != "submitted" else "",
+            _pct(s.dropped, s.reached) if s.name != "submitted" else "",
+        )
+        for s in steps
+    ]
     return figure + _table(("step", "reached", "left here", "drop-off"), rows)
 
 
@@ -99,8 +124,11 @@ def _leads(report: Report) -> str:
         return _none("leads")
     owners = report.leads_by_owner.most_common()
     by_owner = charts.horizontal_bars([o for o, _ in owners], [n for _, n in owners], "owners", "leads")
-    return (_figure(charts.scores(report.leads_by_band), "Leads by score")
-            + _figure(by_owner, "Leads by owner") + _table(("owner", "leads"), owners))
+    return (
+        _figure(charts.scores(report.leads_by_band), "Leads by score")
+        + _figure(by_owner, "Leads by owner")
+        + _table(("owner", "leads"), owners)
+    )
 
 
 def _ratings(report: Report) -> str:
@@ -111,25 +139,29 @@ def _ratings(report: Report) -> str:
     unhelpful = [report.ratings[t]["not_helpful"] for t in topics]
     rows = [(t, h, u) for t, h, u in zip(topics, helpful, unhelpful, strict=False)]
     rows.append(("all answers", sum(helpful), sum(unhelpful)))
-    return _figure(charts.ratings(topics, helpful, unhelpful), "Answers rated helpful or not") + \
-        _table(("topic", "helpful", "not helpful"), rows)
+    return _figure(charts.ratings(topics, helpful, unhelpful), "Answers rated helpful or not") + _table(
+        ("topic", "helpful", "not helpful"), rows
+    )
 
 
 def render(report: Report) -> str:
     period = f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"
     sections = [
-        ("Conversations per day", _conversations), ("Questions by topic", _topics),
-        ("What it did not understand", _not_understood), ("Lead form: where visitors stop", _funnel),
-        ("Leads by score and owner", _leads), ("Answers rated by visitors", _ratings),
+        ("Conversations per day", _conversations),
+        ("Questions by topic", _topics),
+        ("What it did not understand", _not_understood),
+        ("Lead form: where visitors stop", _funnel),
+        ("Leads by score and owner", _leads),
+        ("Answers rated by visitors", _ratings),
     ]
     body = "".join(f"<section><h2>{escape(title)}</h2>{part(report)}</section>" for title, part in sections)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # nothing may be fetched: the page carries everything it shows
-        "<meta http-equiv=\"Content-Security-Policy\" "
+        '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>Assistant report, {escape(period)}</title><style>{CSS}</style></head><body>"
-        f"<h1>What visitors asked the assistant</h1><p class=\"period\">{escape(period)}</p>"
+        f'<h1>What visitors asked the assistant</h1><p class="period">{escape(period)}</p>'
         f"{_overview(report)}{body}</body></html>\n"
     )

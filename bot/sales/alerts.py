@@ -5,6 +5,7 @@ the advisor's recommendation when there is one, the owner, and the command that 
 the conversation. The e-mail gets it as plain text; Slack as mrkdwn with the characters
 Slack reads as markup escaped, so a company called "<!channel>" pings nobody.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,12 +55,18 @@ def build(session: Session, lead: Lead) -> Alert:
         service = session.scalars(select(Service.name).where(Service.slug == lead.service)).first()
     country = routing.country_of(lead.phone)
     fields = (
-        ("Name", lead.name), ("E-mail", lead.email), ("Phone", lead.phone),
-        ("Company", lead.company), ("Company size", lead.company_size),
+        ("Name", lead.name),
+        ("E-mail", lead.email),
+        ("Phone", lead.phone),
+        ("Company", lead.company),
+        ("Company size", lead.company_size),
         ("Service", service or lead.service),
         ("Model", LABELS.get(lead.sourcing_model or "", lead.sourcing_model)),
-        ("Budget", lead.budget), ("Start", lead.timeline), ("Role", lead.role),
-        ("Country", country), ("Page", lead.page_url),
+        ("Budget", lead.budget),
+        ("Start", lead.timeline),
+        ("Role", lead.role),
+        ("Country", country),
+        ("Page", lead.page_url),
     )
     owner = routing.owner(lead.owner)
     if owner:
@@ -96,8 +103,12 @@ def as_text(alert: Alert) -> str:
     lines += [f"{label}: {value}" for label, value in alert.details]
     lines += ["", f"Score {alert.score}/100 ({'qualified' if alert.qualified else 'not qualified'}). Why:"]
     lines += [f"  - {reason}" for reason in alert.reasons]
-    lines += ["", f"Owner: {alert.owner or 'nobody yet (no routing rule)'}",
-              f"Transcript: run `{alert.transcript}`", ""]
+    lines += [
+        "",
+        f"Owner: {alert.owner or 'nobody yet (no routing rule)'}",
+        f"Transcript: run `{alert.transcript}`",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ details go, e.g. https://cal.com/acme/intro?name={name}&email={email}; both are
 URL-encoded, so no answer can add a parameter or change the link's target. Only http(s)
 templates are used.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ button (typed titles are understood too); `points` and `reason` are its share of
 score (bot.sales.scoring). Changing a bucket here changes the question, the parser's
 vocabulary and the score together.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

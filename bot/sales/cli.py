@@ -3,6 +3,7 @@
 Everything printed passes sanitize.for_terminal (visitor text may hold escape codes) and
 every CSV cell sanitize.for_csv (a cell starting with = + - @ would run as a formula).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,9 +18,26 @@ from bot import db, settings
 from bot.sales import outbox, privacy, repository, routing, sanitize, transcript, validation
 
 CSV_FIELDS = (
-    "id", "created_at", "name", "email", "company", "company_size", "service",
-    "sourcing_model", "budget", "timeline", "role", "phone", "consent", "score",
-    "qualified", "reasons", "conversation_id", "page_url", "owner", "recommendation",
+    "id",
+    "created_at",
+    "name",
+    "email",
+    "company",
+    "company_size",
+    "service",
+    "sourcing_model",
+    "budget",
+    "timeline",
+    "role",
+    "phone",
+    "consent",
+    "score",
+    "qualified",
+    "reasons",
+    "conversation_id",
+    "page_url",
+    "owner",
+    "recommendation",
 )
 
 
@@ -32,15 +50,19 @@ def _engine(args):
     try:
         db.upgrade(url)  # idempotent: the CLI works on a brand-new database too
     except Exception as exc:
-        raise CommandError(f"cannot open the sales database {db.safe_url(url)}: {db.error_line(exc)}") from None
+        raise CommandError(
+            f"cannot open the sales database {db.safe_url(url)}: {db.error_line(exc)}"
+        ) from None
     return db.engine_for(url)
 
 
 def _cmd_list(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine) as session:
-        leads = [repository.lead_to_dict(lead) for lead in
-                 repository.list_leads(session, qualified=True if args.qualified else None)]
+        leads = [
+            repository.lead_to_dict(lead)
+            for lead in repository.list_leads(session, qualified=True if args.qualified else None)
+        ]
     if args.json:
         json.dump(leads, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -48,15 +70,27 @@ def _cmd_list(args) -> int:
     if not leads:
         print("no leads yet")
         return 0
-    rows: list[tuple[str, ...]] = [("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "OWNER", "NAME", "COMPANY", "SERVICE", "EMAIL")]
+    rows: list[tuple[str, ...]] = [
+        ("ID", "CREATED (UTC)", "SCORE", "QUALIFIED", "OWNER", "NAME", "COMPANY", "SERVICE", "EMAIL")
+    ]
     for lead in leads:
-        rows.append((str(lead["id"]), lead["created_at"][:16].replace("T", " "), str(lead["score"]),
-                     "yes" if lead["qualified"] else "no", lead["owner"] or "-", lead["name"] or "",
-                     lead["company"] or "", lead["service"] or "", lead["email"] or ""))
+        rows.append(
+            (
+                str(lead["id"]),
+                lead["created_at"][:16].replace("T", " "),
+                str(lead["score"]),
+                "yes" if lead["qualified"] else "no",
+                lead["owner"] or "-",
+                lead["name"] or "",
+                lead["company"] or "",
+                lead["service"] or "",
+                lead["email"] or "",
+            )
+        )
     rows = [tuple(sanitize.for_terminal(cell) for cell in row) for row in rows]
     widths = [min(30, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip())
     return 0
 
 
@@ -70,9 +104,28 @@ def _cmd_show(args) -> int:
     owner = routing.owner(data["owner"])
     if owner:  # the id as stored, and who that is in the routing file
         data["owner"] = f"{owner.id} ({owner.name}{', ' + owner.email if owner.email else ''})"
-    for key in ("id", "created_at", "name", "email", "phone", "company", "company_size", "role",
-                "service", "sourcing_model", "budget", "timeline", "score", "qualified", "owner",
-                "recommendation", "conversation_id", "page_url", "consent_at", "consent_text"):
+    for key in (
+        "id",
+        "created_at",
+        "name",
+        "email",
+        "phone",
+        "company",
+        "company_size",
+        "role",
+        "service",
+        "sourcing_model",
+        "budget",
+        "timeline",
+        "score",
+        "qualified",
+        "owner",
+        "recommendation",
+        "conversation_id",
+        "page_url",
+        "consent_at",
+        "consent_text",
+    ):
         value = data[key]
         print(f"{key.replace('_', ' '):>16}: {sanitize.for_terminal(value)}")
     print("\nWhy this score:")
@@ -107,8 +160,10 @@ def _cmd_export(args) -> int:
         return _export_person(args)
     engine = _engine(args)
     with db.session_scope(engine) as session:
-        leads = [repository.lead_to_dict(lead) for lead in
-                 repository.list_leads(session, qualified=True if args.qualified else None)]
+        leads = [
+            repository.lead_to_dict(lead)
+            for lead in repository.list_leads(session, qualified=True if args.qualified else None)
+        ]
     target = nullcontext(sys.stdout) if args.csv == "-" else open(args.csv, "w", newline="", encoding="utf-8")
     with target as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
@@ -129,27 +184,33 @@ def _export_person(args) -> int:
         json.dump(data, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
     if out != "-":
-        print(f"exported {len(data['leads'])} lead(s) and {len(data['conversations'])} conversation(s) "
-              f"of {sanitize.for_terminal(data['subject'])} to {out}")
+        print(
+            f"exported {len(data['leads'])} lead(s) and {len(data['conversations'])} conversation(s) "
+            f"of {sanitize.for_terminal(data['subject'])} to {out}"
+        )
     return 0
 
 
 def _cmd_forget(args) -> int:
     engine = _engine(args)
     counts = privacy.forget(args.email, engine=engine, tracker_url=args.tracker_url)
-    print(f"forgot {sanitize.for_terminal(args.email)}: {counts['leads']} lead(s), {counts['contacts']} "
-          f"contact(s), {counts['outbox']} outbox row(s), {counts['events']} tracker event(s) in "
-          f"{counts['conversations']} conversation(s), {counts['spooled']} spooled lead(s), "
-          f"{counts['ratings']} answer rating(s)")
+    print(
+        f"forgot {sanitize.for_terminal(args.email)}: {counts['leads']} lead(s), {counts['contacts']} "
+        f"contact(s), {counts['outbox']} outbox row(s), {counts['events']} tracker event(s) in "
+        f"{counts['conversations']} conversation(s), {counts['spooled']} spooled lead(s), "
+        f"{counts['ratings']} answer rating(s)"
+    )
     return 0
 
 
 def _cmd_purge(args) -> int:
     counts = privacy.purge(args.older_than, engine=_engine(args), tracker_url=args.tracker_url)
-    print(f"purged what is older than {args.older_than:g} day(s): {counts['leads']} lead(s), "
-          f"{counts['contacts']} contact(s), {counts['outbox']} outbox row(s), {counts['events']} "
-          f"tracker event(s) in {counts['conversations']} conversation(s), "
-          f"{counts.get('ratings', 0)} answer rating(s)")
+    print(
+        f"purged what is older than {args.older_than:g} day(s): {counts['leads']} lead(s), "
+        f"{counts['contacts']} contact(s), {counts['outbox']} outbox row(s), {counts['events']} "
+        f"tracker event(s) in {counts['conversations']} conversation(s), "
+        f"{counts.get('ratings', 0)} answer rating(s)"
+    )
     return 0
 
 
@@ -157,11 +218,15 @@ def _cmd_deliver(args) -> int:
     engine = _engine(args)
     channels = outbox.enabled_channels()
     if not channels:
-        raise CommandError("no alert channel is configured (SALES_NOTIFY_EMAIL, SALES_SLACK_WEBHOOK_URL, "
-                           "SALES_WEBHOOK_URL): there is nowhere to deliver leads to")
+        raise CommandError(
+            "no alert channel is configured (SALES_NOTIFY_EMAIL, SALES_SLACK_WEBHOOK_URL, "
+            "SALES_WEBHOOK_URL): there is nowhere to deliver leads to"
+        )
     stats = outbox.deliver_pending(engine, timeout=args.timeout)
-    print(f"{', '.join(channels)}: delivered {stats.delivered}, failed {stats.failed} (will retry), "
-          f"gave up {stats.gave_up}")
+    print(
+        f"{', '.join(channels)}: delivered {stats.delivered}, failed {stats.failed} (will retry), "
+        f"gave up {stats.gave_up}"
+    )
     return 0
 
 
@@ -178,6 +243,7 @@ def _run(handler):
         except OSError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+
     return run
 
 
@@ -197,23 +263,31 @@ def register(subparsers) -> None:
     p.add_argument("id", type=int)
     p.set_defaults(func=_run(_cmd_show))
 
-    p = sub.add_parser("export", parents=[common],
-                       help="leads as CSV, or one person's data as JSON (--email)")
+    p = sub.add_parser(
+        "export", parents=[common], help="leads as CSV, or one person's data as JSON (--email)"
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--csv", metavar="FILE", help="all leads to a CSV file ('-' for stdout)")
-    what.add_argument("--email", metavar="ADDRESS",
-                      help="one person's leads, contact and conversations as JSON (or +CC phone)")
+    what.add_argument(
+        "--email",
+        metavar="ADDRESS",
+        help="one person's leads, contact and conversations as JSON (or +CC phone)",
+    )
     p.add_argument("--out", metavar="FILE", help="with --email: JSON file (default: stdout)")
     p.add_argument("--qualified", action="store_true", help="with --csv: only qualified leads")
     p.set_defaults(func=_run(_cmd_export))
 
-    p = sub.add_parser("forget", parents=[common],
-                       help="erase a person's leads, contact and conversations (no confirmation)")
+    p = sub.add_parser(
+        "forget", parents=[common], help="erase a person's leads, contact and conversations (no confirmation)"
+    )
     p.add_argument("email", help="their e-mail address (or +CC phone number if they left no e-mail)")
     p.set_defaults(func=_run(_cmd_forget))
 
-    p = sub.add_parser("purge", parents=[common],
-                       help="retention: delete leads and conversations older than DAYS (no confirmation)")
+    p = sub.add_parser(
+        "purge",
+        parents=[common],
+        help="retention: delete leads and conversations older than DAYS (no confirmation)",
+    )
     p.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     p.set_defaults(func=_run(_cmd_purge))
 

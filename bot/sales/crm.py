@@ -7,6 +7,7 @@
 The CRM shapes carry the score, its reasons and the transcript command in the free-text
 field each CRM has (`message`, `Description`), so nothing needs a custom property.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,17 +29,25 @@ def split_name(name: str) -> tuple[str, str]:
 def _notes(lead: Lead) -> str:
     lines = [f"Score {lead.score}/100 ({'qualified' if lead.qualified else 'not qualified'})"]
     lines += [f"- {reason}" for reason in lead.reasons or []]
-    facts = [("Service", lead.service), ("Model", lead.sourcing_model), ("Budget", lead.budget),
-             ("Start", lead.timeline), ("Company size", lead.company_size),
-             ("Advisor's recommendation", lead.recommendation)]
+    facts = [
+        ("Service", lead.service),
+        ("Model", lead.sourcing_model),
+        ("Budget", lead.budget),
+        ("Start", lead.timeline),
+        ("Company size", lead.company_size),
+        ("Advisor's recommendation", lead.recommendation),
+    ]
     lines += [f"{label}: {value}" for label, value in facts if value]
     lines.append(f"Transcript: {alerts.transcript_command(lead.id)} (conversation {lead.conversation_id})")
     return "\n".join(lines)
 
 
 def ours(lead: Lead) -> dict:
-    return {**repository.lead_to_dict(lead), "country": routing.country_of(lead.phone),
-            "transcript_command": alerts.transcript_command(lead.id)}
+    return {
+        **repository.lead_to_dict(lead),
+        "country": routing.country_of(lead.phone),
+        "transcript_command": alerts.transcript_command(lead.id),
+    }
 
 
 def hubspot(lead: Lead) -> dict:

@@ -11,6 +11,7 @@ actions/sales.py only moves values between the tracker and these functions. The 
   is ...") at any step, a phone number instead of an e-mail, and "skip the rest";
 - skips what the conversation already told us (a service, "we're 120 people").
 """
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,8 @@ CLOSING = ("lead_consent", "lead_confirmed")
 YES_NO = CLOSING
 # questions whose "not sure" is not an answer of its own: it skips them
 BUCKETS_WITHOUT_NOT_SURE = frozenset(
-    slot for slot, choices in buckets.BY_SLOT.items() if NOT_SURE not in buckets.values(choices))
+    slot for slot, choices in buckets.BY_SLOT.items() if NOT_SURE not in buckets.values(choices)
+)
 
 FindService = Callable[[str], "str | None"]  # text or slug -> catalogue slug
 
@@ -121,7 +123,10 @@ def control(turn: Turn) -> Outcome | None:
             outcome.slots["lead_phone"] = phone  # the number came with the offer
         return outcome
     if reading.wants_to_skip(text) or (
-            slot in BUCKETS_WITHOUT_NOT_SURE and reading.reads_not_sure(text) and READERS[slot](text, True) is None):
+        slot in BUCKETS_WITHOUT_NOT_SURE
+        and reading.reads_not_sure(text)
+        and READERS[slot](text, True) is None
+    ):
         return skip(turn)
     return None
 
@@ -197,8 +202,11 @@ def extract(slot: str, turn: Turn, find_service: FindService) -> dict[str, Any]:
                 break
     if value is None:
         return {}
-    if slot != turn.requested and turn.values.get(slot) not in (None, SKIPPED) and slot not in (
-            "lead_email", "lead_phone", "lead_name", "lead_company"):
+    if (
+        slot != turn.requested
+        and turn.values.get(slot) not in (None, SKIPPED)
+        and slot not in ("lead_email", "lead_phone", "lead_name", "lead_company")
+    ):
         return {}  # an answer given earlier is only replaced by an explicit correction
     return {slot: value}
 
@@ -264,8 +272,9 @@ def check_phone(text: str, values: Mapping[str, Any] | None = None, region: str 
         return Check(None, Say("utter_lead_hint_phone"))
 
 
-def check_service(text: str, values: Mapping[str, Any] | None = None,
-                  find_service: FindService | None = None) -> Check:
+def check_service(
+    text: str, values: Mapping[str, Any] | None = None, find_service: FindService | None = None
+) -> Check:
     """A catalogue slug, "not sure", or None with a hint (buttons show on the second ask)."""
     if text in (NOT_SURE, SKIPPED):
         return Check(text)
@@ -337,8 +346,12 @@ def after_answer(slot: str, value: Any, side_of: Callable[[str], str | None]) ->
     return {}
 
 
-def settle(turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any],
-           side_of: Callable[[str], str | None]) -> Outcome | None:
+def settle(
+    turn: Turn,
+    extracted: Mapping[str, Any],
+    validated: Mapping[str, Any],
+    side_of: Callable[[str], str | None],
+) -> Outcome | None:
     """What follows the checks of one message; None when it is a digression.
 
     - an answer to another question that did not check out keeps the earlier value, and
@@ -361,15 +374,20 @@ def settle(turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any
                 outcome.slots[implied] = implied_value
     if not turn.answering or validated.get(turn.requested or "") is not None:
         return outcome
-    changed = any(value is not None and value != turn.values.get(slot)
-                  for slot, value in outcome.slots.items() if slot != turn.requested)
+    changed = any(
+        value is not None and value != turn.values.get(slot)
+        for slot, value in outcome.slots.items()
+        if slot != turn.requested
+    )
     if changed:
         return outcome  # a correction or a detail given in passing: ask the question again
     if is_digression(turn):
         return None
     hint = None
     if extracted.get(turn.requested or "") is not None:
-        hint = check(turn.requested or "", extracted[turn.requested or ""], turn.values, lambda _text: None).hint
+        hint = check(
+            turn.requested or "", extracted[turn.requested or ""], turn.values, lambda _text: None
+        ).hint
     missed_outcome = missed(turn, hint)
     outcome.slots.update(missed_outcome.slots)
     outcome.say.extend(missed_outcome.say)
@@ -379,9 +397,16 @@ def settle(turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any
 def as_given(text: str) -> str | None:
     """The visitor's words, kept when a question was missed twice (bounded, one line)."""
     text = reading.clean(text)
-    if (not text or "@" in text or reading.looks_like_question(text) or len(text) > 80
-            or len(text.split()) > 6 or not any(c.isalpha() for c in text)
-            or reading.wants_to_skip(text) or reading.wants_to_stop(text)):
+    if (
+        not text
+        or "@" in text
+        or reading.looks_like_question(text)
+        or len(text) > 80
+        or len(text.split()) > 6
+        or not any(c.isalpha() for c in text)
+        or reading.wants_to_skip(text)
+        or reading.wants_to_stop(text)
+    ):
         return None
     return text
 
@@ -458,8 +483,10 @@ def buttons(slot: str, values: Mapping[str, Any], services: Sequence[tuple[str, 
     if not is_optional(slot):
         return []
     if slot == "lead_service":
-        options = [{"title": name, "payload": "/inform" + json.dumps({"service": slug}, separators=(",", ":"))}
-                   for slug, name in services]
+        options = [
+            {"title": name, "payload": "/inform" + json.dumps({"service": slug}, separators=(",", ":"))}
+            for slug, name in services
+        ]
         options.append(value_button("Not sure", NOT_SURE))
     else:
         options = [value_button(b.title, b.value) for b in buckets.BY_SLOT[slot]]
@@ -471,16 +498,23 @@ def buttons(slot: str, values: Mapping[str, Any], services: Sequence[tuple[str, 
 # ----------------------------------------------------------------------------- the result
 
 FIELD_LABELS = (
-    ("lead_name", "Name"), ("lead_email", "E-mail"), ("lead_phone", "Phone"),
-    ("lead_company", "Company"), ("lead_company_size", "Size"), ("lead_service", "Service"),
-    ("lead_model", "Model"), ("lead_budget", "Budget"), ("lead_timeline", "Start"),
+    ("lead_name", "Name"),
+    ("lead_email", "E-mail"),
+    ("lead_phone", "Phone"),
+    ("lead_company", "Company"),
+    ("lead_company_size", "Size"),
+    ("lead_service", "Service"),
+    ("lead_model", "Model"),
+    ("lead_budget", "Budget"),
+    ("lead_timeline", "Start"),
     ("lead_role", "Role"),
 )
 MODEL_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
 
 
-def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None = None,
-            advice: str | None = None) -> str:
+def summary(
+    values: Mapping[str, Any], service_names: Mapping[str, str] | None = None, advice: str | None = None
+) -> str:
     """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...");
     `advice` is the advisor's recommendation as the visitor heard it, sent along with the lead."""
     parts = []
@@ -499,8 +533,13 @@ def summary(values: Mapping[str, Any], service_names: Mapping[str, str] | None =
     return "; ".join(parts)
 
 
-def lead_input(values: Mapping[str, Any], conversation_id: str, page_url: str | None,
-               consent_text: str, advice: Mapping[str, Any] | None = None) -> LeadInput:
+def lead_input(
+    values: Mapping[str, Any],
+    conversation_id: str,
+    page_url: str | None,
+    consent_text: str,
+    advice: Mapping[str, Any] | None = None,
+) -> LeadInput:
     def field_value(key: str) -> Any:
         value = values.get(key)
         return None if value in (None, "", SKIPPED, NOT_SURE) else value

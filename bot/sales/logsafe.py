@@ -15,6 +15,7 @@ What the servers may log of visitor text at all (the policy):
 install() hooks all of it into the process: the log record factory (every record, for
 handlers configured now or later) and Rasa's structlog processor chain.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,7 +53,7 @@ def _mask_phone(match: re.Match) -> str:
     ):
         return candidate
     # Keep the whitespace the regex swallowed at the end.
-    return PHONE_MASK + candidate[len(candidate.rstrip()):]
+    return PHONE_MASK + candidate[len(candidate.rstrip()) :]
 
 
 def truncate(text: str, limit: int = MAX_RECORD_CHARS) -> str:
@@ -102,14 +103,43 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
 
 # Keys of Rasa's structured log events that carry what visitors typed, slot values or
 # bot replies: rasa.utils.log_utils._anonymizer's list and the ones seen in debug logs.
-VISITOR_TEXT_KEYS = frozenset({
-    "text", "response_text", "user_text", "slot_values", "parse_data_text",
-    "parse_data_entities", "prediction_events", "tracker_latest_message", "prefilled_slots",
-    "message", "response", "slot_candidates", "rasa_event", "rasa_events", "tracker_states",
-    "current_states", "old_states", "successes", "current_entity", "next_entity", "states",
-    "entity", "token_text", "user_message", "json_message", "events", "slots", "value",
-    "metadata", "utter_action", "bot_message", "template", "entities",
-})
+VISITOR_TEXT_KEYS = frozenset(
+    {
+        "text",
+        "response_text",
+        "user_text",
+        "slot_values",
+        "parse_data_text",
+        "parse_data_entities",
+        "prediction_events",
+        "tracker_latest_message",
+        "prefilled_slots",
+        "message",
+        "response",
+        "slot_candidates",
+        "rasa_event",
+        "rasa_events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "successes",
+        "current_entity",
+        "next_entity",
+        "states",
+        "entity",
+        "token_text",
+        "user_message",
+        "json_message",
+        "events",
+        "slots",
+        "value",
+        "metadata",
+        "utter_action",
+        "bot_message",
+        "template",
+        "entities",
+    }
+)
 _SLOT_LINE_RE = re.compile(r"^(\s*[\w.\-]{1,100}):[^\n]*$", re.MULTILINE)
 _USER_TEXT_RE = re.compile(r"user text: [^|\n]*")
 _EVENT_NAME_RE = re.compile(r"^\s*(\w{1,40})")
@@ -142,8 +172,9 @@ def scrub_value(key: str, value: Any) -> Any:
     return f"<{len(str(value))} characters hidden>"
 
 
-def visitor_text_scrubber(_logger: Any, _method: str,
-                          event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def visitor_text_scrubber(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     """A structlog processor: visitor text under VISITOR_TEXT_KEYS becomes its shape."""
     for key in VISITOR_TEXT_KEYS.intersection(event_dict):
         event_dict[key] = scrub_value(key, event_dict[key])

@@ -4,6 +4,7 @@ It goes to SALES_NOTIFY_EMAIL and to the lead's owner when the routing file give
 address. The Message-ID is derived from the lead, so a mail system or a person can tell
 a resent alert from a new one.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -45,8 +46,9 @@ def send(message: EmailMessage, timeout: float) -> str | None:
     host, port, security = settings.smtp_host(), settings.smtp_port(), settings.smtp_security()
     try:
         if security == "ssl":
-            server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout,
-                                                   context=ssl.create_default_context())
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             server = smtplib.SMTP(host, port, timeout=timeout)
         with server:

@@ -4,6 +4,7 @@ The schema is created by the Alembic revisions 0002_sales, 0003_hardening, 0004_
 0005_advisor; these models must stay in step with them (tests/test_sales_schema.py compares
 them). Times are stored in UTC (SQLite hands them back naive: use as_utc()).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

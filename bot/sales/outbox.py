@@ -12,6 +12,7 @@ restart; a claimed row whose worker died is retried once its lease has run out. 
 crash in the instant between the server's "accepted" and our commit can repeat a
 message: the e-mail's Message-ID and the webhook-id stay the same, so it can be told apart.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,12 +52,24 @@ class Channel:
 CHANNELS = {
     channel.name: channel
     for channel in (
-        Channel("email", lambda: bool(settings.sales_notify_emails()),
-                lambda session, lead: mailer.message_for(alerts.build(session, lead)), mailer.send),
-        Channel("slack", lambda: bool(settings.slack_webhook_url()),
-                lambda session, lead: alerts.as_slack(alerts.build(session, lead)), webhook.send_slack),
-        Channel("webhook", lambda: bool(settings.sales_webhook_url()),
-                lambda session, lead: webhook.lead_request(lead), webhook.send_lead),
+        Channel(
+            "email",
+            lambda: bool(settings.sales_notify_emails()),
+            lambda session, lead: mailer.message_for(alerts.build(session, lead)),
+            mailer.send,
+        ),
+        Channel(
+            "slack",
+            lambda: bool(settings.slack_webhook_url()),
+            lambda session, lead: alerts.as_slack(alerts.build(session, lead)),
+            webhook.send_slack,
+        ),
+        Channel(
+            "webhook",
+            lambda: bool(settings.sales_webhook_url()),
+            lambda session, lead: webhook.lead_request(lead),
+            webhook.send_lead,
+        ),
     )
 }
 
@@ -75,8 +88,16 @@ def enabled_channels() -> list[str]:
 def enqueue(session: Session, lead: Lead) -> None:
     """Queue the lead's alerts in the caller's transaction (the lead must have its id)."""
     for name in enabled_channels():
-        session.add(OutboxItem(lead_id=lead.id, channel=name, priority=0 if lead.qualified else 1,
-                               attempts=0, next_attempt_at=lead.created_at, created_at=lead.created_at))
+        session.add(
+            OutboxItem(
+                lead_id=lead.id,
+                channel=name,
+                priority=0 if lead.qualified else 1,
+                attempts=0,
+                next_attempt_at=lead.created_at,
+                created_at=lead.created_at,
+            )
+        )
 
 
 def backoff(attempts: int, base: timedelta | None = None) -> timedelta:
@@ -113,10 +134,12 @@ def deliver_pending(
         with factory() as session:
             due = session.execute(
                 select(OutboxItem.id, OutboxItem.lead_id, OutboxItem.channel, OutboxItem.attempts)
-                .where(OutboxItem.delivered_at.is_(None),
-                       OutboxItem.channel.in_(names),
-                       OutboxItem.attempts < max_attempts,
-                       OutboxItem.next_attempt_at <= now)
+                .where(
+                    OutboxItem.delivered_at.is_(None),
+                    OutboxItem.channel.in_(names),
+                    OutboxItem.attempts < max_attempts,
+                    OutboxItem.next_attempt_at <= now,
+                )
                 .order_by(OutboxItem.priority, OutboxItem.next_attempt_at, OutboxItem.id)
                 .limit(BATCH)
             ).all()
@@ -135,8 +158,12 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
     with factory() as session, session.begin():
         claimed = session.execute(
             update(OutboxItem)
-            .where(OutboxItem.id == row.id, OutboxItem.delivered_at.is_(None),
-                   OutboxItem.attempts == row.attempts, OutboxItem.next_attempt_at <= now)
+            .where(
+                OutboxItem.id == row.id,
+                OutboxItem.delivered_at.is_(None),
+                OutboxItem.attempts == row.attempts,
+                OutboxItem.next_attempt_at <= now,
+            )
             .values(next_attempt_at=max(now, utcnow()) + timedelta(seconds=timeout) + LEASE_MARGIN)
         ).rowcount
         lead = session.get(Lead, row.lead_id) if claimed else None
@@ -159,8 +186,9 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
         values["next_attempt_at"] = now + backoff(attempts, backoff_base)
         if attempts >= max_attempts:
             stats.gave_up += 1
-            log.warning("outbox %s (%s): giving up after %d attempts (%s)",
-                        row.id, row.channel, attempts, error)
+            log.warning(
+                "outbox %s (%s): giving up after %d attempts (%s)", row.id, row.channel, attempts, error
+            )
         else:
             stats.failed += 1
             log.info("outbox %s (%s): attempt %d failed (%s)", row.id, row.channel, attempts, error)

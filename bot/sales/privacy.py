@@ -8,6 +8,7 @@ visitor who typed an e-mail and then cancelled the form left it in the slot even
 Conversations are deleted whole, by their full sender id: lead rows hold at most 255
 characters of it, so longer ids are matched by that prefix.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,7 +92,7 @@ def conversations_of(conn: Connection, conversation_ids: Iterable[str]) -> set[s
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+        yield items[start : start + _CHUNK]
 
 
 def delete_conversations(conn: Connection, sender_ids: Iterable[str]) -> int:
@@ -100,8 +101,9 @@ def delete_conversations(conn: Connection, sender_ids: Iterable[str]) -> int:
     return sum(conn.execute(query, {"ids": chunk}).rowcount for chunk in _chunks(sorted(set(sender_ids))))
 
 
-def _person_conversations(conn: Connection, lead_conversations: Iterable[str],
-                          email: str | None, phone: str | None) -> set[str]:
+def _person_conversations(
+    conn: Connection, lead_conversations: Iterable[str], email: str | None, phone: str | None
+) -> set[str]:
     mentioning = conversations_mentioning(conn, [email or "", phone or ""])
     return conversations_of(conn, lead_conversations) | mentioning
 
@@ -127,8 +129,9 @@ def _delete_leads(session, lead_ids: list[int]) -> tuple[int, int]:
     return leads, outbox
 
 
-def forget(email_or_phone: str, engine: Engine | None = None, tracker_url: str | None = None,
-           spool_dir=None) -> dict[str, int]:
+def forget(
+    email_or_phone: str, engine: Engine | None = None, tracker_url: str | None = None, spool_dir=None
+) -> dict[str, int]:
     """Erase a person: leads, contact, outbox rows, spooled leads and every conversation
     that mentions their e-mail address or phone number.
 
@@ -174,16 +177,24 @@ def _iso(value: datetime | None) -> str | None:
     return when.isoformat() if when else None
 
 
-def export_person(email_or_phone: str, engine: Engine | None = None, tracker_url: str | None = None,
-                  spool_dir=None) -> dict:
+def export_person(
+    email_or_phone: str, engine: Engine | None = None, tracker_url: str | None = None, spool_dir=None
+) -> dict:
     """Everything stored about one person, as JSON-ready data (GDPR art. 15)."""
     key, email, phone = identify(email_or_phone)
     with db.session_scope(engine or db.get_engine()) as session:
         contacts, leads = _person_rows(session, key, email, phone)
-        contact_data = [{
-            "id": c.id, "email": c.email, "phone": c.phone, "name": c.name, "company": c.company,
-            "created_at": _iso(c.created_at),
-        } for c in contacts]
+        contact_data = [
+            {
+                "id": c.id,
+                "email": c.email,
+                "phone": c.phone,
+                "name": c.name,
+                "company": c.company,
+                "created_at": _iso(c.created_at),
+            }
+            for c in contacts
+        ]
         lead_data = [repository.lead_to_dict(lead) for lead in leads]
     spooled = []
     for path in spool.pending(spool_dir):
@@ -199,11 +210,19 @@ def export_person(email_or_phone: str, engine: Engine | None = None, tracker_url
                 ids = _person_conversations(conn, lead_conversations, email, phone)
             for sender_id in sorted(ids):
                 lines = transcript.read_transcript(sender_id, tracker_url)
-                conversations.append({
-                    "conversation_id": sender_id,
-                    "transcript": [{"time": line.time.isoformat() if line.time else None,
-                                    "who": line.who, "text": line.text} for line in lines],
-                })
+                conversations.append(
+                    {
+                        "conversation_id": sender_id,
+                        "transcript": [
+                            {
+                                "time": line.time.isoformat() if line.time else None,
+                                "who": line.who,
+                                "text": line.text,
+                            }
+                            for line in lines
+                        ],
+                    }
+                )
     finally:
         tracker.dispose()
     return {
@@ -216,8 +235,12 @@ def export_person(email_or_phone: str, engine: Engine | None = None, tracker_url
     }
 
 
-def purge(older_than_days: float, engine: Engine | None = None, tracker_url: str | None = None,
-          now: datetime | None = None) -> dict[str, int]:
+def purge(
+    older_than_days: float,
+    engine: Engine | None = None,
+    tracker_url: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, int]:
     """Retention: delete leads created before the cut-off with their conversations and
     outbox rows, contacts left without leads, and conversations without a lead whose
     last event is older than the cut-off.
@@ -245,8 +268,9 @@ def purge(older_than_days: float, engine: Engine | None = None, tracker_url: str
                     text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"),
                     {"cut": cutoff.timestamp()},
                 ).scalars()
-                doomed.update(sid for sid in stale
-                              if sid not in kept and sid[:CONVERSATION_ID_CHARS] not in kept)
+                doomed.update(
+                    sid for sid in stale if sid not in kept and sid[:CONVERSATION_ID_CHARS] not in kept
+                )
                 counts["conversations"] = len(doomed)
                 counts["events"] = delete_conversations(conn, doomed)
                 counts["ratings"] = _delete_ratings(engine, doomed)

@@ -9,6 +9,7 @@ returns the raw value it holds, or None when the message does not answer that qu
 The checks that turn a raw value into a stored one (and their hints) are in bot.sales.form;
 the words every form understands (stop, skip, yes/no, not sure) are in bot.forms.words.
 """
+
 from __future__ import annotations
 
 import re
@@ -83,7 +84,9 @@ def corrections(text: str | None) -> dict[str, str]:
 # ----------------------------------------------------------------------------- contact details
 
 _EMAIL_IN_TEXT = re.compile(r"[\w.%+'\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
-_SPELLED_EMAIL = re.compile(r"^([\w.%+\-]+)\s+(?:at|\[at\]|\(at\))\s+([\w\-]+(?:\s+(?:dot|\.)\s+[\w\-]+)+)$", re.I)
+_SPELLED_EMAIL = re.compile(
+    r"^([\w.%+\-]+)\s+(?:at|\[at\]|\(at\))\s+([\w\-]+(?:\s+(?:dot|\.)\s+[\w\-]+)+)$", re.I
+)
 
 
 def read_email(text: str | None, pending: bool = True) -> str | None:
@@ -110,8 +113,13 @@ def read_phone(text: str | None, pending: bool = True) -> str | None:
     if m:
         return m.group(0).strip()
     if pending:
-        bare = re.sub(r"^(it'?s|my (phone |mobile )?number is|call me (on|at)|you can (call|reach) me (on|at)|"
-                      r"number:?|phone:?|tel:?|mobile:?)\s*", "", text, flags=re.I).strip(" .")
+        bare = re.sub(
+            r"^(it'?s|my (phone |mobile )?number is|call me (on|at)|you can (call|reach) me (on|at)|"
+            r"number:?|phone:?|tel:?|mobile:?)\s*",
+            "",
+            text,
+            flags=re.I,
+        ).strip(" .")
         if _LOCAL_PHONE.match(bare) and sum(c.isdigit() for c in bare) >= 7:
             return bare
     return None
@@ -213,17 +221,23 @@ def read_company(text: str | None, pending: bool = True) -> str | None:
     words = text.split()
     if not 1 <= len(words) <= 8 or len(text) > 120 or not re.search(r"[^\W\d_]", text):
         return None
-    if words[0].lower() in {"a", "an", "the", "not", "no", "just", "only", "none", "nothing"} and len(words) == 1:
+    if (
+        words[0].lower() in {"a", "an", "the", "not", "no", "just", "only", "none", "nothing"}
+        and len(words) == 1
+    ):
         return None
     return text
 
 
 # "Maria Rossi, CIO at Vento Srl": a company and a title said with the name
 _COMPANY_IN_INTRO = re.compile(
-    r"\b(?:from|at|with)\s+((?:[A-Z0-9][\w&.'\-]*)(?:\s+(?:[A-Z0-9&][\w&.'\-]*|sp\.|z|o\.o\.|and|&))*)")
+    r"\b(?:from|at|with)\s+((?:[A-Z0-9][\w&.'\-]*)(?:\s+(?:[A-Z0-9&][\w&.'\-]*|sp\.|z|o\.o\.|and|&))*)"
+)
 _TITLE_IN_INTRO = re.compile(
     r"\b(ceo|cto|cio|cfo|coo|ciso|founder|co-?founder|owner|director|head of \w+|vp|it manager|"
-    r"manager|procurement|purchasing|sysadmin|engineer|developer|consultant|student)\b", re.I)
+    r"manager|procurement|purchasing|sysadmin|engineer|developer|consultant|student)\b",
+    re.I,
+)
 
 
 def read_company_in_intro(text: str | None) -> str | None:
@@ -253,7 +267,9 @@ _PEOPLE_NUMBER = re.compile(
 def read_company_size(text: str | None, pending: bool = True) -> str | None:
     """A size bucket: '120', 'about 50 people', 'a small team of 8', 'two hundred', '1k+ staff'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.COMPANY_SIZES, text) if pending else None  # a button's words answer only its question
+    typed = (
+        buckets.by_title(buckets.COMPANY_SIZES, text) if pending else None
+    )  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending:
@@ -265,7 +281,9 @@ def read_company_size(text: str | None, pending: bool = True) -> str | None:
 def read_budget(text: str | None, pending: bool = True) -> str | None:
     """A monthly budget bucket from '5k a month', '60 grand a year', '€3,000', 'no idea'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.BUDGETS, text) if pending else None  # a button's words answer only its question
+    typed = (
+        buckets.by_title(buckets.BUDGETS, text) if pending else None
+    )  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending and not re.search(r"\bbudget\b|€|\$|£|\b(eur|euros?|usd|gbp|pln|zł|chf)\b", text, re.I):
@@ -276,7 +294,9 @@ def read_budget(text: str | None, pending: bool = True) -> str | None:
 def read_timeline(text: str | None, pending: bool = True) -> str | None:
     """A start bucket from 'asap', 'next year', 'in Q2', 'in about 6 weeks', 'no rush'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.TIMELINES, text) if pending else None  # a button's words answer only its question
+    typed = (
+        buckets.by_title(buckets.TIMELINES, text) if pending else None
+    )  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending and not re.search(r"\b(start|begin|kick ?off|go live|launch)\w*\b", text, re.I):
@@ -287,7 +307,9 @@ def read_timeline(text: str | None, pending: bool = True) -> str | None:
 def read_role(text: str | None, pending: bool = True) -> str | None:
     """A role bucket from 'I decide', 'CTO', 'head of IT', 'procurement', 'just researching'."""
     text = clean(text)
-    typed = buckets.by_title(buckets.ROLES, text) if pending else None  # a button's words answer only its question
+    typed = (
+        buckets.by_title(buckets.ROLES, text) if pending else None
+    )  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending:
@@ -296,19 +318,36 @@ def read_role(text: str | None, pending: bool = True) -> str | None:
 
 
 _MODEL_WORDS = (
-    (re.compile(r"\b(not sure|no idea|unsure|don'?t know|dunno|undecided|no preference|either|both|"
-                r"a mix|mix of|combination|whatever you (recommend|suggest|think)|you (tell me|decide)|"
-                r"(your|you) recommend\w*|advise|depends|help me (choose|decide))\b", re.I), buckets.NOT_SURE),
-    (re.compile(r"\b(mana?g\w*|msp|subscription|monthly|ongoing|run (it|them) for us)\b", re.I), "managed_services"),
-    (re.compile(r"\b(outs\w*rc\w*|body ?leas\w*|staff aug\w*|contractors?|project|one[- ]off|time (and|&) material|"
-                r"t&m|fixed price)\b", re.I), "it_outsourcing"),
+    (
+        re.compile(
+            r"\b(not sure|no idea|unsure|don'?t know|dunno|undecided|no preference|either|both|"
+            r"a mix|mix of|combination|whatever you (recommend|suggest|think)|you (tell me|decide)|"
+            r"(your|you) recommend\w*|advise|depends|help me (choose|decide))\b",
+            re.I,
+        ),
+        buckets.NOT_SURE,
+    ),
+    (
+        re.compile(r"\b(mana?g\w*|msp|subscription|monthly|ongoing|run (it|them) for us)\b", re.I),
+        "managed_services",
+    ),
+    (
+        re.compile(
+            r"\b(outs\w*rc\w*|body ?leas\w*|staff aug\w*|contractors?|project|one[- ]off|time (and|&) material|"
+            r"t&m|fixed price)\b",
+            re.I,
+        ),
+        "it_outsourcing",
+    ),
 )
 
 
 def read_model(text: str | None, pending: bool = True) -> str | None:
     """'probably managed', 'outsourcing I guess', 'whatever you recommend' (not sure)."""
     text = clean(text)
-    typed = buckets.by_title(buckets.MODELS, text) if pending else None  # a button's words answer only its question
+    typed = (
+        buckets.by_title(buckets.MODELS, text) if pending else None
+    )  # a button's words answer only its question
     if typed:
         return typed.value
     if not pending:

@@ -4,12 +4,13 @@ save_lead writes contact, lead, its owner's turn and its alerts in one transacti
 conversation: the unique constraint on leads.conversation_id decides races, so two
 action-server workers (or a retried request) can never create a second lead.
 """
+
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -24,9 +25,7 @@ from bot.sales.models import Contact, Lead, as_utc
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONSENT_TEXT = (
-    "I agree that the company may store my details and contact me about my enquiry."
-)
+DEFAULT_CONSENT_TEXT = "I agree that the company may store my details and contact me about my enquiry."
 # Contact upserts race too (same e-mail, two conversations); a few retries settle it.
 _MAX_TRIES = 5
 
@@ -172,8 +171,14 @@ def _find_or_create_contact(session: Session, lead: Lead) -> Contact:
     key = contact_key(lead.email, lead.phone)
     contact = session.scalars(select(Contact).where(Contact.key == key)).first()
     if contact is None:
-        contact = Contact(key=key, email=lead.email, email_domain=lead.email_domain,
-                          name=lead.name, company=lead.company, phone=lead.phone)
+        contact = Contact(
+            key=key,
+            email=lead.email,
+            email_domain=lead.email_domain,
+            name=lead.name,
+            company=lead.company,
+            phone=lead.phone,
+        )
         session.add(contact)
     return contact
 
@@ -194,8 +199,9 @@ def _save_once(session: Session, data: LeadInput, lead: Lead, limits: throttle.L
     return lead
 
 
-def save_lead(target: Union[Session, Engine, None], data: LeadInput,
-              limits: throttle.Limits | None = None) -> Lead:
+def save_lead(
+    target: Session | Engine | None, data: LeadInput, limits: throttle.Limits | None = None
+) -> Lead:
     """Store a consented lead, or return the lead already stored for its conversation.
 
     target: a Session (committed here; must hold no other pending work), an Engine,

@@ -11,6 +11,7 @@ Round-robin is a counter row per team, incremented inside the lead's own transac
 the row lock (PostgreSQL) or the write lock (SQLite) makes concurrent saves take turns,
 and a save that rolls back gives its turn back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -159,8 +160,11 @@ def country_of(phone: str | None) -> str | None:
 
 def facts_of(session: Session, lead: Lead) -> dict[str, set[str]]:
     """What the rules can test, all lower case."""
-    themes = session.scalars(select(Service.themes).where(Service.slug == lead.service)).first() \
-        if lead.service else None
+    themes = (
+        session.scalars(select(Service.themes).where(Service.slug == lead.service)).first()
+        if lead.service
+        else None
+    )
     facts = {
         "theme": {str(t).lower() for t in themes or []},
         "service": {lead.service.lower()} if lead.service else set(),
@@ -188,8 +192,9 @@ def next_in_turn(session: Session, members: tuple[str, ...]) -> str:
     team = ("team:" + ",".join(members))[:100]
     counters = RoutingCounter.__table__
     insert = _dialect_insert(session)
-    session.execute(insert(counters).values(team=team, position=0)
-                    .on_conflict_do_nothing(index_elements=["team"]))
+    session.execute(
+        insert(counters).values(team=team, position=0).on_conflict_do_nothing(index_elements=["team"])
+    )
     session.execute(update(counters).where(counters.c.team == team).values(position=counters.c.position + 1))
     position = session.execute(select(counters.c.position).where(counters.c.team == team)).scalar_one()
     return members[(position - 1) % len(members)]

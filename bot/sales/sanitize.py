@@ -8,6 +8,7 @@
 - for_csv(): a cell a spreadsheet would run as a formula (= + - @, tab, CR first) starts
   with an apostrophe instead (OWASP's advice for CSV injection).
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,11 @@ def for_terminal(text: object) -> str:
     out = []
     for ch in "" if text is None else str(text):
         if _is_control(ch):
-            out.append(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 0xD800 or ord(ch) > 0xDFFF
-                       else f"\\u{ord(ch):04x}")
+            out.append(
+                ch.encode("unicode_escape").decode("ascii")
+                if ord(ch) < 0xD800 or ord(ch) > 0xDFFF
+                else f"\\u{ord(ch):04x}"
+            )
         else:
             out.append(ch)
     return "".join(out)

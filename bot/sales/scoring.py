@@ -3,6 +3,7 @@
 Every point added or taken away comes with a sentence, so sales can see why a lead is
 (not) qualified instead of trusting a bare number.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -82,9 +83,7 @@ def score_lead(
 
     if free_mail:
         total -= FREE_MAIL_PENALTY
-        reasons.append(
-            f"Uses a free e-mail provider, so the company is unconfirmed (-{FREE_MAIL_PENALTY})"
-        )
+        reasons.append(f"Uses a free e-mail provider, so the company is unconfirmed (-{FREE_MAIL_PENALTY})")
     if not has_email:
         reasons.append("No e-mail address, reachable by phone only (+0)")
     total = max(0, min(100, total))

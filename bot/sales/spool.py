@@ -7,6 +7,7 @@ save_lead, which is idempotent per conversation, and only then deletes the file,
 crash between the two stores it once, not twice. The action server runs flush() every
 LEAD_SPOOL_INTERVAL seconds (start_worker); `bot leads forget` erases spooled leads too.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -99,8 +100,11 @@ def flush(engine: Engine | None = None, folder: Path | None = None) -> FlushStat
             continue  # another worker stored it meanwhile
         except SQLAlchemyError as exc:
             stats.failed = len(files) - stats.stored - stats.dropped
-            log.warning("lead spool: %d lead(s) still waiting, the sales database is unavailable (%s)",
-                        stats.failed, type(exc).__name__)
+            log.warning(
+                "lead spool: %d lead(s) still waiting, the sales database is unavailable (%s)",
+                stats.failed,
+                type(exc).__name__,
+            )
             return stats
         except (ValueError, TypeError, validation.InvalidInput, repository.ConsentRequired) as exc:
             log.error("lead spool: %s cannot be stored (%s); kept as .bad", path.name, type(exc).__name__)
@@ -147,8 +151,9 @@ def run_worker(stop_event: threading.Event, interval: float, folder: Path | None
         stop_event.wait(interval)
 
 
-def start_worker(interval: float | None = None,
-                 folder: Path | None = None) -> tuple[threading.Thread, threading.Event]:
+def start_worker(
+    interval: float | None = None, folder: Path | None = None
+) -> tuple[threading.Thread, threading.Event]:
     """Flush the spool every `interval` seconds in a daemon thread; set the event to stop."""
     stop = threading.Event()
     every = interval or settings.lead_spool_interval()
@@ -157,8 +162,12 @@ def start_worker(interval: float | None = None,
     return thread, stop
 
 
-def save_or_keep(data: repository.LeadInput, engine: Engine | None = None,
-                 limits: throttle.Limits | None = None, folder: Path | None = None) -> Lead | None:
+def save_or_keep(
+    data: repository.LeadInput,
+    engine: Engine | None = None,
+    limits: throttle.Limits | None = None,
+    folder: Path | None = None,
+) -> Lead | None:
     """Store the lead now; None when the sales database is unavailable and it was spooled.
 
     Raises what save_lead raises for bad input or the throttle, and OSError when the

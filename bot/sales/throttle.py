@@ -10,6 +10,7 @@ on top of that, within a time window (LEAD_LIMIT_WINDOW_SECONDS, default one hou
   even when no channel supplies a client key.
 Counted in the sales database, so every action-server replica sees the same numbers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -3,6 +3,7 @@
 Plain SQL on the `events` table (id, sender_id, type_name, timestamp, data) keeps the
 CLI free of a Rasa import and works while Rasa is not running.
 """
+
 from __future__ import annotations
 
 import json

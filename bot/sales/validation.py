@@ -5,6 +5,7 @@ phonenumbers; the bucket parsers read free text ("about 50 people", "5k a month"
 "next quarter", "I'm the CTO") and return a fixed bucket, or None when they can't tell,
 so the form can ask again instead of storing a guess.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,10 @@ def validate_name(text: str | None) -> str:
     if (
         not 0 < len(name) <= MAX_NAME_CHARS
         or not name[0].isalpha()
-        or any(not (ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in _NAME_PUNCTUATION)
-               for ch in name)
+        or any(
+            not (ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in _NAME_PUNCTUATION)
+            for ch in name
+        )
     ):
         raise InvalidInput("Sorry, I didn't catch your name. How should our team address you?")
     return name
@@ -69,14 +72,18 @@ FREE_MAIL_DOMAINS = frozenset(
     """.split()
 )
 # Brands that run the same free service under many country domains (yahoo.co.uk, ...).
-FREE_MAIL_BRANDS = frozenset(
-    "gmail yahoo outlook hotmail live aol gmx yandex protonmail icloud".split()
-)
+FREE_MAIL_BRANDS = frozenset("gmail yahoo outlook hotmail live aol gmx yandex protonmail icloud".split())
 # Frequent typos worth a "did you mean" hint.
 _DOMAIN_TYPOS = {
-    "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gmail.co": "gmail.com",
-    "gamil.com": "gmail.com", "gmail.con": "gmail.com", "hotmial.com": "hotmail.com",
-    "outlok.com": "outlook.com", "yahoo.con": "yahoo.com", "yaho.com": "yahoo.com",
+    "gmial.com": "gmail.com",
+    "gmai.com": "gmail.com",
+    "gmail.co": "gmail.com",
+    "gamil.com": "gmail.com",
+    "gmail.con": "gmail.com",
+    "hotmial.com": "hotmail.com",
+    "outlok.com": "outlook.com",
+    "yahoo.con": "yahoo.com",
+    "yaho.com": "yahoo.com",
 }
 
 
@@ -145,15 +152,42 @@ def validate_phone(text: str, default_region: str | None = None) -> str:
 # ---------------------------------------------------------------- number reading
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "a couple of": 2, "a couple": 2,
-    "a few": 3, "several": 5, "a hundred": 100, "hundred": 100, "a thousand": 1000,
-    "thousand": 1000, "a half": 0.5, "half a": 0.5, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a dozen": 12,
+    "a couple of": 2,
+    "a couple": 2,
+    "a few": 3,
+    "several": 5,
+    "a hundred": 100,
+    "hundred": 100,
+    "a thousand": 1000,
+    "thousand": 1000,
+    "a half": 0.5,
+    "half a": 0.5,
+    "a": 1,
+    "an": 1,
 }
-_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mln": 1e6,
-                "million": 1e6, "hundred": 100}
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mln": 1e6, "million": 1e6, "hundred": 100}
 NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)"  # "100 000" or "2,500.50"
 _NUMBER_RE = re.compile(
     rf"(?P<num>{NUM})\s*(?P<mult>k|m|mln|thousand|grand|million|hundred)?\b",
@@ -269,8 +303,10 @@ def parse_company_size(text: str) -> str | None:
 BUDGETS = buckets.values(buckets.BUDGETS)
 
 
-_MONEY_RE = re.compile(r"[€$£]|\b(eur\w*|usd|dollars?|gbp|pounds?|pln|zł|zl|chf|k|grand|thousand|m|mln|million)\b"
-                       r"|\d\s*k\b", re.IGNORECASE)
+_MONEY_RE = re.compile(
+    r"[€$£]|\b(eur\w*|usd|dollars?|gbp|pounds?|pln|zł|zl|chf|k|grand|thousand|m|mln|million)\b" r"|\d\s*k\b",
+    re.IGNORECASE,
+)
 
 
 def parse_budget(text: str) -> str | None:
@@ -309,19 +345,33 @@ _TIMELINE_WORDS = [
     # "now" alone counts only as the answer itself ("now", "right now"), not inside a sentence
     # ("we pay 4000 a month now for our current provider")
     (r"^now\b|\bright now\b|\b(start|begin)\w* now\b", "now/within 1 month"),
-    (r"\b(asap|a\.s\.a\.p|right away|immediately|urgent\w*|yesterday|today|"
-     r"tomorrow|this week|next week|this month|within a month|in a month|"
-     r"(in|within) (a|one|1) month|soon as possible|as soon as)\b", "now/within 1 month"),
-    (r"\b(next month|next quarter|this quarter|in a quarter|coming months|"
-     r"couple of months|few months|soon|shortly)\b", "1-3 months"),
-    (r"\b(half a year|half year|six months|later this year|"
-     r"summer|autumn|fall|h2|mid[- ]next year|spring)\b", "3-6 months"),
-    (r"\b(next year|in a year|a year|long term|long-term|someday|eventually|later|"
-     r"not (any ?time )?soon|no rush|no hurry)\b", "6+ months"),
+    (
+        r"\b(asap|a\.s\.a\.p|right away|immediately|urgent\w*|yesterday|today|"
+        r"tomorrow|this week|next week|this month|within a month|in a month|"
+        r"(in|within) (a|one|1) month|soon as possible|as soon as)\b",
+        "now/within 1 month",
+    ),
+    (
+        r"\b(next month|next quarter|this quarter|in a quarter|coming months|"
+        r"couple of months|few months|soon|shortly)\b",
+        "1-3 months",
+    ),
+    (
+        r"\b(half a year|half year|six months|later this year|"
+        r"summer|autumn|fall|h2|mid[- ]next year|spring)\b",
+        "3-6 months",
+    ),
+    (
+        r"\b(next year|in a year|a year|long term|long-term|someday|eventually|later|"
+        r"not (any ?time )?soon|no rush|no hurry)\b",
+        "6+ months",
+    ),
 ]
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_RE = re.compile(r"\b(?:in|by|from|early|mid|late|end of|start of|beginning of|around)?\s*"
-                       r"(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:in|by|from) may\b")
+_MONTH_RE = re.compile(
+    r"\b(?:in|by|from|early|mid|late|end of|start of|beginning of|around)?\s*"
+    r"(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:in|by|from) may\b"
+)
 _QUARTER_RE = re.compile(r"\bq([1-4])\b")
 
 
@@ -335,8 +385,9 @@ def _months(text: str) -> float | None:
         return None
     n = _to_float(m.group(1))
     unit = m.group(2)
-    factor = {"day": 1 / 30, "week": 1 / 4.33, "wk": 1 / 4.33, "month": 1, "mo": 1,
-              "year": 12, "yr": 12}[unit]
+    factor = {"day": 1 / 30, "week": 1 / 4.33, "wk": 1 / 4.33, "month": 1, "mo": 1, "year": 12, "yr": 12}[
+        unit
+    ]
     months = n * factor
     return months + 0.5 if "+" in m.group(0) else months
 
@@ -396,9 +447,7 @@ def parse_timeline(text: str, today: date | None = None) -> str | None:
 
 ROLES = buckets.values(buckets.ROLES)
 # Who is clearly not buying (checked first) and who is only looking (checked after titles).
-_STUDENT_RE = re.compile(
-    r"\b(student|thesis|homework|course|journalist|writing an? (article|paper|essay))\b"
-)
+_STUDENT_RE = re.compile(r"\b(student|thesis|homework|course|journalist|writing an? (article|paper|essay))\b")
 _RESEARCHING_RE = re.compile(
     r"\b(research\w*|just (looking|curious|browsing|exploring|reading)|curious|learning|"
     r"exploring|gathering (info\w*|options)|comparing options|window shopping)\b"

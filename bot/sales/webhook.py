@@ -7,6 +7,7 @@ HMAC-SHA256 over "id.timestamp.body" with the secret (SALES_WEBHOOK_SECRET, "whs
 base64 of the key). Errors are returned as short strings without the body: it holds
 personal data.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,7 +35,7 @@ class SecretError(ValueError):
 
 
 def signing_key(secret: str) -> bytes:
-    encoded = secret[len(SECRET_PREFIX):] if secret.startswith(SECRET_PREFIX) else secret
+    encoded = secret[len(SECRET_PREFIX) :] if secret.startswith(SECRET_PREFIX) else secret
     try:
         key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except (binascii.Error, ValueError):
@@ -64,8 +65,13 @@ def headers_for(msg_id: str, body: bytes, secret: str | None, now: float | None 
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "Idempotency-Key": msg_id}
     if secret:
         timestamp = int(now if now is not None else time.time())
-        headers.update({"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
-                        "webhook-signature": sign(secret, msg_id, timestamp, body)})
+        headers.update(
+            {
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(timestamp),
+                "webhook-signature": sign(secret, msg_id, timestamp, body),
+            }
+        )
     return headers
 
 

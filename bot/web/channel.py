@@ -20,12 +20,14 @@ Differences from `rasa.core.channels.socketio.SocketIOInput`:
   our `client_key` (a keyed hash of the client's address) for the lead throttle;
 - GET routes serve the demo page, the privacy notice and the widget's static files.
 """
+
 from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -61,7 +63,9 @@ FILES = {
     "/widget.css": ("widget.css", "text/css; charset=utf-8", False),
     "/page.css": ("page.css", "text/css; charset=utf-8", False),
     "/vendor/socket.io.min.js": (
-        "vendor/socket.io.min.js", "application/javascript; charset=utf-8", False,
+        "vendor/socket.io.min.js",
+        "application/javascript; charset=utf-8",
+        False,
     ),
 }
 
@@ -75,11 +79,11 @@ class WebChatInput(SocketIOInput):
     """socket.io channel for the website widget, mounted at /webhooks/webchat/."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "webchat"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = dict(credentials or {})
         credentials.setdefault("metadata_key", "customData")
         if credentials.get("jwt_key"):
@@ -89,6 +93,7 @@ class WebChatInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # pages on this server's own origin and on WIDGET_ALLOWED_ORIGINS only (never *);
         # an invalid setting stops the server at start-up with a one-line error
+        settings.check_or_exit()
         origin_policy = origins.policy_from_settings()
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origin_policy)
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
@@ -105,11 +110,11 @@ class WebChatInput(SocketIOInput):
         async def bound_requests(app: Any, _loop: Any) -> None:
             limits.bound_sanic(app.config)  # bodies and frames over 16 KB refused before parsing
 
-        async def say(room: Text, text: Text) -> None:
+        async def say(room: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room, namespace=namespace)
 
         @sio.on("connect", namespace=namespace)
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
             if not origin_policy.allows_request(environ):  # engineio checked it already
                 logger.info("webchat: refused a socket from a page on another origin")
                 return False
@@ -180,7 +185,7 @@ class WebChatInput(SocketIOInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        def serve(path: Text, content_type: Text, is_page: bool) -> Callable:
+        def serve(path: str, content_type: str, is_page: bool) -> Callable:
             async def handler(_: Request) -> HTTPResponse:
                 try:
                     body = (STATIC / path).read_bytes()
@@ -194,6 +199,7 @@ class WebChatInput(SocketIOInput):
                 else:  # the widget's files load into pages on other origins (script tag)
                     headers["Cross-Origin-Resource-Policy"] = "cross-origin"
                 return response.raw(body, content_type=content_type, headers=headers)
+
             return handler
 
         for route, (path, content_type, is_page) in FILES.items():

@@ -9,6 +9,7 @@ mounts it at /webhooks/health/) checks both stores on each GET and answers 200 w
 Importing it also applies bot.rasa_fixes (a visitor whose message fails is told so) and
 the log policy of bot.sales.logsafe, whichever channels are configured.
 """
+
 from __future__ import annotations
 
 import asyncio

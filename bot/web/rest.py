@@ -87,6 +87,7 @@ class RestChannel(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        settings.check_or_exit()  # at the Rasa server's start: a bad setting is one line
         rest = Blueprint("custom_webhook_RestChannel", __name__)
         token = settings.rest_token()
         secret = settings.webchat_session_secret()

@@ -12,6 +12,7 @@ Each drill submits leads through the REST channel as visitors do and counts thos
 do not end up stored (or delivered): the count must be 0. The figures are written to
 results/drills.json (`make drills` prints them).
 """
+
 from __future__ import annotations
 
 import json
@@ -78,7 +79,8 @@ class SalesDatabase:
         admin = make_url(POSTGRES_URL)
         self.admin_url = admin.set(database=self.name).render_as_string(hide_password=False)
         self.url = admin.set(database=self.name, username=self.name, password=None).render_as_string(
-            hide_password=False)
+            hide_password=False
+        )
 
     @staticmethod
     def _admin(sql: str) -> None:
@@ -103,10 +105,17 @@ class SalesDatabase:
         engine = create_engine(self.admin_url, future=True)
         try:
             with engine.connect() as conn:
-                rows = conn.execute(text(
-                    "SELECT l.id, o.delivered_at, o.attempts, o.last_error FROM leads l "
-                    "LEFT JOIN outbox o ON o.lead_id = l.id WHERE l.conversation_id = :c"),
-                    {"c": conversation_id}).mappings().all()
+                rows = (
+                    conn.execute(
+                        text(
+                            "SELECT l.id, o.delivered_at, o.attempts, o.last_error FROM leads l "
+                            "LEFT JOIN outbox o ON o.lead_id = l.id WHERE l.conversation_id = :c"
+                        ),
+                        {"c": conversation_id},
+                    )
+                    .mappings()
+                    .all()
+                )
             return [dict(row) for row in rows]
         finally:
             engine.dispose()
@@ -121,8 +130,20 @@ class RedisServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for(self.answers, 20, "our Redis server answers")
 
     def answers(self) -> bool:
@@ -185,8 +206,14 @@ class Assistant:
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], cwd=settings.ROOT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            [sys.executable, "-m", "bot.cli", "run"],
+            cwd=settings.ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -280,18 +307,24 @@ def assistant(sales_db, redis_server, receiver, tmp_path_factory):
     folder = tmp_path_factory.mktemp("drills")
     env = {
         **os.environ,
-        "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
         "ACTION_SERVER_SECRET": uuid.uuid4().hex,
         "SALES_DB_URL": sales_db.url,
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
-        "LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_HOST": "127.0.0.1",
         "LOCK_STORE_PORT": str(redis_server.port),
-        "LOCK_STORE_DB": "0", "LOCK_STORE_PREFIX": "drills",
+        "LOCK_STORE_DB": "0",
+        "LOCK_STORE_PREFIX": "drills",
         "SALES_WEBHOOK_URL": receiver.url,
-        "SALES_OUTBOX_INTERVAL": "1", "SALES_OUTBOX_RETRY_SECONDS": "1",
-        "LEAD_SPOOL_DIR": str(folder / "spool"), "LEAD_SPOOL_INTERVAL": "2",
+        "SALES_OUTBOX_INTERVAL": "1",
+        "SALES_OUTBOX_RETRY_SECONDS": "1",
+        "LEAD_SPOOL_DIR": str(folder / "spool"),
+        "LEAD_SPOOL_INTERVAL": "2",
         # every drill's visitor comes from 127.0.0.1: one client_key, one address
-        "LEAD_LIMIT_PER_CLIENT": "100000", "RATE_LIMIT_PER_ADDRESS": "0",
+        "LEAD_LIMIT_PER_CLIENT": "100000",
+        "RATE_LIMIT_PER_ADDRESS": "0",
     }
     running = Assistant(env)
     try:
@@ -320,12 +353,16 @@ def test_webhook_receiver_down_leads_are_delivered_once_it_is_back(assistant, sa
     visitor = Visitor(assistant)
     fill_form(visitor, "hook@drill-e2e.com")
     (lead,) = wait_for(lambda: sales_db.leads(visitor.sender), 10, "the lead is stored")
-    failed = wait_for(lambda: [x for x in sales_db.leads(visitor.sender) if (x["attempts"] or 0) >= 2],
-                      30, "two failed deliveries while the receiver is down")
+    failed = wait_for(
+        lambda: [x for x in sales_db.leads(visitor.sender) if (x["attempts"] or 0) >= 2],
+        30,
+        "two failed deliveries while the receiver is down",
+    )
     assert failed[0]["delivered_at"] is None and failed[0]["last_error"]
     receiver.start()
-    wait_for(lambda: sales_db.leads(visitor.sender)[0]["delivered_at"], 60,
-             "delivery after the receiver is back")
+    wait_for(
+        lambda: sales_db.leads(visitor.sender)[0]["delivered_at"], 60, "delivery after the receiver is back"
+    )
     time.sleep(4)  # several more worker passes: nothing may be sent twice
     keys = [key for key, _ in receiver.posts]
     assert keys == [f"lead-{lead['id']}"], keys
@@ -357,8 +394,9 @@ def test_action_server_restarted_mid_form_the_form_resumes(assistant, sales_db):
     fill_form(visitor, "restart@drill-e2e.com", ANSWERS[:5])
     assistant.action_server().kill()  # SIGKILL: no clean shutdown
     # A turn while it is down: the Rasa server still answers (no 5xx), the form waits.
-    response = requests.post(assistant.rest_url, timeout=60,
-                             json={"sender": visitor.sender, "message": ANSWERS[5][0]})
+    response = requests.post(
+        assistant.rest_url, timeout=60, json={"sender": visitor.sender, "message": ANSWERS[5][0]}
+    )
     assert response.status_code == 200
     assistant.expect(r"the action server is back", timeout=120)
     reply = visitor.say_text(ANSWERS[5][0])
@@ -382,8 +420,11 @@ def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant
         delays.append(int(said.group(1)))
         # meanwhile the Rasa server keeps answering visitors
         assert requests.get(f"http://127.0.0.1:{assistant.rasa_port}/", timeout=10).ok
-        reply = requests.post(assistant.rest_url, json={"sender": f"drill-{uuid.uuid4().hex[:8]}",
-                                                         "message": "hello"}, timeout=60)
+        reply = requests.post(
+            assistant.rest_url,
+            json={"sender": f"drill-{uuid.uuid4().hex[:8]}", "message": "hello"},
+            timeout=60,
+        )
         assert reply.status_code == 200
         assistant.expect(r"the action server is back", timeout=120)
     assert delays[1] > delays[0] >= 1, delays  # back-off grows while failures repeat
@@ -401,8 +442,9 @@ def test_redis_down_gives_a_clear_error_a_failing_health_check_and_loses_nothing
     try:
         status, body = assistant.health()
         assert status == 503 and body["lock_store"] == "down", body
-        response = requests.post(assistant.rest_url, timeout=60,
-                                 json={"sender": visitor.sender, "message": ANSWERS[-1][0]})
+        response = requests.post(
+            assistant.rest_url, timeout=60, json={"sender": visitor.sender, "message": ANSWERS[-1][0]}
+        )
         assert response.status_code == 200
         assert UNAVAILABLE_REPLY in " ".join(m.get("text", "") for m in response.json())
         assert sales_db.leads(visitor.sender) == []

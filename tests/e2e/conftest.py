@@ -3,6 +3,7 @@
 Ports are free ones picked at start, and the databases live in a temporary folder, so a
 developer's running assistant is not disturbed.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,14 @@ from bot.serve import Servers, free_port
 BOOKING_URL_TEMPLATE = "https://cal.example/consultancy/intro?name={name}&email={email}"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -49,8 +56,12 @@ def servers(e2e_env):
     model = settings.ROOT / "models" / "current.tar.gz"
     if not model.exists():
         pytest.fail("no trained model: run `make train` (make test does)")
-    with Servers(rasa_port=free_port(), action_port=free_port(), env_overrides=e2e_env,
-                 log_dir=settings.VAR_DIR / "logs" / "e2e") as running:
+    with Servers(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        env_overrides=e2e_env,
+        log_dir=settings.VAR_DIR / "logs" / "e2e",
+    ) as running:
         yield running
 
 
@@ -81,8 +92,13 @@ def bot_command(env: dict[str, str]):
     import subprocess
 
     def run(*args: str, as_json: bool = False):
-        done = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "bot"), *args],
-                              env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [str(settings.ROOT / ".venv" / "bin" / "bot"), *args],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if as_json else done.stdout
 
@@ -141,8 +157,12 @@ def embedding(tmp_path_factory):
     }
     loader.load_into(env["SALES_DB_URL"])
     try:
-        with Servers(rasa_port=free_port(), action_port=free_port(), env_overrides=env,
-                     log_dir=settings.VAR_DIR / "logs" / "e2e-embedding") as running:
+        with Servers(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            env_overrides=env,
+            log_dir=settings.VAR_DIR / "logs" / "e2e-embedding",
+        ) as running:
             allowed.chat_server = other.chat_server = running.rasa_url
             yield SimpleNamespace(servers=running, allowed=allowed, other=other)
     finally:

@@ -4,6 +4,7 @@ A local SMTP server (aiosmtpd) gets the e-mails, one HTTP receiver the Slack-sty
 messages and another the signed CRM webhook. Databases are fresh SQLite files, so the
 report built from them counts only these tests' conversations.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,9 +54,14 @@ class SalesStack:
         env = settings.rasa_env({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{port}/webhook", **self.env})
         rasa = str(Path(sys.executable).with_name("rasa"))
         with open(log, "ab") as out:
-            proc = subprocess.Popen([rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
-                                    cwd=settings.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                [rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
+                cwd=settings.ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.servers.procs[0] = proc
 
         def up() -> bool:
@@ -93,7 +99,11 @@ def sales_stack(folder: Path) -> Iterator[SalesStack]:
             "LEAD_LIMIT_PER_CLIENT": "100000",  # so every lead has the same client_key
         }
         loader.load_into(env["SALES_DB_URL"])
-        servers = Servers(rasa_port=free_port(), action_port=free_port(), env_overrides=env,
-                          log_dir=settings.VAR_DIR / "logs" / "e2e-sales")
+        servers = Servers(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            env_overrides=env,
+            log_dir=settings.VAR_DIR / "logs" / "e2e-sales",
+        )
         with servers:
             yield SalesStack(servers, env, smtp, slack, hook)

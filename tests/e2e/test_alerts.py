@@ -4,6 +4,7 @@ Exactly one e-mail, one Slack-style message and one signed webhook per lead, als
 the action server (and with it the outbox worker) is killed and started again while the
 SMTP server is down.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,17 +23,24 @@ pytestmark = pytest.mark.e2e
 
 # The same form, answered by someone with no budget, no date and no say in the decision.
 UNQUALIFIED = [
-    ("no idea", expected) if expected == "start" else
-    ("not sure yet", expected) if expected == "role" else
-    ("just researching", expected) if expected == "phone" else (answer, expected)
+    ("no idea", expected)
+    if expected == "start"
+    else ("not sure yet", expected)
+    if expected == "role"
+    else ("just researching", expected)
+    if expected == "phone"
+    else (answer, expected)
     for answer, expected in ANSWERS
 ]
 ARTIFACTS = settings.ROOT / "tests" / "artifacts"
 
 
 def lead_of(cli, conversation_id: str) -> dict:
-    leads = [lead for lead in cli("leads", "list", "--json", as_json=True)
-             if lead["conversation_id"] == conversation_id]
+    leads = [
+        lead
+        for lead in cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == conversation_id
+    ]
     assert len(leads) == 1
     return leads[0]
 
@@ -44,8 +52,11 @@ def sales_cli(sales_stack):
 
 def alerts_for(stack, lead_id: int) -> tuple[list, list, list]:
     mails = [m for m in stack.smtp.messages if m["Message-ID"].startswith(f"<lead-{lead_id}.")]
-    slack = [json.loads(body) for _h, body in stack.slack.received
-             if f"lead #{lead_id}:" in json.loads(body)["text"]]
+    slack = [
+        json.loads(body)
+        for _h, body in stack.slack.received
+        if f"lead #{lead_id}:" in json.loads(body)["text"]
+    ]
     hooks = [(h, body) for h, body in stack.hook.received if h.get("webhook-id") == f"lead-{lead_id}"]
     return mails, slack, hooks
 
@@ -66,8 +77,13 @@ def test_qualified_lead_gets_one_alert_per_channel_and_a_meeting_link(sales_stac
     (mail,) = mails
     body = mail.get_content()
     assert mail["Subject"] == f"Qualified lead #{lead['id']}: Acme GmbH (score {lead['score']})"
-    for expected in ("Name: Jane Doe", "E-mail: jane.doe@acme-alerts.com", "Service: SOC as a service",
-                     "Talks to a decision maker (+25)", f"Transcript: run `bot leads show {lead['id']}`"):
+    for expected in (
+        "Name: Jane Doe",
+        "E-mail: jane.doe@acme-alerts.com",
+        "Service: SOC as a service",
+        "Talks to a decision maker (+25)",
+        f"Transcript: run `bot leads show {lead['id']}`",
+    ):
         assert expected in body
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     raw = next(r for r in sales_stack.smtp.raw if f"Message-ID: <lead-{lead['id']}.".encode() in r)

@@ -6,6 +6,7 @@ what the visitor typed. The values are unusual on purpose: a match cannot be cha
 Without the log policy (bot.sales.logsafe) this test fails: the name and company are in
 Rasa's debug events about 20 times each.
 """
+
 import re
 
 import pytest
@@ -31,15 +32,30 @@ ANSWERS = [
     ("/affirm", "Shall I send it?"),  # the "Yes, contact me" button
     ("/affirm", "get in touch"),  # "Yes, send it"
 ]
-SECRETS = [NAME, "Quintessa", "Marlowe", COMPANY, "Zorblat", EMAIL, "zorblat-pii", "+44 20 7946 0958",
-           "+442079460958", "7946 0958", "79460958"]
+SECRETS = [
+    NAME,
+    "Quintessa",
+    "Marlowe",
+    COMPANY,
+    "Zorblat",
+    EMAIL,
+    "zorblat-pii",
+    "+44 20 7946 0958",
+    "+442079460958",
+    "7946 0958",
+    "79460958",
+]
 
 
 @pytest.fixture(scope="module")
 def debug_servers(e2e_env, tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("debug-logs")
-    with Servers(rasa_port=free_port(), action_port=free_port(), log_dir=log_dir,
-                 env_overrides={**e2e_env, "LOG_LEVEL": "DEBUG"}) as running:
+    with Servers(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        log_dir=log_dir,
+        env_overrides={**e2e_env, "LOG_LEVEL": "DEBUG"},
+    ) as running:
         yield running
 
 
@@ -54,8 +70,9 @@ def test_debug_logs_hold_no_personal_data(debug_servers):
     everything = "\n".join(logs.values())
     # the servers really logged this conversation at DEBUG: its parsed messages and slots
     assert "processor.message.parse" in everything and "processor.slots.log" in everything
-    found = {secret: name for secret in SECRETS for name, log in logs.items()
-             if secret.lower() in log.lower()}
+    found = {
+        secret: name for secret in SECRETS for name, log in logs.items() if secret.lower() in log.lower()
+    }
     assert not found, f"personal data in the logs: {found}"
     assert "lead_name: <hidden>" in everything and "characters hidden" in everything
     assert settings.action_server_secret() not in everything

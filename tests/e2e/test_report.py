@@ -5,6 +5,7 @@ requests, ratings, a form given up half-way, complete forms); the report is rend
 from what the servers stored, checked against the databases, opened in Chromium
 without any network request, and kept as a screenshot in tests/artifacts/.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,8 +74,14 @@ def test_figures_match_the_databases(sales_stack, report):
 
 def test_sections_show_what_visitors_did(report):
     _path, html = report
-    for title in ("Conversations per day", "Questions by topic", "What it did not understand",
-                  "Lead form: where visitors stop", "Leads by score and owner", "Answers rated by visitors"):
+    for title in (
+        "Conversations per day",
+        "Questions by topic",
+        "What it did not understand",
+        "Lead form: where visitors stop",
+        "Leads by score and owner",
+        "Answers rated by visitors",
+    ):
         assert title in html
     assert html.count("<svg") >= 6  # per day, topics, funnel, scores, owners, ratings
     assert "ask_billing_model" in html

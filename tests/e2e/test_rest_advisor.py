@@ -119,9 +119,9 @@ def test_talk_to_sales_after_advice_stores_the_advice_with_the_lead(visitor, bot
     )
     print("\n--- hand-off to sales\n" + "\n".join(transcript))
     assert any(ADVICE in t and "managed services" in t for t in transcript)
-    assert not any("leaning towards managed services or IT outsourcing" in t for t in transcript), (
-        "the advice answers the model question"
-    )
+    assert not any(
+        "leaning towards managed services or IT outsourcing" in t for t in transcript
+    ), "the advice answers the model question"
     leads = [
         lead
         for lead in bot_cli("leads", "list", "--json", as_json=True)

@@ -1,4 +1,5 @@
 """End to end: catalogue questions answered from the database, through both servers."""
+
 import pytest
 from sqlalchemy import update
 
@@ -32,10 +33,14 @@ def test_price_change_in_the_database_shows_in_the_next_answer(visitor, e2e_env)
     engine = db.make_engine(e2e_env["SALES_DB_URL"])
     try:
         with db.session_scope(engine) as session:
-            session.execute(update(Service).where(Service.slug == "managed-firewall").values(price_amount=777))
+            session.execute(
+                update(Service).where(Service.slug == "managed-firewall").values(price_amount=777)
+            )
         assert "EUR 777 per month" in visitor.say_text("how much is your managed firewall?")
         with db.session_scope(engine) as session:
-            session.execute(update(Service).where(Service.slug == "managed-firewall").values(price_amount=888))
+            session.execute(
+                update(Service).where(Service.slug == "managed-firewall").values(price_amount=888)
+            )
         assert "EUR 888 per month" in visitor.say_text("how much is your managed firewall?")
     finally:
         engine.dispose()

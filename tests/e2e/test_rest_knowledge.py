@@ -1,4 +1,5 @@
 """End to end over the REST channel: knowledge answers, context, honesty."""
+
 import pytest
 
 pytestmark = pytest.mark.e2e

@@ -1,4 +1,5 @@
 """End to end: the lead form over REST, the lead in the sales database, no duplicates."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -24,8 +25,11 @@ def complete_form(visitor, email: str, answers=ANSWERS) -> list[dict]:
 
 def test_completed_form_gives_exactly_one_lead(visitor, bot_cli):
     complete_form(visitor, "jane.doe@acme-e2e.com")
-    leads = [lead for lead in bot_cli("leads", "list", "--json", as_json=True)
-             if lead["conversation_id"] == visitor.sender]
+    leads = [
+        lead
+        for lead in bot_cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == visitor.sender
+    ]
     assert len(leads) == 1
     lead = leads[0]
     assert lead["email"] == "jane.doe@acme-e2e.com" and lead["consent"] is True
@@ -41,8 +45,11 @@ def test_interruption_and_stop_store_nothing(visitor, bot_cli):
     visitor.say("Sam Smith")
     assert "subscription" in visitor.say_text("how are managed services billed?")
     assert "Nothing was stored" in visitor.say_text("stop")
-    assert not [lead for lead in bot_cli("leads", "list", "--json", as_json=True)
-                if lead["conversation_id"] == visitor.sender]
+    assert not [
+        lead
+        for lead in bot_cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == visitor.sender
+    ]
 
 
 def test_twenty_parallel_conversations_give_twenty_leads(servers, bot_cli):
@@ -50,8 +57,12 @@ def test_twenty_parallel_conversations_give_twenty_leads(servers, bot_cli):
 
     visitors = [Visitor(servers) for _ in range(20)]
     with ThreadPoolExecutor(max_workers=20) as pool:
-        list(pool.map(lambda iv: complete_form(iv[1], f"visitor{iv[0]}@parallel-e2e.com"), enumerate(visitors)))
+        list(
+            pool.map(lambda iv: complete_form(iv[1], f"visitor{iv[0]}@parallel-e2e.com"), enumerate(visitors))
+        )
     ids = {v.sender for v in visitors}
-    leads = [lead for lead in bot_cli("leads", "list", "--json", as_json=True) if lead["conversation_id"] in ids]
+    leads = [
+        lead for lead in bot_cli("leads", "list", "--json", as_json=True) if lead["conversation_id"] in ids
+    ]
     assert len(leads) == 20
     assert len({lead["conversation_id"] for lead in leads}) == 20

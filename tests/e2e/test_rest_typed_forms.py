@@ -5,6 +5,7 @@ sentences and capitals, companies with a description, sizes in words, a phone in
 e-mail, corrections at the confirmation, questions in the middle, "skip the rest", a stop.
 No question may be asked more than twice, and each conversation ends in exactly one lead.
 """
+
 from __future__ import annotations
 
 import collections
@@ -17,76 +18,284 @@ SENT = "Our sales team will get in touch"
 
 # (persona, what the visitor types in order, fields the stored lead must have)
 FORMS = [
-    ("owner of a small accounting firm, names the service up front", [
-        "hi", "can someone from sales contact me about a helpdesk", "Patrick O'Brien",
-        "my email is patrick@obrien-accounting.ie", "O'Brien Accounting, we're a small firm",
-        "about 25 people", "maybe 3k a month", "asap", "I'm the owner", "skip", "sure, go ahead",
-        "looks good, send it",
-    ], {"name": "Patrick O'Brien", "email": "patrick@obrien-accounting.ie", "company": "O'Brien Accounting",
-        "company_size": "11-50", "service": "managed-helpdesk", "sourcing_model": "managed_services",
-        "budget": "under 5k/month", "timeline": "now/within 1 month", "role": "decision maker", "phone": None}),
-    ("Polish IT head with diacritics and an apology", [
-        "I'd like a quote", "Kasia Wiśniewska", "sorry, kasia.wisniewska@baltic-foods.pl", "Baltic Foods S.A.",
-        "roughly 300 across 3 offices", "backups", "no idea", "in a couple of months", "head of IT",
-        "+48 601 234 567", "yes", "yes please send",
-    ], {"name": "Kasia Wiśniewska", "email": "kasia.wisniewska@baltic-foods.pl", "company": "Baltic Foods S.A.",
-        "company_size": "201-1000", "service": "backup-disaster-recovery", "budget": "not sure",
-        "timeline": "1-3 months", "role": "decision maker", "phone": "+48601234567"}),
-    ("freight company IT manager who corrects the e-mail at the end", [
-        "I want to talk to sales", "my name is Tom Becker", "tom.becker@nowak-logistic.de",
-        "Nowak Logistics, we're a freight company", "we have 40 servers and 120 people", "server management",
-        "between 5 and 10k", "next quarter", "IT manager, my boss signs", "no thanks", "ok",
-        "actually my e-mail is tom.becker@nowak-logistics.de", "send it",
-    ], {"name": "Tom Becker", "email": "tom.becker@nowak-logistics.de", "company": "Nowak Logistics",
-        "company_size": "51-200", "service": "managed-servers", "budget": "5k-15k/month",
-        "role": "influencer", "phone": None}),
-    ("prefers a phone call to e-mail and skips the optional questions", [
-        "please contact me", "sure, it's Marek Nowak",
-        "I'd rather you call me than email. can I give a phone instead?", "+48 600 100 200",
-        "Vistula Software", "skip the rest", "ok", "yes",
-    ], {"name": "Marek Nowak", "email": None, "phone": "+48600100200", "company": "Vistula Software",
-        "budget": None, "role": None}),
-    ("asks about billing in the middle of the form", [
-        "I need a quote for SOC as a service", "Anna Schmidt", "wait, how are managed services billed?",
-        "anna.schmidt@kanzlei-schmidt.de", "Kanzlei Schmidt", "a small team of 8", "under 5k a month",
-        "not sure", "I decide", "skip", "fine by me", "all good",
-    ], {"name": "Anna Schmidt", "email": "anna.schmidt@kanzlei-schmidt.de", "company": "Kanzlei Schmidt",
-        "company_size": "1-10", "service": "soc-as-a-service", "budget": "under 5k/month",
-        "timeline": "not sure", "role": "decision maker"}),
-    ("types in capitals and with typos", [
-        "i'd like a quote pls", "jose alvarez", "JOSE.ALVAREZ@IBERTECH.ES", "I work for Ibertech",
-        "approx. 50", "helpdsk", "10k per month", "within 2 weeks", "CTO", "+34 612 345 678", "yes", "correct",
-    ], {"name": "jose alvarez", "email": "jose.alvarez@ibertech.es", "company": "Ibertech",
-        "company_size": "11-50", "service": "managed-helpdesk", "budget": "5k-15k/month",
-        "timeline": "now/within 1 month", "role": "decision maker", "phone": "+34612345678"}),
-    ("answers some questions badly, then skips them", [
-        "can someone call me back", "Lena", "lena@brightline.io", "Brightline", "lots", "no idea", "not sure",
-        "probably managed", "depends on the offer", "purple", "later", "just researching", "no phone", "yes", "yes",
-    ], {"name": "Lena", "email": "lena@brightline.io", "company": "Brightline", "company_size": None,
-        "service": None, "sourcing_model": "managed_services", "budget": "not sure", "timeline": "6+ months",
-        "role": "researching", "phone": None}),
-    ("asks something off-topic mid-form", [
-        "contact me please", "Sam Taylor", "can you fix my laptop?", "sam@taylor-design.co.uk",
-        "Taylor Design Ltd", "skip the rest", "yes", "yes",
-    ], {"name": "Sam Taylor", "email": "sam@taylor-design.co.uk", "company": "Taylor Design Ltd"}),
-    ("enterprise procurement", [
-        "can someone from your sales team get in touch", "Priya Sharma", "priya.sharma@contoso.com", "Contoso",
-        "we're about 2k employees", "SOC", "50k+ per month", "next month", "procurement", "skip", "I agree",
-        "looks good, send it",
-    ], {"name": "Priya Sharma", "email": "priya.sharma@contoso.com", "company": "Contoso",
-        "company_size": "1000+", "service": "soc-as-a-service", "budget": "50k+/month", "timeline": "1-3 months",
-        "role": "influencer"}),
-    ("said the company size before asking for sales", [
-        "hi, we're a logistics company of about 120 people and we're thinking about outsourcing our IT",
-        "I'd like a quote", "Ola Nordmann", "ola@fjord-logistikk.no", "Fjord Logistikk AS", "not sure",
-        "outsourcing I guess", "around 20k monthly", "3-6 months", "COO", "skip", "ok", "send it",
-    ], {"name": "Ola Nordmann", "email": "ola@fjord-logistikk.no", "company": "Fjord Logistikk AS",
-        "company_size": "51-200", "sourcing_model": "it_outsourcing", "budget": "15k-50k/month",
-        "timeline": "3-6 months", "role": "decision maker"}),
-    ("stops, then comes back and finishes", [
-        "talk to sales", "Ahmed Khan", "forget it", "I want to talk to sales", "Ahmed Khan",
-        "ahmed@khan-it.com", "Khan IT", "skip the rest", "yes", "yes",
-    ], {"name": "Ahmed Khan", "email": "ahmed@khan-it.com", "company": "Khan IT"}),
+    (
+        "owner of a small accounting firm, names the service up front",
+        [
+            "hi",
+            "can someone from sales contact me about a helpdesk",
+            "Patrick O'Brien",
+            "my email is patrick@obrien-accounting.ie",
+            "O'Brien Accounting, we're a small firm",
+            "about 25 people",
+            "maybe 3k a month",
+            "asap",
+            "I'm the owner",
+            "skip",
+            "sure, go ahead",
+            "looks good, send it",
+        ],
+        {
+            "name": "Patrick O'Brien",
+            "email": "patrick@obrien-accounting.ie",
+            "company": "O'Brien Accounting",
+            "company_size": "11-50",
+            "service": "managed-helpdesk",
+            "sourcing_model": "managed_services",
+            "budget": "under 5k/month",
+            "timeline": "now/within 1 month",
+            "role": "decision maker",
+            "phone": None,
+        },
+    ),
+    (
+        "Polish IT head with diacritics and an apology",
+        [
+            "I'd like a quote",
+            "Kasia Wiśniewska",
+            "sorry, kasia.wisniewska@baltic-foods.pl",
+            "Baltic Foods S.A.",
+            "roughly 300 across 3 offices",
+            "backups",
+            "no idea",
+            "in a couple of months",
+            "head of IT",
+            "+48 601 234 567",
+            "yes",
+            "yes please send",
+        ],
+        {
+            "name": "Kasia Wiśniewska",
+            "email": "kasia.wisniewska@baltic-foods.pl",
+            "company": "Baltic Foods S.A.",
+            "company_size": "201-1000",
+            "service": "backup-disaster-recovery",
+            "budget": "not sure",
+            "timeline": "1-3 months",
+            "role": "decision maker",
+            "phone": "+48601234567",
+        },
+    ),
+    (
+        "freight company IT manager who corrects the e-mail at the end",
+        [
+            "I want to talk to sales",
+            "my name is Tom Becker",
+            "tom.becker@nowak-logistic.de",
+            "Nowak Logistics, we're a freight company",
+            "we have 40 servers and 120 people",
+            "server management",
+            "between 5 and 10k",
+            "next quarter",
+            "IT manager, my boss signs",
+            "no thanks",
+            "ok",
+            "actually my e-mail is tom.becker@nowak-logistics.de",
+            "send it",
+        ],
+        {
+            "name": "Tom Becker",
+            "email": "tom.becker@nowak-logistics.de",
+            "company": "Nowak Logistics",
+            "company_size": "51-200",
+            "service": "managed-servers",
+            "budget": "5k-15k/month",
+            "role": "influencer",
+            "phone": None,
+        },
+    ),
+    (
+        "prefers a phone call to e-mail and skips the optional questions",
+        [
+            "please contact me",
+            "sure, it's Marek Nowak",
+            "I'd rather you call me than email. can I give a phone instead?",
+            "+48 600 100 200",
+            "Vistula Software",
+            "skip the rest",
+            "ok",
+            "yes",
+        ],
+        {
+            "name": "Marek Nowak",
+            "email": None,
+            "phone": "+48600100200",
+            "company": "Vistula Software",
+            "budget": None,
+            "role": None,
+        },
+    ),
+    (
+        "asks about billing in the middle of the form",
+        [
+            "I need a quote for SOC as a service",
+            "Anna Schmidt",
+            "wait, how are managed services billed?",
+            "anna.schmidt@kanzlei-schmidt.de",
+            "Kanzlei Schmidt",
+            "a small team of 8",
+            "under 5k a month",
+            "not sure",
+            "I decide",
+            "skip",
+            "fine by me",
+            "all good",
+        ],
+        {
+            "name": "Anna Schmidt",
+            "email": "anna.schmidt@kanzlei-schmidt.de",
+            "company": "Kanzlei Schmidt",
+            "company_size": "1-10",
+            "service": "soc-as-a-service",
+            "budget": "under 5k/month",
+            "timeline": "not sure",
+            "role": "decision maker",
+        },
+    ),
+    (
+        "types in capitals and with typos",
+        [
+            "i'd like a quote pls",
+            "jose alvarez",
+            "JOSE.ALVAREZ@IBERTECH.ES",
+            "I work for Ibertech",
+            "approx. 50",
+            "helpdsk",
+            "10k per month",
+            "within 2 weeks",
+            "CTO",
+            "+34 612 345 678",
+            "yes",
+            "correct",
+        ],
+        {
+            "name": "jose alvarez",
+            "email": "jose.alvarez@ibertech.es",
+            "company": "Ibertech",
+            "company_size": "11-50",
+            "service": "managed-helpdesk",
+            "budget": "5k-15k/month",
+            "timeline": "now/within 1 month",
+            "role": "decision maker",
+            "phone": "+34612345678",
+        },
+    ),
+    (
+        "answers some questions badly, then skips them",
+        [
+            "can someone call me back",
+            "Lena",
+            "lena@brightline.io",
+            "Brightline",
+            "lots",
+            "no idea",
+            "not sure",
+            "probably managed",
+            "depends on the offer",
+            "purple",
+            "later",
+            "just researching",
+            "no phone",
+            "yes",
+            "yes",
+        ],
+        {
+            "name": "Lena",
+            "email": "lena@brightline.io",
+            "company": "Brightline",
+            "company_size": None,
+            "service": None,
+            "sourcing_model": "managed_services",
+            "budget": "not sure",
+            "timeline": "6+ months",
+            "role": "researching",
+            "phone": None,
+        },
+    ),
+    (
+        "asks something off-topic mid-form",
+        [
+            "contact me please",
+            "Sam Taylor",
+            "can you fix my laptop?",
+            "sam@taylor-design.co.uk",
+            "Taylor Design Ltd",
+            "skip the rest",
+            "yes",
+            "yes",
+        ],
+        {"name": "Sam Taylor", "email": "sam@taylor-design.co.uk", "company": "Taylor Design Ltd"},
+    ),
+    (
+        "enterprise procurement",
+        [
+            "can someone from your sales team get in touch",
+            "Priya Sharma",
+            "priya.sharma@contoso.com",
+            "Contoso",
+            "we're about 2k employees",
+            "SOC",
+            "50k+ per month",
+            "next month",
+            "procurement",
+            "skip",
+            "I agree",
+            "looks good, send it",
+        ],
+        {
+            "name": "Priya Sharma",
+            "email": "priya.sharma@contoso.com",
+            "company": "Contoso",
+            "company_size": "1000+",
+            "service": "soc-as-a-service",
+            "budget": "50k+/month",
+            "timeline": "1-3 months",
+            "role": "influencer",
+        },
+    ),
+    (
+        "said the company size before asking for sales",
+        [
+            "hi, we're a logistics company of about 120 people and we're thinking about outsourcing our IT",
+            "I'd like a quote",
+            "Ola Nordmann",
+            "ola@fjord-logistikk.no",
+            "Fjord Logistikk AS",
+            "not sure",
+            "outsourcing I guess",
+            "around 20k monthly",
+            "3-6 months",
+            "COO",
+            "skip",
+            "ok",
+            "send it",
+        ],
+        {
+            "name": "Ola Nordmann",
+            "email": "ola@fjord-logistikk.no",
+            "company": "Fjord Logistikk AS",
+            "company_size": "51-200",
+            "sourcing_model": "it_outsourcing",
+            "budget": "15k-50k/month",
+            "timeline": "3-6 months",
+            "role": "decision maker",
+        },
+    ),
+    (
+        "stops, then comes back and finishes",
+        [
+            "talk to sales",
+            "Ahmed Khan",
+            "forget it",
+            "I want to talk to sales",
+            "Ahmed Khan",
+            "ahmed@khan-it.com",
+            "Khan IT",
+            "skip the rest",
+            "yes",
+            "yes",
+        ],
+        {"name": "Ahmed Khan", "email": "ahmed@khan-it.com", "company": "Khan IT"},
+    ),
 ]
 
 
@@ -107,11 +316,16 @@ def test_a_typed_form_ends_in_exactly_one_lead(persona, lines, expected, visitor
         shown += [f"> {line}"] + [f"  < {r.get('text', '')}" for r in replies]
     conversation = "\n".join(shown)
     # the last turn says it was sent (a meeting link may follow it)
-    assert any(SENT in text for text in last_turn), f"{persona}: the form did not end with the lead sent:\n{conversation}"
+    assert any(
+        SENT in text for text in last_turn
+    ), f"{persona}: the form did not end with the lead sent:\n{conversation}"
     repeated = {q: n for q, n in questions_asked(transcript).items() if n > 2}
     assert not repeated, f"{persona}: asked more than twice: {repeated}\n{conversation}"
-    leads = [lead for lead in bot_cli("leads", "list", "--json", as_json=True)
-             if lead["conversation_id"] == visitor.sender]
+    leads = [
+        lead
+        for lead in bot_cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == visitor.sender
+    ]
     assert len(leads) == 1, f"{persona}: {len(leads)} leads"
     lead = leads[0]
     for key, value in expected.items():
@@ -120,9 +334,15 @@ def test_a_typed_form_ends_in_exactly_one_lead(persona, lines, expected, visitor
 
 
 def test_a_refusal_mid_form_stores_nothing(visitor, bot_cli):
-    for line in ("can someone from sales call me?", "Jane Doe",
-                 "hmm actually no, I don't want to give my details yet"):
+    for line in (
+        "can someone from sales call me?",
+        "Jane Doe",
+        "hmm actually no, I don't want to give my details yet",
+    ):
         text = visitor.say_text(line)
     assert "Nothing was stored" in text
-    assert not [lead for lead in bot_cli("leads", "list", "--json", as_json=True)
-                if lead["conversation_id"] == visitor.sender]
+    assert not [
+        lead
+        for lead in bot_cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == visitor.sender
+    ]

@@ -3,6 +3,7 @@
 Each message is typed as a visitor would, to the real Rasa and action servers; the checks
 read the answer the visitor sees.
 """
+
 import pytest
 
 from tests.catalogue_prices import SOC, price
@@ -29,32 +30,41 @@ def test_services_in_passing_and_follow_ups_with_typos(visitor):
     assert SOC_PRICE in visitor.say_text("how much is it?")
 
 
-@pytest.mark.parametrize("message, service", [
-    ("we need 2 senior java devs for our team", "Body leasing"),
-    ("we want a new CRM built", "Custom software development"),
-    ("can you help us move on-prem to Azure?", "System migration"),
-    ("kubernetes", "DevOps engineering"),
-])
+@pytest.mark.parametrize(
+    "message, service",
+    [
+        ("we need 2 senior java devs for our team", "Body leasing"),
+        ("we want a new CRM built", "Custom software development"),
+        ("can you help us move on-prem to Azure?", "System migration"),
+        ("kubernetes", "DevOps engineering"),
+    ],
+)
 def test_needs_described_rather_than_named(visitor, message, service):
     assert service in visitor.say_text(message)
 
 
-@pytest.mark.parametrize("message, start", [
-    ("What are managed services?", "Managed services are"),
-    ("what is a managed service provider", "Managed services are"),
-    ("what is it outsourcing", "IT outsourcing means"),
-])
+@pytest.mark.parametrize(
+    "message, start",
+    [
+        ("What are managed services?", "Managed services are"),
+        ("what is a managed service provider", "Managed services are"),
+        ("what is it outsourcing", "IT outsourcing means"),
+    ],
+)
 def test_definitions_come_first(visitor, message, start):
     assert visitor.say_text(message).startswith(start)
 
 
-@pytest.mark.parametrize("message", [
-    "can you fix my laptop",
-    "are you hiring?",
-    "I want a refund for last month",
-    "how do I set up my account on your portal",
-    "write a python function that reverses a string",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can you fix my laptop",
+        "are you hiring?",
+        "I want a refund for last month",
+        "how do I set up my account on your portal",
+        "write a python function that reverses a string",
+    ],
+)
 def test_near_topic_and_off_topic_get_an_honest_answer(visitor, message):
     replies = visitor.say(message)
     text = " ".join(r.get("text", "") for r in replies)
@@ -62,10 +72,13 @@ def test_near_topic_and_off_topic_get_an_honest_answer(visitor, message):
     assert "/request_sales_contact" in _payloads(replies)
 
 
-@pytest.mark.parametrize("message, phrase, button", [
-    ("Dzień dobry, czy oferujecie backup danych?", "tylko po angielsku", "Kontakt z działem sprzedaży"),
-    ("Guten Tag, was kostet der Helpdesk pro Monat?", "nur auf Englisch", "Kontakt zum Vertrieb"),
-])
+@pytest.mark.parametrize(
+    "message, phrase, button",
+    [
+        ("Dzień dobry, czy oferujecie backup danych?", "tylko po angielsku", "Kontakt z działem sprzedaży"),
+        ("Guten Tag, was kostet der Helpdesk pro Monat?", "nur auf Englisch", "Kontakt zum Vertrieb"),
+    ],
+)
 def test_other_languages_are_answered_in_their_language(visitor, message, phrase, button):
     replies = visitor.say(message)
     text = " ".join(r.get("text", "") for r in replies)
@@ -94,6 +107,12 @@ def test_an_unsure_question_is_clarified_and_a_button_answers_it(servers):
 
 
 CLARIFY_CANDIDATES = (
-    "what about costs", "costs?", "pricing and billing", "how much and how is it billed",
-    "what do you do and what does it cost", "fees", "support", "price or model",
+    "what about costs",
+    "costs?",
+    "pricing and billing",
+    "how much and how is it billed",
+    "what do you do and what does it cost",
+    "fees",
+    "support",
+    "price or model",
 )

@@ -3,6 +3,7 @@
 Guards the Rasa 3.6 bug where `sio.enter_room()` is not awaited (python-socketio >= 5.10
 made it a coroutine): the visitor never joins the session's room and no reply arrives.
 """
+
 import queue
 import uuid
 

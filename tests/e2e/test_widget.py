@@ -3,6 +3,7 @@
 The page, the widget and socket.io come from the Rasa server's own port (the
 `bot.web.channel.WebChatInput` channel in credentials.yml).
 """
+
 from __future__ import annotations
 
 import queue
@@ -150,13 +151,21 @@ def fill_lead_form(page: Page, email: str) -> None:
     open_widget(page)
     ask(page, "I'd like a quote")
     expect(log(page)).to_contain_text("What's your name?", timeout=ANSWER_TIMEOUT)
-    for text, expected in [("Wanda Widget", "e-mail"), (email, "Which company"), ("Widget Works", "How many people")]:
+    for text, expected in [
+        ("Wanda Widget", "e-mail"),
+        (email, "Which company"),
+        ("Widget Works", "How many people"),
+    ]:
         ask(page, text)
         expect(log(page)).to_contain_text(expected, timeout=ANSWER_TIMEOUT)
     for button, expected in [
-        ("51-200", "Which service"), ("Managed helpdesk", "budget"),  # the service tells the model
-        ("5k-15k/month", "start"), ("1-3 months", "role"),
-        ("I decide", "phone number"), ("Skip", "privacy notice"), ("Yes, contact me", "Shall I send it?"),
+        ("51-200", "Which service"),
+        ("Managed helpdesk", "budget"),  # the service tells the model
+        ("5k-15k/month", "start"),
+        ("1-3 months", "role"),
+        ("I decide", "phone number"),
+        ("Skip", "privacy notice"),
+        ("Yes, contact me", "Shall I send it?"),
         ("Yes, send it", "get in touch"),
     ]:
         page.get_by_role("button", name=button, exact=True).click()
@@ -211,14 +220,21 @@ def test_page_url_metadata_keeps_no_query():
 @pytest.mark.timeout(600)
 def test_reconnecting_state_and_recovery(browser, servers, e2e_env, tmp_path):
     """A second Rasa server (sharing the action server) is stopped, then restarted."""
-    env = dict(e2e_env, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{servers.action_port}/webhook")
+    env = dict(
+        e2e_env,
+        TRACKER_DB_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{servers.action_port}/webhook",
+    )
     with socket.socket() as probe:  # a free port, kept for the restart
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    second = Servers(rasa_port=port, action_port=servers.action_port,
-                     start_actions=False, env_overrides=env,
-                     log_dir=settings.VAR_DIR / "logs" / "e2e")
+    second = Servers(
+        rasa_port=port,
+        action_port=servers.action_port,
+        start_actions=False,
+        env_overrides=env,
+        log_dir=settings.VAR_DIR / "logs" / "e2e",
+    )
     second.start()
     context = browser.new_context(viewport={"width": 375, "height": 740})
     try:
@@ -257,8 +273,9 @@ def test_qualified_lead_gets_a_safe_meeting_link(page, bot_cli):
     page.screenshot(path=str(ARTIFACTS / "widget-booking.png"))
 
     # the booking site is played by Playwright: nothing leaves the machine
-    page.context.route("https://cal.example/**", lambda route: route.fulfill(body="<p>booked</p>",
-                                                                             content_type="text/html"))
+    page.context.route(
+        "https://cal.example/**", lambda route: route.fulfill(body="<p>booked</p>", content_type="text/html")
+    )
     with page.context.expect_page() as opened:
         link.click()
     booking = opened.value
@@ -274,9 +291,14 @@ def test_links_other_than_http_are_never_rendered(page, dialogs):
     """The renderer's own check, fed through the stored transcript (as after a reload)."""
     transcript = [
         {"from": "bot", "text": "Links follow."},
-        {"from": "bot", "links": [{"title": "Evil", "url": "javascript:alert(1)"},
-                                  {"title": "Data", "url": "data:text/html,<script>alert(1)</script>"},
-                                  {"title": "Fine", "url": "https://cal.example/ok"}]},
+        {
+            "from": "bot",
+            "links": [
+                {"title": "Evil", "url": "javascript:alert(1)"},
+                {"title": "Data", "url": "data:text/html,<script>alert(1)</script>"},
+                {"title": "Fine", "url": "https://cal.example/ok"},
+            ],
+        },
     ]
     page.evaluate("t => localStorage.setItem('sourcingchat:transcript', JSON.stringify(t))", transcript)
     page.reload()
@@ -310,8 +332,10 @@ def test_rating_an_answer_is_discreet_and_stored_for_that_answer(page, e2e_env):
     engine = create_engine(e2e_env["SALES_DB_URL"], future=True)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT helpful, topic, response FROM answer_ratings "
-                                     "WHERE conversation_id = :c"), {"c": session}).all()
+            rows = conn.execute(
+                text("SELECT helpful, topic, response FROM answer_ratings " "WHERE conversation_id = :c"),
+                {"c": session},
+            ).all()
     finally:
         engine.dispose()
     assert [(bool(r.helpful), r.topic) for r in rows] == [(False, "billing_model")]
@@ -328,8 +352,9 @@ def test_a_rating_cannot_reach_another_conversations_answer(servers, e2e_env):
 
     def ratings_of(sender: str) -> int:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT COUNT(*) FROM answer_ratings WHERE conversation_id = :c"),
-                                {"c": sender}).scalar_one()
+            return conn.execute(
+                text("SELECT COUNT(*) FROM answer_ratings WHERE conversation_id = :c"), {"c": sender}
+            ).scalar_one()
 
     a, b = Visitor(servers), Visitor(servers)
     try:

@@ -19,6 +19,7 @@ tracker database all 30 conversations, and Redis must have seen this run's locks
 
 PostgreSQL or Redis missing -> skip with the reason; REQUIRE_SERVICES=1 -> fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,8 +76,9 @@ TURNS = len(KNOWLEDGE) + len(RELATIONSHIP) + len(CATALOGUE) + len(LEAD_START) + 
 def _redis_client():
     import redis
 
-    return redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_connect_timeout=3,
-                       socket_timeout=5)
+    return redis.Redis(
+        host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_connect_timeout=3, socket_timeout=5
+    )
 
 
 def _redis_problem() -> str | None:
@@ -156,10 +158,17 @@ def replicas(tracker_db_url, sales_db_url, lock_prefix, tmp_path_factory):
         "LEAD_LIMIT_PER_CLIENT": "100000",  # 30 leads with the same client_key
     }
     log_dir = tmp_path_factory.mktemp("scale-logs")
-    first = Servers(rasa_port=RASA_PORTS[0], action_port=ACTION_PORT, model=model,
-                    env_overrides=env, log_dir=log_dir)
-    second = Servers(rasa_port=RASA_PORTS[1], action_port=ACTION_PORT, model=model,
-                     env_overrides=env, log_dir=log_dir, start_actions=False)
+    first = Servers(
+        rasa_port=RASA_PORTS[0], action_port=ACTION_PORT, model=model, env_overrides=env, log_dir=log_dir
+    )
+    second = Servers(
+        rasa_port=RASA_PORTS[1],
+        action_port=ACTION_PORT,
+        model=model,
+        env_overrides=env,
+        log_dir=log_dir,
+        start_actions=False,
+    )
     # Start both at once (each takes ~30 s of mostly model loading); stop both however it ends.
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(s.start, 240) for s in (first, second)]
@@ -168,7 +177,9 @@ def replicas(tracker_db_url, sales_db_url, lock_prefix, tmp_path_factory):
         if any(errors):
             pytest.fail(f"servers did not start (logs in {log_dir}): {next(e for e in errors if e)}")
         for servers in (first, second):  # a replica without a loaded model answers [] to everything
-            reply = requests.post(servers.rest_url, json={"sender": f"probe-{servers.rasa_port}", "message": "hi"}, timeout=60)
+            reply = requests.post(
+                servers.rest_url, json={"sender": f"probe-{servers.rasa_port}", "message": "hi"}, timeout=60
+            )
             if not reply.ok or not reply.json():
                 pytest.fail(f"{servers.rasa_url} has no working model (logs in {log_dir})")
         print(f"\nreplicas up; logs in {log_dir}")
@@ -200,9 +211,9 @@ class HoppingVisitor:
         for message, expected in steps:
             reply = self.say(message.format(email=email))
             assert reply.strip(), f"{self.sender}: no reply to {message!r}\n{self.history()}"
-            assert expected in reply, (
-                f"{self.sender}: after {message!r} expected {expected!r}, got {reply!r}\n{self.history()}"
-            )
+            assert (
+                expected in reply
+            ), f"{self.sender}: after {message!r} expected {expected!r}, got {reply!r}\n{self.history()}"
 
     def history(self) -> str:
         return "\n".join(f"  [{port}] > {m}\n         < {r}" for port, m, r in self.transcript)
@@ -213,7 +224,7 @@ def converse(urls: list[str], sender: str, index: int) -> tuple[str, str]:
     question + price follow-up, then the lead form. Returns (e-mail, service) to expect."""
     visitor = HoppingVisitor(urls, sender, start=index)  # half start on A, half on B
     knowledge = [KNOWLEDGE, RELATIONSHIP]
-    for block in knowledge[index % 2:] + knowledge[:index % 2]:
+    for block in knowledge[index % 2 :] + knowledge[: index % 2]:
         visitor.expect(block)
     visitor.expect(CATALOGUE)
     email = f"visitor{index}@scale-e2e.com"  # unique within the run's fresh sales schema
@@ -241,8 +252,9 @@ class LockSampler(threading.Thread):
             self.stop_event.wait(0.02)
 
 
-def test_conversations_alternating_replicas_share_state(replicas, sales_db_url, tracker_db_url,
-                                                        lock_prefix, run_id):
+def test_conversations_alternating_replicas_share_state(
+    replicas, sales_db_url, tracker_db_url, lock_prefix, run_id
+):
     urls = [servers.rest_url for servers in replicas]
     senders = [f"scale-{run_id}-{i:02d}" for i in range(CONVERSATIONS)]
 
@@ -251,23 +263,34 @@ def test_conversations_alternating_replicas_share_state(replicas, sales_db_url, 
     started = time.monotonic()
     try:
         with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-            expected = dict(zip(senders, pool.map(lambda args: converse(urls, *args),
-                                                  zip(senders, range(CONVERSATIONS)))))
+            expected = dict(
+                zip(
+                    senders,
+                    pool.map(
+                        lambda args: converse(urls, *args), zip(senders, range(CONVERSATIONS), strict=False)
+                    ),
+                    strict=False,
+                )
+            )
     finally:
         sampler.stop_event.set()
         sampler.join(timeout=5)
     elapsed = time.monotonic() - started
     turns = CONVERSATIONS * TURNS
-    print(f"{CONVERSATIONS} conversations, {turns} turns over 2 replicas in {elapsed:.1f} s "
-          f"({turns / elapsed:.1f} turns/s); max lock keys seen in Redis db {REDIS_DB}: {sampler.max_seen}")
+    print(
+        f"{CONVERSATIONS} conversations, {turns} turns over 2 replicas in {elapsed:.1f} s "
+        f"({turns / elapsed:.1f} turns/s); max lock keys seen in Redis db {REDIS_DB}: {sampler.max_seen}"
+    )
 
     # Every lead stored exactly once, by conversation, with the e-mail that conversation gave.
     engine = create_engine(sales_db_url, future=True)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT conversation_id, email, service, consent FROM leads "
-                     "WHERE conversation_id LIKE :run"),
+                text(
+                    "SELECT conversation_id, email, service, consent FROM leads "
+                    "WHERE conversation_id LIKE :run"
+                ),
                 {"run": f"scale-{run_id}-%"},
             ).all()
     finally:
