@@ -9,27 +9,11 @@ import pytest
 from sales_fixtures import count, tracker_url, write_rasa_tracker  # noqa: F401
 
 from bot import cli
+from bot.sales import cli as sales_cli
 from bot.sales.repository import LeadInput, save_lead
 
-JSON_KEYS = {
-    "id",
-    "created_at",
-    "name",
-    "email",
-    "company",
-    "company_size",
-    "service",
-    "sourcing_model",
-    "budget",
-    "timeline",
-    "role",
-    "phone",
-    "consent",
-    "score",
-    "qualified",
-    "reasons",
-    "conversation_id",
-}
+# the columns sales get in CSV are in the JSON too (one list: bot.sales.cli.CSV_FIELDS)
+JSON_KEYS = set(sales_cli.CSV_FIELDS)
 
 
 @pytest.fixture
