@@ -126,10 +126,8 @@ def policy_from_settings() -> OriginPolicy:
     """The policy for WIDGET_ALLOWED_ORIGINS; SystemExit with a one-line message if invalid."""
     from bot import settings
 
-    try:
-        allowed = settings.widget_allowed_origins()
-    except settings.ConfigError as exc:
-        raise SystemExit(str(exc)) from None
+    settings.check_or_exit()  # WIDGET_ALLOWED_ORIGINS is validated with every other setting
+    allowed = settings.widget_allowed_origins()
     if allowed:
         logger.info(f"webchat: pages on {len(allowed)} other origin(s) may embed the widget")
     return OriginPolicy(allowed)
