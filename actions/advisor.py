@@ -65,7 +65,9 @@ def _reset(domain: DomainDict) -> list[EventType]:
 
 
 class ActionStartAdvisor(Action):
-    """Say what happens next; a service discussed earlier answers the systems question."""
+    """Say what happens next; a service discussed earlier answers the systems question.
+
+    A paused advisor (the visitor asked something else mid-way) carries on with its answers."""
 
     def name(self) -> str:
         return "action_start_advisor"
@@ -73,11 +75,28 @@ class ActionStartAdvisor(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot(form.PAUSED):
+            dispatcher.utter_message(response="utter_advice_resumed")
+            return [SlotSet(form.PAUSED, False)]
         dispatcher.utter_message(response="utter_advice_intro")
         events = _reset(domain)
         if tracker.get_slot("service"):
             events.append(SlotSet(form.SYSTEMS, [tracker.get_slot("service")]))
         return events
+
+
+class ActionPauseAdvisor(Action):
+    """After a question asked mid-advisor was answered: offer to carry on, once, instead of
+    repeating the advisor's question after every later answer (its answers are kept)."""
+
+    def name(self) -> str:
+        return "action_pause_advisor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_advice_paused")
+        return [SlotSet(form.PAUSED, True)]
 
 
 class ValidateAdvisorForm(forms.TypedFormValidation):
@@ -96,6 +115,10 @@ class ValidateAdvisorForm(forms.TypedFormValidation):
         self, turn: turns.Turn, extracted: dict[str, Any], validated: dict[str, Any]
     ) -> turns.Outcome | None:
         return form.settle(turn, validated)
+
+    def focus(self, answers: Mapping[str, Any]) -> str | None:
+        named = form.named_systems(answers)
+        return named[0] if len(named) == 1 else None
 
 
 ADVISOR_QUESTIONS = tuple(default_rules().questions) + (form.SYSTEMS,)

@@ -76,6 +76,11 @@ class TypedFormValidation(FormValidationAction, ABC):
     ) -> turns.Outcome | None:
         """What follows the checks of one message; None when it is a digression."""
 
+    def focus(self, answers: Mapping[str, Any]) -> str | None:
+        """The catalogue service these answers name, kept in focus (the `service` slot) so a
+        follow-up such as "how much does it cost?" mid-form knows what it is about."""
+        return None
+
     def turn(self, tracker: Tracker, domain: DomainDict) -> turns.Turn:
         return read_turn(tracker, domain, self.form_name())
 
@@ -99,6 +104,9 @@ class TypedFormValidation(FormValidationAction, ABC):
             if outcome is None:
                 return []  # a digression: Rasa rejects the form, the rules answer
         events: list[EventType] = [SlotSet(slot, value) for slot, value in outcome.slots.items()]
+        focused = self.focus(outcome.slots)
+        if focused:
+            events.append(SlotSet("service", focused))
         tracker.add_slots(events)
         say(dispatcher, outcome.say)
         # always name the next question (None ends the form), also when the list is the domain's

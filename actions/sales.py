@@ -130,6 +130,10 @@ class ValidateLeadForm(forms.TypedFormValidation):
     ) -> form.Outcome | None:
         return form.settle(turn, extracted, validated, side_of)
 
+    def focus(self, answers: Mapping[str, Any]) -> str | None:
+        service = answers.get("lead_service")
+        return service if isinstance(service, str) and service not in (form.NOT_SURE, form.SKIPPED) else None
+
 
 forms.add_slot_methods(
     ValidateLeadForm,

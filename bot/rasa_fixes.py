@@ -13,6 +13,8 @@ Each fix checks the Rasa version it was written for and does nothing elsewhere.
   `200 []`, socket.io answers nothing, so the visitor waits for a reply that never
   comes. Agent.handle_message now logs the error's type (no text) and tells the visitor
   to send the message again (the domain's `utter_unavailable`).
+- A short reply ("yes", "the second", "not sure") is read against the assistant's last turn
+  (bot.dialogue.context): MessageProcessor.parse_message gets the tracker, NLU alone does not.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+
+from bot.dialogue import context
 
 logger = logging.getLogger(__name__)
 FIXED_FOR = "3.6."
@@ -90,5 +95,6 @@ def apply() -> bool:
 
     RemoteAction._validate_action_result = _validate_action_result
     Agent.handle_message = _guard_handle_message(Agent.handle_message)
+    MessageProcessor.parse_message = context.with_context(MessageProcessor.parse_message)
     _applied = True
     return True

@@ -33,7 +33,8 @@ SYSTEMS = "advice_systems"
 ATTEMPTS = "advice_attempts"  # {question: answers that did not fit}
 CANCELLED = "advice_cancelled"  # the visitor stopped the advisor: no advice
 SKIP_REST = "advice_skip_rest"  # "just give me the advice": no more questions
-FLAGS = (ATTEMPTS, CANCELLED, SKIP_REST)
+PAUSED = "advice_paused"  # the visitor asked something else mid-way: carry on when they say so
+FLAGS = (ATTEMPTS, CANCELLED, SKIP_REST, PAUSED)
 MAX_SYSTEMS = 6
 
 FindSystems = Callable[[str], list[str]]  # text -> catalogue slugs it names (in order)
@@ -160,3 +161,21 @@ def answers(values: Mapping[str, Any], form_slots: Sequence[str]) -> dict[str, A
 def named_systems(values: Mapping[str, Any]) -> list[str]:
     value = values.get(SYSTEMS)
     return [v for v in value if isinstance(v, str)][:MAX_SYSTEMS] if isinstance(value, list) else []
+
+
+def next_question(form_slots: Sequence[str], values: Mapping[str, Any]) -> str | None:
+    """The first question not answered yet (None: all answered)."""
+    return next((slot for slot in questions(form_slots, values) if values.get(slot) is None), None)
+
+
+def answers_next_question(
+    rules: Rules, form_slots: Sequence[str], values: Mapping[str, Any], text: str, find_systems: FindSystems
+) -> bool:
+    """True when `text` answers the paused advisor's next question (so the advisor carries on)."""
+    slot = next_question(form_slots, values)
+    if slot is None or not text or words.looks_like_question(text):
+        return False
+    value = _read(rules, slot, text, True, find_systems)
+    if slot == SYSTEMS:
+        return isinstance(value, list)  # catalogue services named, not any free text
+    return value not in (None, NOT_SURE, SKIPPED)
