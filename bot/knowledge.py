@@ -42,16 +42,31 @@ TOPICS_BEFORE_ADVICE = 2
 _FOLLOW_UP = re.compile(
     r"^\s*(and|what about|how about|same for|and what about|what of|and for|and the)\b", re.I
 )
+# "summarize the difference in one sentence", "tl;dr?", "in a nutshell": the article's summary, short
+_BRIEF = re.compile(
+    r"\b(one|1|a single|single) (sentence|line|liner)\b|\bone[- ]liner\b|\btl;? ?dr\b|\bin a nutshell\b|"
+    r"\b(short|brief|quick) (version|answer|summary)\b|\bbriefly\b|\bsum(marize|marise| up)\b|\bin short\b",
+    re.I,
+)
+BRIEF_RESPONSE = "utter_overview_brief"
 
 
 @dataclass(frozen=True)
 class Answer:
     topic: str
     side: str | None  # None: both sides
+    brief: bool = False  # the one-sentence summary of the difference
 
     @property
     def response(self) -> str:
+        if self.brief:
+            return BRIEF_RESPONSE
         return f"utter_{self.topic}" + (f"_{self.side}" if self.side else "")
+
+
+def asks_brief(text: str | None) -> bool:
+    """'summarize the difference in one sentence', 'tl;dr', 'in a nutshell?'."""
+    return bool(text and _BRIEF.search(text))
 
 
 def is_follow_up(text: str | None) -> bool:
@@ -84,7 +99,7 @@ def resolve(
         side = last_side if last_side in SIDES else None
     else:
         side = None
-    return Answer(topic, side)
+    return Answer(topic, side, brief=topic == "overview" and side is None and asks_brief(text))
 
 
 def buttons_after(topic: str) -> list[dict]:

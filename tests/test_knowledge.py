@@ -114,3 +114,26 @@ def test_answers_follow_the_seed(name, terms):
     text = DOMAIN["responses"][name][0]["text"]
     for term in terms:
         assert term.lower() in text.lower(), f"{name} lacks {term!r}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "summarize the difference in one sentence",
+        "tl;dr?",
+        "msp vs outsourcing in a nutshell",
+        "short version pls",
+    ],
+)
+def test_a_request_for_a_summary_gets_the_one_sentence_answer(text):
+    answer = resolve("ask_difference_overview", [], text, None, None)
+    assert answer.response == knowledge.BRIEF_RESPONSE
+    (variant,) = DOMAIN["responses"][knowledge.BRIEF_RESPONSE]
+    assert variant["text"].count(". ") == 0 and len(variant["text"].split()) <= 80  # one sentence
+
+
+def test_a_summary_of_one_side_or_another_topic_is_that_answer():
+    assert resolve(
+        "ask_difference_overview", [MS], "managed services in a nutshell", None, None
+    ).response == ("utter_overview_managed_services")
+    assert resolve("ask_billing_model", [], "billing in short?", None, None).response == "utter_billing_model"
