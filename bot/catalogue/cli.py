@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import sys
 
 from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db, settings
+from bot import db, json_output, settings
 from bot.knowledge import SIDES
 
 
@@ -91,11 +89,11 @@ def cmd_list(args: argparse.Namespace) -> int:
                 price_amount=str(s.price_amount),
                 currency=s.currency,
                 price_unit=s.price_unit,
-                sla_tiers=[dataclasses.asdict(t) for t in s.sla_tiers],
+                sla_tiers=list(s.sla_tiers),
             )
             for s in services
         ]
-        print(json.dumps(rows, indent=2))
+        json_output.write(rows)
         return 0
     if not services:
         print("no services (is the catalogue loaded?)")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from contextlib import nullcontext
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db, settings
+from bot import db, json_output, settings
 from bot.sales import outbox, privacy, repository, routing, sanitize, transcript, validation
 
 CSV_FIELDS = (
@@ -64,8 +63,7 @@ def _cmd_list(args) -> int:
             for lead in repository.list_leads(session, qualified=True if args.qualified else None)
         ]
     if args.json:
-        json.dump(leads, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        json_output.write(leads)
         return 0
     if not leads:
         print("no leads yet")
@@ -181,8 +179,7 @@ def _export_person(args) -> int:
     out = args.out or "-"
     target = nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8")
     with target as fh:
-        json.dump(data, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+        json_output.write(data, fh)
     if out != "-":
         print(
             f"exported {len(data['leads'])} lead(s) and {len(data['conversations'])} conversation(s) "
