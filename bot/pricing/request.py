@@ -48,10 +48,12 @@ _DIFFERENCE = re.compile(
 )
 # "which is cheaper ...", "is premium or standard less expensive for 30 users?"
 CHEAPER = re.compile(
-    r"\b(cheaper|cheapest|less expensive|more expensive|costs? (more|less)|save (money|more)|"
-    r"more affordable|better value|lower cost)\b",
+    r"\b(cheaper|cheapest|less expensive|costs? less|save (money|more)|more affordable|better value|"
+    r"lower cost)\b",
     re.I,
 )
+# "is in-house more expensive?" compares too; "does premium cost more?" is a surcharge
+_DEARER = re.compile(r"\b(more expensive|costs? more)\b", re.I)
 _TIERS = re.compile(r"\b(tiers?|levels?|plans?|options?)\b", re.I)
 _YEAR = re.compile(r"\b(per year|a year|yearly|annual\w*|per annum|p\.?a\.?|12 months)\b", re.I)
 _YEARS = re.compile(rf"\b(?:for|over)\s+{_NUMBER}\s+years?\b", re.I)
@@ -191,4 +193,4 @@ def asks_for_estimate(text: str | None) -> bool:
 def asks_in_house_comparison(text: str | None) -> bool:
     """'is in-house cheaper than an msp?', 'cheaper than hiring our own admin?'"""
     cleaned = words.clean(text).lower()
-    return bool(CHEAPER.search(cleaned) and _IN_HOUSE.search(cleaned))
+    return bool((CHEAPER.search(cleaned) or _DEARER.search(cleaned)) and _IN_HOUSE.search(cleaned))
