@@ -3,8 +3,8 @@ bot.pricing and bot.catalogue.terms (the figures come from the catalogue and
 data/cost_assumptions.yml).
 
 They have no intents of their own: visitors ask for them with price, SLA, catalogue, billing and
-contract questions, so action_service_price, action_service_sla, action_catalogue_answer and
-action_answer_knowledge hand over when the question asks for them (`answers_for`). The service
+contract questions, so action_service_price, action_service_sla, action_catalogue_answer,
+action_answer_knowledge and action_clarify hand over when the question asks for them (`answers_for`). The service
 in focus is read through `focused_service` only."""
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ PRICE = "price"  # action_service_price: also estimates (numbers, a tier, a peri
 KNOWLEDGE = "knowledge"  # action_answer_knowledge: also "is in-house cheaper?"
 SLA = "sla"  # action_service_sla
 CATALOGUE = "catalogue"  # action_catalogue_answer
+CLARIFY = "clarify"  # action_clarify: an unsure classifier, but a plainly commercial question
 
 
 def focused_service(tracker: Tracker) -> str | None:
@@ -179,7 +180,7 @@ def answers_for(tracker: Tracker, asked_by: str = PRICE) -> Action | None:
     a commercial answer, arithmetic or a comparison (None: the asking action answers).
 
     Commercial questions (bot.pricing.commercial), whichever of the price, SLA, catalogue or
-    knowledge intents NLU chose: discounts, terms ("can we cancel after 6 months?", "is VAT
+    knowledge intents NLU chose (or when it was unsure, nlu_fallback): discounts, terms ("can we cancel after 6 months?", "is VAT
     included?"), surcharges ("is 24/7 extra?"), comparisons for a case ("standard or premium for 30
     users?"), the billing basis ("per user or flat?") and what is included, about the service named
     or the one in focus. A knowledge question otherwise only hands over for "is in-house cheaper?";

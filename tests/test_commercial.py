@@ -468,12 +468,14 @@ def test_without_a_service_only_the_discount_is_answered_here(engine):
 
 def _action(intent: str):
     from actions.catalogue import ActionCatalogueAnswer, ActionServicePrice, ActionServiceSla
+    from actions.clarify import ActionClarify
     from actions.knowledge import ActionAnswerKnowledge
 
     return {
         "ask_service_price": ActionServicePrice,
         "ask_service_sla": ActionServiceSla,
         "ask_catalogue_service": ActionCatalogueAnswer,
+        "nlu_fallback": ActionClarify,
     }.get(intent, ActionAnswerKnowledge)()
 
 
@@ -501,7 +503,7 @@ def test_per_user_or_flat_reaches_the_answer_whatever_the_intent(sales_db, inten
     assert {e["name"]: e["value"] for e in events} == {"service": HELPDESK}
 
 
-@pytest.mark.parametrize("intent", ALL_INTENTS)
+@pytest.mark.parametrize("intent", [*ALL_INTENTS, "nlu_fallback"])
 def test_a_discount_question_reaches_the_honest_answer_whatever_the_intent(sales_db, intent):
     messages, _ = _turn("is there a discount for a 3 year contract?", intent)
     assert messages[0]["response"] == "utter_cost_discount"
@@ -530,6 +532,15 @@ def test_price_then_per_user_or_flat(sales_db):
     focus = {e["name"]: e["value"] for e in events}["service"]
     second, _ = _turn("is that per user or flat?", "ask_billing_model", focus)
     assert rendered(second) != rendered(first) and "flat monthly fee" in rendered(second)
+
+
+def test_an_unsure_classifier_still_clarifies_other_messages(sales_db):
+    unsure, _ = _turn("what about the thing", "nlu_fallback", HELPDESK)
+    assert unsure[0]["response"] == "utter_out_of_scope", "no ranking: the clarifier's honest answer"
+    basis, _ = _turn("per seat?", "nlu_fallback", HELPDESK)
+    assert basis[0]["response"] == "utter_cost_basis"
+    no_service, _ = _turn("per seat?", "nlu_fallback")
+    assert no_service[0]["response"] == "utter_out_of_scope"
 
 
 def test_general_billing_questions_keep_the_articles_answer(sales_db):
