@@ -120,11 +120,16 @@ _LIMITS = re.compile(
     rf"how many ({'|'.join(p for p, _ in _UNIT_AFTER_PER)})|max(imum)? (number|{'|'.join(p for p, _ in _UNIT_AFTER_PER)}))\b",
     re.I,
 )
+# "do you cover office 365?" asks whether we offer something, not what a price includes
+_OFFER = re.compile(
+    r"\b(do|can|could|would|will) (you|u|ya|you guys|your team) (also )?(cover|include|offer|provide|handle)\b",
+    re.I,
+)
 # "what's covered by the SLA?" is the SLA answer's
 _SLA_WORDS = re.compile(r"\b(sla|slas|response times?|availability|uptime|support hours)\b", re.I)
 # a question about managed services or outsourcing in general is the knowledge article's
 _GENERAL = re.compile(
-    r"\b(managed services|managed it|msps?|managed service providers?|outsourc\w*|providers?|"
+    r"\b(managed services?|managed it|msps?|managed service providers?|outsourc\w*|providers?|"
     r"in general|generally|usually|typically|normally|the market|industry)\b",
     re.I,
 )
@@ -178,7 +183,7 @@ def read(text: str | None, services: Sequence[str] = ()) -> Question | None:
         return None  # "per month for 120 users", "per year?", "cheaper in-house?": the estimator's
     elif _SLA_WORDS.search(raw):
         return None  # "what's covered by the SLA?": the SLA answer
-    elif terms.INCLUDED.search(raw) or _LIMITS.search(raw):
+    elif (terms.INCLUDED.search(raw) and not _OFFER.search(raw)) or _LIMITS.search(raw):
         found = INCLUDED
     elif _asks_basis(raw, bool(services)):
         found = BASIS
