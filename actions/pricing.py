@@ -180,10 +180,10 @@ def answers_for(tracker: Tracker, asked_by: str = PRICE) -> Action | None:
     a commercial answer, arithmetic or a comparison (None: the asking action answers).
 
     Commercial questions (bot.pricing.commercial), whichever of the price, SLA, catalogue or
-    knowledge intents NLU chose (or when it was unsure, nlu_fallback): discounts, terms ("can we cancel after 6 months?", "is VAT
-    included?"), surcharges ("is 24/7 extra?"), comparisons for a case ("standard or premium for 30
-    users?"), the billing basis ("per user or flat?") and what is included, about the service named
-    or the one in focus. A knowledge question otherwise only hands over for "is in-house cheaper?";
+    knowledge intents NLU chose (or nlu_fallback, when it was unsure): discounts, terms ("can we
+    cancel after 6 months?", "is VAT included?"), surcharges ("is 24/7 extra?"), comparisons for a
+    case ("standard or premium for 30 users?"), the billing basis ("per user or flat?") and what is
+    included, about the service named or the one in focus. A knowledge question otherwise only hands over for "is in-house cheaper?";
     a price question also for numbers of units, a tier, a period or people, and, as a bare button
     after advice, for the advised services.
     """
