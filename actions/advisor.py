@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import forms
+from actions.pricing import focused_service
 from bot import db
 from bot.advisor import form, replies, scorer
 from bot.advisor.rules import default_rules
@@ -80,8 +81,9 @@ class ActionStartAdvisor(Action):
             return [SlotSet(form.PAUSED, False)]
         dispatcher.utter_message(response="utter_advice_intro")
         events = _reset(domain)
-        if tracker.get_slot("service"):
-            events.append(SlotSet(form.SYSTEMS, [tracker.get_slot("service")]))
+        focus = focused_service(tracker)
+        if focus:
+            events.append(SlotSet(form.SYSTEMS, [focus]))
         return events
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.pricing import answers_for
+from actions.pricing import CATALOGUE, SLA, answers_for, focused_service
 from bot import db
 from bot.catalogue import replies
 
@@ -47,6 +47,9 @@ class ActionCatalogueAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        specific = answers_for(tracker, CATALOGUE)  # "what's included in managed servers?"
+        if specific:
+            return await specific.run(dispatcher, tracker, domain)
         side = next(tracker.get_latest_entity_values("sourcing_model"), None)
         theme = next(tracker.get_latest_entity_values("theme"), None)
         return _answer(
@@ -69,7 +72,7 @@ class ActionServicePrice(Action):
         return _answer(
             dispatcher,
             tracker,
-            lambda s: replies.price_reply(s, _text(tracker), _mentions(tracker), tracker.get_slot("service")),
+            lambda s: replies.price_reply(s, _text(tracker), _mentions(tracker), focused_service(tracker)),
         )
 
 
@@ -80,8 +83,11 @@ class ActionServiceSla(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        specific = answers_for(tracker, SLA)  # "is 24/7 extra?", "premium or standard, cheaper for 30 users?"
+        if specific:
+            return await specific.run(dispatcher, tracker, domain)
         return _answer(
             dispatcher,
             tracker,
-            lambda s: replies.sla_reply(s, _text(tracker), _mentions(tracker), tracker.get_slot("service")),
+            lambda s: replies.sla_reply(s, _text(tracker), _mentions(tracker), focused_service(tracker)),
         )

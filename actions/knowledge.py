@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.pricing import answers_for
+from actions.pricing import KNOWLEDGE, answers_for
 from bot import knowledge, ratings
 
 
@@ -19,7 +19,7 @@ class ActionAnswerKnowledge(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        specific = answers_for(tracker, knowledge=True)  # "can we cancel after 6 months?": our terms
+        specific = answers_for(tracker, KNOWLEDGE)  # "can we cancel after 6 months?": our terms
         if specific and (tracker.latest_message or {}).get("text", "").strip():
             return await specific.run(dispatcher, tracker, domain)
         message = tracker.latest_message or {}

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import forms
+from actions.pricing import focused_service
 from bot import db, settings
 from bot.advisor import handoff
 from bot.catalogue import queries
@@ -106,8 +107,9 @@ class ActionStartLead(Action):
         # The form's slots were cleared when the last form ended (submit or cancel). Advice given
         # in this conversation tells the model and a service; a service asked about since wins.
         prefill = handoff.lead_prefill(tracker.get_slot("advice"))
-        if tracker.get_slot("service"):
-            prefill["lead_service"] = tracker.get_slot("service")
+        focus = focused_service(tracker)
+        if focus:
+            prefill["lead_service"] = focus
         if tracker.get_slot("sourcing_model") and "lead_model" not in prefill:
             prefill["lead_model"] = tracker.get_slot("sourcing_model")
         return [SlotSet(slot, value) for slot, value in prefill.items()]

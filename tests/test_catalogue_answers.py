@@ -27,7 +27,13 @@ def _info(spec) -> ServiceInfo:
         price_unit=spec.price_unit,
         billing_note=spec.billing_note,
         engagement=spec.engagement,
-        sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours) for t in spec.sla),
+        sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in spec.sla),
+        included_quantity=spec.included_quantity,
+        quantity_unit=spec.quantity_unit,
+        extra_unit_price=spec.extra_unit_price,
+        minimum_term_months=spec.minimum_term_months,
+        notice_days=spec.notice_days,
+        vat_note=spec.vat_note,
     )
 
 
@@ -80,11 +86,18 @@ def test_describe_has_name_description_billing_and_sla():
         "24/7",
     ):
         assert part in text, part
-    assert "No SLA tiers: it is project work" in a.describe(BY_SLUG["body-leasing"])
+    # body leasing: specialists under the client's direction, billed per day, not project work
+    leasing = a.describe(BY_SLUG["body-leasing"])
+    assert "No SLA tiers" in leasing and "project work" not in leasing
+    assert "No SLA tiers: project work" in a.describe(BY_SLUG["system-migration"])
 
 
-def test_sla_text_is_honest_for_project_work():
-    assert "no SLA tiers: it is project work" in a.sla_text(BY_SLUG["custom-software-development"])
+def test_sla_text_is_honest_for_project_and_day_rate_work():
+    assert "no SLA tiers: it is project work at a fixed price" in a.sla_text(BY_SLUG["system-migration"])
+    for slug in ("custom-software-development", "body-leasing"):
+        text = a.sla_text(BY_SLUG[slug])
+        assert "no SLA tiers: it is billed per day" in text and "project work" not in text
+        assert BY_SLUG[slug].description in text, "the catalogue's own description says what it is"
     soc = a.sla_text(BY_SLUG["soc-as-a-service"])
     assert "Critical 15 min response, 99.95% availability, 24/7" in soc
 

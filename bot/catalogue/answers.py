@@ -1,4 +1,9 @@
-"""Chat-sized answers (<= 80 words) about catalogue services. Pure formatting, no DB."""
+"""Chat-sized answers (<= 80 words) about catalogue services. Pure formatting, no DB.
+
+Prices are stated in the units the estimator counts with (bot.pricing.estimate): the base price
+covers `included_quantity` units, each extra unit costs `extra_unit_price` a month, and each SLA
+tier has its own monthly price, so a price answer and an estimate never disagree.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.catalogue.queries import ServiceInfo
+from bot.pricing import estimate
 
 MAX_WORDS = 80
 SIDE_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
@@ -28,6 +34,65 @@ def starting_price(service: ServiceInfo) -> str:
     return f"from {format_money(service.price_amount, service.currency)} {service.price_unit}"
 
 
+def plural(unit: str, count: int) -> str:
+    """'user' -> 'users'; TB and single units stay as they are."""
+    return unit if count == 1 or unit.upper() == "TB" else f"{unit}s"
+
+
+def units(count: int, unit: str) -> str:
+    """'50 users', '20 TB', '1 firewall'."""
+    return f"{count} {plural(unit, count)}"
+
+
+def has_allowance(service: ServiceInfo) -> bool:
+    """The base price covers a number of units and each extra unit has a price."""
+    return bool(service.included_quantity and service.quantity_unit and service.extra_unit_price is not None)
+
+
+def extra_unit(service: ServiceInfo) -> str:
+    """'EUR 19 per extra user' ('' without included units)."""
+    if not has_allowance(service):
+        return ""
+    return f"{format_money(service.extra_unit_price or Decimal(0), service.currency)} per extra {service.quantity_unit}"
+
+
+def included_units(service: ServiceInfo) -> str:
+    """'up to 50 users' ('1 firewall'): what the base price covers ('' when it counts no units)."""
+    if not has_allowance(service):
+        return ""
+    count = service.included_quantity or 0
+    return ("up to " if count > 1 else "") + units(count, service.quantity_unit or "")
+
+
+def allowance(service: ServiceInfo) -> str:
+    """'up to 50 users, EUR 19 per extra user': what the estimator counts with ('' when none)."""
+    if not has_allowance(service):
+        return ""
+    return f"{included_units(service)}, {extra_unit(service)}"
+
+
+def price_with_allowance(service: ServiceInfo) -> str:
+    """'from EUR 1,100 per month for up to 50 users, EUR 19 per extra user'."""
+    covered = allowance(service)
+    return starting_price(service) + (f" for {covered}" if covered else "")
+
+
+def tiers_differ(service: ServiceInfo) -> bool:
+    """Some SLA tier costs more than another."""
+    return any(more for _, more in estimate.tier_surcharges(service))
+
+
+def tier_prices(service: ServiceInfo) -> str:
+    """'Standard EUR 1,100, Premium EUR 1,600 a month' ('' when the tiers cost the same)."""
+    if not tiers_differ(service):
+        return ""
+    priced = [
+        f"{t.name} {format_money(t.price or Decimal(0), service.currency)}"
+        for t, _ in estimate.tier_surcharges(service)
+    ]
+    return ", ".join(priced) + " a month"
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
@@ -38,12 +103,45 @@ def _fit(text: str) -> str:
     return text if len(words) <= MAX_WORDS else " ".join(words[: MAX_WORDS - 1]) + " …"
 
 
-def _sla_summary(service: ServiceInfo) -> str:
+def _surcharges(service: ServiceInfo) -> dict[str, Decimal]:
+    """Tier name -> monthly price above the cheapest tier, when the tiers' prices differ."""
+    return {t.name: more for t, more in estimate.tier_surcharges(service)} if tiers_differ(service) else {}
+
+
+def _sla_summary(service: ServiceInfo, prices: bool = False) -> str:
+    """'Standard 2 h response, ...; Premium 30 min response, ..., 24/7 (EUR 500 more a month)'.
+
+    With `prices`, every tier's monthly price when the tiers cost different amounts."""
+    more = _surcharges(service)
     parts = []
     for tier in service.sla_tiers:
         hours = f", {tier.hours}" if tier.hours else ""
-        parts.append(f"{tier.name} {tier.response_time} response, {tier.availability} availability{hours}")
+        text = f"{tier.name} {tier.response_time} response, {tier.availability} availability{hours}"
+        extra = more.get(tier.name)
+        if prices and tier.name in more:
+            cost = format_money(tier.price or Decimal(0), service.currency)
+            text += f", {cost} a month" + (
+                f" ({format_money(extra or Decimal(0), service.currency)} more)" if extra else ""
+            )
+        elif extra:
+            text += f" ({format_money(extra, service.currency)} more a month)"
+        parts.append(text)
     return "; ".join(parts)
+
+
+def _no_sla(service: ServiceInfo) -> str:
+    """Why a service has no SLA tiers, in the catalogue's own terms: a fixed-price project, or
+    work billed per day as its description says (body leasing: specialists under your direction)."""
+    if service.billing_model == "fixed_price":
+        return (
+            f"it is project work at a fixed price, agreed per project with scope, milestones and "
+            f"acceptance criteria. Typical engagement: {service.engagement}."
+        )
+    note = f" ({service.billing_note})" if service.billing_note else ""
+    return (
+        f"it is billed {service.price_unit}{note}, not a managed service. {service.description} "
+        f"Typical engagement: {service.engagement}."
+    )
 
 
 def describe(service: ServiceInfo) -> str:
@@ -51,33 +149,60 @@ def describe(service: ServiceInfo) -> str:
     text = (
         f"{service.name} ({side}): {service.description} "
         f"Billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}, "
-        f"{starting_price(service)}."
+        f"{price_with_allowance(service)}"
+        + (f" ({service.billing_note})." if service.billing_note and not has_allowance(service) else ".")
     )
     if service.sla_tiers:
         text += f" SLA: {_sla_summary(service)}."
+    elif service.billing_model == "fixed_price":
+        text += f" No SLA tiers: project work ({service.engagement})."
     else:
-        text += f" No SLA tiers: it is project work ({service.engagement})."
+        text += f" No SLA tiers; engagement: {service.engagement}."
     return _fit(text)
 
 
 def price_text(service: ServiceInfo) -> str:
     note = f" ({service.billing_note})" if service.billing_note else ""
+    tiers = tier_prices(service)
     text = (
         f"{service.name} is billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}: "
-        f"{starting_price(service)}{note}. Typical engagement: {service.engagement}. "
+        f"{price_with_allowance(service)}{note}. "
+        + (f"SLA tiers: {tiers}. " if tiers else "")
+        + f"Typical engagement: {service.engagement}. "
         f"Prices are indicative; sales can send you an exact quote."
     )
     return _fit(text)
 
 
+def included_text(service: ServiceInfo) -> str:
+    """What the price covers: the service, the units and their limit, the note, the tiers' prices."""
+    covered = allowance(service)
+    price = (
+        f"The price, {starting_price(service)}, covers {covered}"
+        if covered
+        else f"The price: {starting_price(service)}"
+    )
+    note = f" ({service.billing_note})" if service.billing_note else ""
+    tiers = tier_prices(service)
+    if tiers:
+        tiers = f" SLA tiers: {tiers}."
+    elif service.sla_tiers:
+        tiers = f" SLA tiers: {', '.join(t.name for t in service.sla_tiers)}."
+    return f"{service.description} {price}{note}.{tiers}"
+
+
 def sla_text(service: ServiceInfo) -> str:
     if not service.sla_tiers:
-        text = (
-            f"{service.name} has no SLA tiers: it is project work, agreed per assignment "
-            f"with scope, milestones and acceptance criteria. Typical engagement: {service.engagement}."
+        text = f"{service.name} has no SLA tiers: {_no_sla(service)}"
+    elif tiers_differ(service):
+        covered = allowance(service)
+        text = f"{service.name} SLA tiers: {_sla_summary(service, prices=True)}." + (
+            f" Each tier's price covers {covered}." if covered else ""
         )
-    else:
+    elif any(t.price is not None for t in service.sla_tiers) or len(service.sla_tiers) == 1:
         text = f"{service.name} SLA tiers: {_sla_summary(service)}. Included in the monthly subscription."
+    else:
+        text = f"{service.name} SLA tiers: {_sla_summary(service)}. Sales quote each tier's price."
     return _fit(text)
 
 

@@ -11,10 +11,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.catalogue.answers import _fit, starting_price
+from bot.catalogue import answers
+from bot.catalogue.answers import _fit
 from bot.catalogue.queries import ServiceInfo
 from bot.forms import words
 from bot.sales import validation
+
+# "what's included?", "what do we get?", "is that covered?" (a question about VAT is about VAT)
+INCLUDED = re.compile(r"\b(includ\w*|what do (i|we) get|what'?s in|covered|cover)\b", re.I)
 
 ASPECTS = (
     ("vat", re.compile(r"\b(vat|tax|taxes|net|gross|brutto|netto)\b", re.I)),
@@ -34,7 +38,7 @@ ASPECTS = (
             re.I,
         ),
     ),
-    ("included", re.compile(r"\b(includ\w*|what do (i|we) get|what'?s in|covered|cover)\b", re.I)),
+    ("included", INCLUDED),
 )
 
 
@@ -95,18 +99,6 @@ def _cancel(s: ServiceInfo, after: int | None) -> str:
     return f"You can end {s.name} with {notice}."
 
 
-def _included(s: ServiceInfo) -> str:
-    units = ""
-    if s.included_quantity and s.quantity_unit:
-        plural = "" if s.included_quantity == 1 or s.quantity_unit.upper() == "TB" else "s"
-        units = (
-            f" The price {starting_price(s)} covers up to {s.included_quantity} {s.quantity_unit}{plural}."
-        )
-    note = f" ({s.billing_note})" if s.billing_note else ""
-    tiers = f" SLA tiers: {', '.join(t.name for t in s.sla_tiers)}." if s.sla_tiers else ""
-    return f"{s.description}{units}{tiers}{note and ' Also: ' + s.billing_note + '.'}"
-
-
 def service_terms(service: ServiceInfo, text: str | None) -> str:
     """The terms of one service the question asks about."""
     parts = []
@@ -118,7 +110,7 @@ def service_terms(service: ServiceInfo, text: str | None) -> str:
         elif aspect == "vat" and service.vat_note:
             parts.append(service.vat_note)
         elif aspect == "included":
-            parts.append(_included(service))
+            parts.append(answers.included_text(service))
     return _fit(" ".join(dict.fromkeys(parts)))
 
 

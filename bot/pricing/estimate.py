@@ -104,9 +104,19 @@ def day_rate(service: ServiceInfo, people: int, days: int) -> DayRateLine:
     return DayRateLine(service, max(1, people), max(1, days))
 
 
+def tier_surcharges(service: ServiceInfo) -> list[tuple[SlaTier, Decimal]]:
+    """Each priced tier, cheapest first, with what it costs a month more than the cheapest."""
+    tiers = sorted((t for t in service.sla_tiers if t.price is not None), key=lambda t: t.price or Decimal(0))
+    if not tiers:
+        return []
+    floor = tiers[0].price or Decimal(0)
+    return [(t, (t.price or Decimal(0)) - floor) for t in tiers]
+
+
 def tier_difference(service: ServiceInfo) -> tuple[SlaTier, SlaTier, Decimal] | None:
     """(cheapest, dearest, monthly difference) for "how much more is premium?"."""
     cheapest, dearest = pick_tier(service, BASE), pick_tier(service, TOP)
     if not cheapest or not dearest or cheapest == dearest:
         return None
-    return cheapest, dearest, (dearest.price or Decimal(0)) - (cheapest.price or Decimal(0))
+    more = dict((t.name, m) for t, m in tier_surcharges(service))[dearest.name]
+    return cheapest, dearest, more

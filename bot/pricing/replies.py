@@ -14,9 +14,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.catalogue import queries
-from bot.catalogue.answers import format_money, starting_price
-from bot.catalogue.queries import ServiceInfo
+from bot.catalogue.answers import (
+    allowance,
+    format_money,
+    included_units,
+    plural,
+    price_with_allowance,
+    starting_price,
+    units,
+)
+from bot.catalogue.queries import ServiceInfo, SlaTier
 from bot.catalogue.replies import services_named
+from bot.forms import words
 from bot.forms.turns import Say
 from bot.knowledge import SALES_BUTTON
 from bot.pricing import estimate, inhouse, request
@@ -34,10 +43,6 @@ class CostReply:
     service: str | None = None  # the service now under discussion
 
 
-def plural(unit: str, count: int) -> str:
-    return unit if count == 1 or unit.upper() == "TB" else f"{unit}s"
-
-
 def money(amount: Decimal, currency: str) -> str:
     return format_money(amount, currency)
 
@@ -49,12 +54,11 @@ def _line_text(line: MonthlyLine) -> str:
     if line.extra_units and s.quantity_unit and s.included_quantity:
         unit = s.quantity_unit
         return (
-            f"{head} (incl. {s.included_quantity} {plural(unit, s.included_quantity)}) + {line.extra_units} "
+            f"{head} (incl. {units(s.included_quantity, unit)}) + {line.extra_units} "
             f"extra {plural(unit, line.extra_units)} × {money(line.extra_price, s.currency)}"
         )
-    if s.included_quantity and s.quantity_unit:
-        return f"{head} (up to {s.included_quantity} {plural(s.quantity_unit, s.included_quantity)})"
-    return head
+    covered = included_units(s)
+    return f"{head} ({covered})" if covered else head
 
 
 def arithmetic(result: Estimate) -> str:
@@ -128,23 +132,126 @@ def compare_reply(service: ServiceInfo, req: request.CostRequest, facts: inhouse
     )
 
 
-def difference_reply(service: ServiceInfo, req: request.CostRequest) -> CostReply | None:
-    found = estimate.tier_difference(service)
-    if not found:
-        return None
-    cheap, dear, more = found
+def _running_round_the_clock(tier: SlaTier) -> bool:
+    return bool(request.ROUND_THE_CLOCK.search(tier.hours or ""))
+
+
+def difference_reply(service: ServiceInfo, req: request.CostRequest, text: str = "") -> CostReply:
+    """ "How much more is premium?", "is 24/7 extra?": the tiers' monthly prices from the catalogue,
+    and, when 24/7 is asked about, which tier has it (SOC: every tier; workstations: none)."""
     c = service.currency
-    text = (
-        f"{service.name}: {dear.name} costs {money(dear.price or Decimal(0), c)} per month, "
+    found = estimate.tier_difference(service)
+    covered = allowance(service)
+    if not found:
+        if service.sla_tiers:
+            said = (
+                f"{service.name}: every SLA tier costs the same, {starting_price(service)}"
+                + (f" for {covered}" if covered else "")
+                + "."
+            )
+        else:
+            note = f" ({service.billing_note})" if service.billing_note else ""
+            said = (
+                f"{service.name} has no SLA tiers, so there is no tier surcharge: it is billed "
+                f"{price_with_allowance(service)}{note}."
+            )
+        return CostReply(
+            Say("utter_cost_difference", {"arithmetic": said}),
+            [SALES_BUTTON, SERVICES_BUTTON],
+            req.as_slot(),
+            service.slug,
+        )
+    cheap, dear, more = found
+    lead = ""
+    if request.ROUND_THE_CLOCK.search(words.clean(text)):
+        with_24_7 = [t for t, _ in estimate.tier_surcharges(service) if _running_round_the_clock(t)]
+        if with_24_7 and with_24_7[0] == cheap:
+            lead = (
+                f"24/7 is already in the {cheap.name} tier, {money(cheap.price or Decimal(0), c)} a month. "
+            )
+        elif with_24_7:
+            dear = with_24_7[0]
+            more = (dear.price or Decimal(0)) - (cheap.price or Decimal(0))
+        else:
+            lead = f"No {service.name} tier runs 24/7; the longest hours are {dear.name}'s. "
+    said = (
+        f"{lead}{service.name}: {dear.name} costs {money(dear.price or Decimal(0), c)} per month, "
         f"{money(more, c)} more than {cheap.name} at {money(cheap.price or Decimal(0), c)}. {dear.name} "
         f"gives {dear.response_time} response, {dear.availability} availability"
         f"{', ' + dear.hours if dear.hours else ''}."
+        + (f" Each tier's price covers {covered}." if covered else "")
     )
     return CostReply(
-        Say("utter_cost_difference", {"arithmetic": text}),
+        Say("utter_cost_difference", {"arithmetic": said}),
         [SALES_BUTTON, SERVICES_BUTTON],
         req.as_slot(),
         service.slug,
+    )
+
+
+def _case(quantities: dict[str, int]) -> str:
+    """'30 users, 12 TB': the case the visitor stated, in the catalogue's units."""
+    return ", ".join(units(n, "TB" if unit == "tb" else unit) for unit, n in quantities.items())
+
+
+def cheaper_reply(services: Sequence[ServiceInfo], req: request.CostRequest) -> CostReply | None:
+    """ "Which is cheaper for 30 users, standard or premium?" (the tiers of one service) or "...,
+    managed helpdesk or workstation management?" (services, each counting its own unit): the
+    estimator's monthly lines side by side, and the difference. None: fewer than two to compare."""
+    monthly = [s for s in services if s.billing_model == "subscription"]
+    if not monthly:
+        return None
+    options: list[tuple[str, MonthlyLine]] = []
+    if len(services) == 1:
+        one = monthly[0]
+        quantity = req.quantities.get((one.quantity_unit or "").lower())
+        options = [
+            (t.name, estimate.monthly_line(one, quantity, t.name)) for t, _ in estimate.tier_surcharges(one)
+        ]
+    else:
+        options = [
+            (s.name, estimate.monthly_line(s, req.quantities.get((s.quantity_unit or "").lower()), req.tier))
+            for s in monthly
+        ]
+    if len(options) < 2:
+        return None
+    c = monthly[0].currency
+    case = _case(req.quantities)
+    lines = "; ".join(
+        _line_text(line) + (f" = {money(line.monthly, c)}" if line.extra_units else "") for _, line in options
+    )
+    ranked = sorted(options, key=lambda o: o[1].monthly)
+    (best, low), (_, next_) = ranked[0], ranked[1]
+    if low.monthly == next_.monthly:
+        verdict = "They cost the same."
+    else:
+        verdict = f"{best} is cheaper by {money(next_.monthly - low.monthly, c)} a month."
+    notes = []
+    if len(services) == 1:
+        dear = ranked[-1][1].tier
+        if dear and dear != low.tier:
+            notes.append(
+                f"{dear.name} buys {dear.response_time} response, {dear.availability} availability"
+                + (f", {dear.hours}." if dear.hours else ".")
+            )
+    else:
+        asked = [plural("TB" if u == "tb" else u, 2) for u in req.quantities]
+        for s in monthly:
+            unit = (s.quantity_unit or "").lower()
+            if asked and s.quantity_unit and unit not in req.quantities:
+                notes.append(
+                    f"{s.name} counts {plural(s.quantity_unit, 2)}, not {' or '.join(asked)}: "
+                    "that figure is its base price."
+                )
+        for s in services:
+            if s not in monthly:
+                notes.append(f"{s.name} ({starting_price(s)}) is not a monthly fee, so it is left out.")
+    said = f"Per month{' for ' + case if case else ''}: {lines}. {verdict}" + "".join(" " + n for n in notes)
+    return CostReply(
+        Say("utter_cost_cheaper", {"arithmetic": said}),
+        [SALES_BUTTON, SERVICES_BUTTON],
+        req.as_slot(),
+        services[0].slug,
     )
 
 
@@ -173,10 +280,12 @@ def estimate_reply(
     if req.in_house:
         managed = next((s for s in services if s.billing_model == "subscription"), None)
         return compare_reply(managed, req, facts) if managed else _which_service(session)
+    if req.compare:
+        compared = cheaper_reply(services, req)
+        if compared:
+            return compared
     if req.difference:
-        reply = difference_reply(first, req)
-        if reply:
-            return reply
+        return difference_reply(first, req, text)
     subscriptions = [s for s in services if s.billing_model == "subscription"]
     if subscriptions:
         months = req.months or 12
@@ -202,7 +311,14 @@ def estimate_reply(
             first.slug,
         )
     return CostReply(
-        Say("utter_cost_fixed_price", {"service": first.name, "price": starting_price(first)}),
+        Say(
+            "utter_cost_fixed_price",
+            {
+                "service": first.name,
+                "price": starting_price(first),
+                "note": first.billing_note or "as quoted",
+            },
+        ),
         [SALES_BUTTON, SERVICES_BUTTON],
         req.as_slot(),
         first.slug,

@@ -29,15 +29,32 @@ UNIT_WORDS = (
     (r"firewalls?", "firewall"),
 )
 _NUMBER = r"(\d{1,3}(?:[ ,.]\d{3})+|\d+)"
+_ROUND_THE_CLOCK = r"24/7|24x7|24 ?h(ours)? a day|round the clock|around the clock"
+ROUND_THE_CLOCK = re.compile(rf"\b({_ROUND_THE_CLOCK})\b", re.I)
 _TOP = re.compile(
-    r"\b(premium|top|highest|best|gold|fastest|critical|24/7|24x7|round the clock|around the clock|"
-    r"1 ?h(our)? response)\b",
+    rf"\b(premium|top|highest|best|gold|fastest|critical|{_ROUND_THE_CLOCK}|1 ?h(our)? response)\b",
     re.I,
 )
 _BASE = re.compile(r"\b(standard|basic|cheapest|lowest|business hours|office hours|mon-fri)\b", re.I)
+# "how much more is premium?", "is 24/7 extra?", "does premium cost more?", "is 24/7 included?"
+# (with a top tier named: "20 extra users" alone asks for an estimate, not a surcharge)
 _DIFFERENCE = re.compile(
-    r"\b(how much more|more expensive|difference|extra for|on top|upgrade to|surcharge)\b", re.I
+    r"\b(how much more|more expensive|difference|extra for|on top|upgrade to|surcharge|"
+    r"costs? (more|extra)|pay (more|extra)|charged? (extra|separately|more)|at (an )?extra cost|"
+    r"extra (cost|charge|fee)s?|additional (cost|charge|fee)s?|"
+    r"extra( or (included|not))?(?=\s*[?!.]*$)|included or extra|"
+    r"(is|are) [^?.!]{0,40}\bincluded|does [^?.!]{0,40}\binclude)\b",
+    re.I,
 )
+# "which is cheaper ...", "is premium or standard less expensive for 30 users?"
+CHEAPER = re.compile(
+    r"\b(cheaper|cheapest|less expensive|costs? less|save (money|more)|more affordable|better value|"
+    r"lower cost)\b",
+    re.I,
+)
+# "is in-house more expensive?" compares too; "does premium cost more?" is a surcharge
+_DEARER = re.compile(r"\b(more expensive|costs? more)\b", re.I)
+_TIERS = re.compile(r"\b(tiers?|levels?|plans?|options?)\b", re.I)
 _YEAR = re.compile(r"\b(per year|a year|yearly|annual\w*|per annum|p\.?a\.?|12 months)\b", re.I)
 _YEARS = re.compile(rf"\b(?:for|over)\s+{_NUMBER}\s+years?\b", re.I)
 _TERM = re.compile(
@@ -65,6 +82,7 @@ class CostRequest:
     until_term: bool = False  # over the minimum term
     difference: bool = False  # "how much more is premium?"
     in_house: bool = False  # compare with doing it in-house
+    compare: bool = False  # "which is cheaper for 30 users, standard or premium?" (tiers or services)
     people: int | None = None  # day-rate work
     days: int | None = None
 
@@ -114,14 +132,21 @@ def read(text: str | None, services: tuple[str, ...] = ()) -> CostRequest:
         days = n * (5 if unit.startswith("week") else 1) if not unit.startswith("month") else None
         if unit.startswith("month") and months is None:
             months = min(MAX_MONTHS, n)
+    in_house = bool(_IN_HOUSE.search(text))
+    cheaper = bool(CHEAPER.search(text))
+    tiers = bool(_TOP.search(text) and _BASE.search(text)) or (
+        bool(_TIERS.search(text)) and len(services) < 2
+    )
+    compare = cheaper and not in_house and (tiers or len(services) > 1)
     return CostRequest(
         services=services,
         quantities=quantities(text),
-        tier=tier,
+        tier=None if compare and tiers else tier,
         months=months,
         until_term=bool(_TERM.search(text)),
-        difference=bool(_DIFFERENCE.search(text)) and tier == TOP,
-        in_house=bool(_IN_HOUSE.search(text)) or bool(re.search(r"\bcheaper\b", text)),
+        difference=bool(_DIFFERENCE.search(text)) and tier == TOP and not compare,
+        in_house=in_house or (bool(re.search(r"\bcheaper\b", text)) and not compare),
+        compare=compare,
         people=min(_int(people.group(1)), 100) if people else None,
         days=min(days, 2000) if days else None,
     )
@@ -154,13 +179,18 @@ def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
 def asks_for_estimate(text: str | None) -> bool:
     """A price question that needs arithmetic: numbers of units, a tier, a period, people, in-house."""
     req = read(text)
-    return bool(req.quantities or req.tier or req.months or req.in_house or req.people or req.until_term)
+    return bool(
+        req.quantities
+        or req.tier
+        or req.months
+        or req.in_house
+        or req.people
+        or req.until_term
+        or req.compare
+    )
 
 
 def asks_in_house_comparison(text: str | None) -> bool:
     """'is in-house cheaper than an msp?', 'cheaper than hiring our own admin?'"""
     cleaned = words.clean(text).lower()
-    return bool(
-        re.search(r"\b(cheaper|less expensive|more expensive|cost (more|less)|save money)\b", cleaned)
-        and _IN_HOUSE.search(cleaned)
-    )
+    return bool((CHEAPER.search(cleaned) or _DEARER.search(cleaned)) and _IN_HOUSE.search(cleaned))
