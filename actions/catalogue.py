@@ -11,9 +11,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.pricing import CATALOGUE, SLA, answers_for, focused_service
+from actions.pricing import CATALOGUE, SLA, answers_for, conversation_focus
 from bot import db
-from bot.catalogue import replies
+from bot.catalogue import choices, replies
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,21 @@ def _answer(
         reply = replies.UNAVAILABLE
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
     return [SlotSet("service", reply.service)] if reply.service else []
+
+
+def _about_focus(tracker: Tracker, intent: str, answer: Callable[..., replies.Reply | None]):
+    """Build the answer about the service named or in focus; with none, ask which (the short list
+    just offered, or the services that fit what was said), each choice asking the same question."""
+    now = conversation_focus(tracker)
+    side = next(tracker.get_latest_entity_values("sourcing_model"), None)
+
+    def build(session):
+        reply = answer(session, _text(tracker), _mentions(tracker), now.service)
+        if reply is None:
+            reply = choices.which_service(session, _text(tracker), intent, now.choices, side)
+        return reply
+
+    return build
 
 
 def _mentions(tracker: Tracker) -> list[str]:
@@ -69,11 +84,7 @@ class ActionServicePrice(Action):
         specific = answers_for(tracker)  # "how much for 120 users?", "is VAT included?"
         if specific:
             return await specific.run(dispatcher, tracker, domain)
-        return _answer(
-            dispatcher,
-            tracker,
-            lambda s: replies.price_reply(s, _text(tracker), _mentions(tracker), focused_service(tracker)),
-        )
+        return _answer(dispatcher, tracker, _about_focus(tracker, "ask_service_price", replies.price_reply))
 
 
 class ActionServiceSla(Action):
@@ -86,8 +97,4 @@ class ActionServiceSla(Action):
         specific = answers_for(tracker, SLA)  # "is 24/7 extra?", "premium or standard, cheaper for 30 users?"
         if specific:
             return await specific.run(dispatcher, tracker, domain)
-        return _answer(
-            dispatcher,
-            tracker,
-            lambda s: replies.sla_reply(s, _text(tracker), _mentions(tracker), focused_service(tracker)),
-        )
+        return _answer(dispatcher, tracker, _about_focus(tracker, "ask_service_sla", replies.sla_reply))

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.advisor import handoff
-from bot.catalogue import queries, replies, terms
+from bot.catalogue import choices, queries, replies, terms
+from bot.dialogue import focus, last_turn
 from bot.knowledge import SALES_BUTTON
 from bot.pricing import commercial, inhouse, request
 from bot.pricing import replies as costs
@@ -36,12 +37,16 @@ CATALOGUE = "catalogue"  # action_catalogue_answer
 CLARIFY = "clarify"  # action_clarify: an unsure classifier, but a plainly commercial question
 
 
-def focused_service(tracker: Tracker) -> str | None:
-    """The slug of the service the conversation is about, or None.
+def conversation_focus(tracker: Tracker) -> focus.Focus:
+    """What a follow-up is about: the short list just offered, else the service discussed last
+    (bot.dialogue.focus). The one place that reads the focus."""
+    offered = last_turn.last_turn(tracker.events, skip_latest_user=True).services_offered()
+    return focus.focus(tracker.get_slot("service"), offered)
 
-    The one place that reads the focus: every action asks here (its body may grow into a richer
-    conversation state without the callers changing)."""
-    return tracker.get_slot("service")
+
+def focused_service(tracker: Tracker) -> str | None:
+    """The slug of the one service the conversation is about, or None."""
+    return conversation_focus(tracker).service
 
 
 def _mentions(tracker: Tracker) -> list[str]:
@@ -76,14 +81,16 @@ class ActionCostEstimate(Action):
     ) -> list[dict[str, Any]]:
         def build(session: Session) -> list[dict[str, Any]]:
             advised = (handoff.sanitized(tracker.get_slot("advice")) or {}).get("services") or []
+            now = conversation_focus(tracker)
             reply = costs.estimate_reply(
                 session,
                 _text(tracker),
                 _mentions(tracker),
-                focused_service(tracker),
+                now.service,
                 tracker.get_slot("estimate"),
                 inhouse.assumptions(),
                 advised,
+                now.choices,
             )
             dispatcher.utter_message(
                 response=reply.say.response, buttons=reply.buttons, **dict(reply.say.kwargs)
@@ -140,7 +147,9 @@ class ActionCommercialAnswer(Action):
             text, mentions, focus = _text(tracker), _mentions(tracker), focused_service(tracker)
             reply = commercial.reply(session, text, mentions, focus)
             if reply is None:  # no service after all (gone from the catalogue): ask which
-                which = replies.price_reply(session, text, mentions, None)
+                which = choices.which_service(
+                    session, text, "ask_service_price", conversation_focus(tracker).choices
+                )
                 dispatcher.utter_message(text=which.text, buttons=which.buttons)
                 return []
             dispatcher.utter_message(
@@ -203,4 +212,6 @@ def answers_for(tracker: Tracker, asked_by: str = PRICE) -> Action | None:
     bare = not text or text.startswith("/")
     if request.asks_for_estimate(text) or (bare and advised and not focused_service(tracker)):
         return ActionCostEstimate()
+    if bare and request.waits_for_service(tracker.get_slot("estimate")):
+        return ActionCostEstimate()  # the service picked for "how much for 120 users?"
     return None

@@ -121,3 +121,90 @@ def test_unreachable_database_answers_politely(monkeypatch, caplog):
     assert messages[0]["buttons"] == [{"title": "Talk to sales", "payload": "/request_sales_contact"}]
     assert events == []
     assert any("catalogue look-up failed" in r.getMessage() for r in caplog.records)
+
+
+# ----------------------------------------------------------------------------- the focus (issue 16)
+
+SECURITY_LIST = {
+    "event": "bot",
+    "text": "Our security services: Managed firewall, SOC as a service. Which one would you like to know more about?",
+    "data": {
+        "buttons": [
+            {"title": "Managed firewall", "payload": '/ask_catalogue_service{"service":"managed-firewall"}'},
+            {"title": "SOC as a service", "payload": '/ask_catalogue_service{"service":"soc-as-a-service"}'},
+            {"title": "Talk to sales", "payload": "/request_sales_contact"},
+        ]
+    },
+}
+
+
+def after(bot_event, text, intent, slots=None, entities=None):
+    """The tracker the action server gets for `text`, sent right after the bot said `bot_event`."""
+    events = [{"event": "user", "text": "earlier"}, bot_event, {"event": "user", "text": text}]
+    return make_tracker(text, intent, entities, slots, events=events)
+
+
+def payloads(messages):
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_price_after_a_short_list_asks_which_of_them(catalogue_db):
+    tracker = after(SECURITY_LIST, "price?", "ask_service_price", slots={"service": "devops-engineering"})
+    messages, events = run_action(ActionServicePrice(), tracker)
+    assert "Which service" in texts(messages)
+    assert payloads(messages)[:2] == [
+        '/ask_service_price{"service":"managed-firewall"}',
+        '/ask_service_price{"service":"soc-as-a-service"}',
+    ]
+    assert events == []
+
+
+def test_price_with_the_service_in_focus_answers_it(catalogue_db):
+    tracker = after(
+        {"event": "bot", "text": "DevOps engineering..."},
+        "price?",
+        "ask_service_price",
+        {"service": "devops-engineering"},
+    )
+    messages, _ = run_action(ActionServicePrice(), tracker)
+    assert "DevOps engineering" in texts(messages) and "Which service" not in texts(messages)
+    messages, _ = run_action(
+        ActionServiceSla(),
+        after(
+            {"event": "bot", "text": "..."},
+            "is there an sla on that",
+            "ask_service_sla",
+            {"service": "devops-engineering"},
+        ),
+    )
+    assert "DevOps engineering" in texts(messages) and "Which service" not in texts(messages)
+
+
+def test_which_service_with_nothing_in_focus_offers_what_fits(catalogue_db):
+    messages, _ = run_action(
+        ActionServiceSla(), make_tracker("what's the sla for security stuff?", "ask_service_sla")
+    )
+    offered = payloads(messages)
+    assert '/ask_service_sla{"service":"managed-firewall"}' in offered
+    assert (
+        all(p.startswith("/ask_service_sla") for p in offered[:-1])
+        and offered[-1] == "/request_sales_contact"
+    )
+
+
+def test_an_estimate_waits_for_its_service_and_keeps_the_numbers(catalogue_db):
+    messages, events = run_action(
+        ActionServicePrice(), make_tracker("how much for 120 users?", "ask_service_price")
+    )
+    assert '/ask_service_price{"service":"managed-helpdesk"}' in payloads(messages)
+    pending = slots_set(events)["estimate"]
+    assert pending["services"] == [] and pending["quantities"] == {"user": 120}
+    click = make_tracker(
+        '/ask_service_price{"service":"managed-helpdesk"}',
+        "ask_service_price",
+        [entity("service", "managed-helpdesk")],
+        {"estimate": pending},
+    )
+    messages, events = run_action(ActionServicePrice(), click)
+    assert "70 extra users" in messages[0]["arithmetic"]  # 120 users: the numbers given before the choice
+    assert slots_set(events)["service"] == "managed-helpdesk"

@@ -8,6 +8,7 @@ import pytest
 
 from bot import db
 from bot.catalogue.loader import load_catalogue
+from bot.catalogue import choices
 from bot.dialogue import context, focus, follow_up, last_turn, short_replies
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.yml"
@@ -97,6 +98,8 @@ def test_bad_payloads_are_no_choice():
         ("ok, the last one", "/request_sales_contact"),
         ("soc as a service", '/ask_catalogue_service{"service":"soc-as-a-service"}'),
         ("Managed Firewall!", '/ask_catalogue_service{"service":"managed-firewall"}'),
+        ("firewall", '/ask_catalogue_service{"service":"managed-firewall"}'),
+        ("the soc", None),  # not the words of one title
     ],
 )
 def test_a_typed_choice_is_the_button_it_names(typed, payload):
@@ -111,6 +114,9 @@ def test_a_typed_choice_is_the_button_it_names(typed, payload):
         "that one",
         "the second service you do, what does it cost?",
         "tell me about firewalls and more",
+        "a",
+        "service",
+        "managed services",
     ],
 )
 def test_what_a_list_does_not_settle_is_left_to_nlu(typed):
@@ -309,20 +315,21 @@ def slugs(services):
 
 
 def test_which_service_offers_what_fits_what_was_said(session):
-    assert slugs(focus.candidates(session, "price for 120 users?")) == ["managed-helpdesk"]
-    assert "managed-servers" in slugs(focus.candidates(session, "how much per server?"))
-    security = slugs(focus.candidates(session, "how much are your security services?"))
+    assert slugs(choices.candidates(session, "price for 120 users?")) == ["managed-helpdesk"]
+    assert "managed-servers" in slugs(choices.candidates(session, "how much per server?"))
+    security = slugs(choices.candidates(session, "how much are your security services?"))
     assert {"managed-firewall", "soc-as-a-service"} <= set(security)
-    assert slugs(focus.candidates(session, "price?", choices=["managed-firewall", "soc-as-a-service"])) == [
+    assert slugs(choices.candidates(session, "price?", choices=["managed-firewall", "soc-as-a-service"])) == [
         "managed-firewall",
         "soc-as-a-service",
     ]
-    spread = focus.candidates(session, "price?")
+    spread = choices.candidates(session, "price?")
     assert {s.side for s in spread} == {"managed_services", "it_outsourcing"}
 
 
 def test_which_service_buttons_ask_the_same_question(session):
-    text, buttons = focus.which_service(session, "sla?", "ask_service_sla", choices=["managed-firewall"])
+    reply = choices.which_service(session, "sla?", "ask_service_sla", choices=["managed-firewall"])
+    text, buttons = reply.text, reply.buttons
     assert "Which service" in text
     assert buttons[0]["payload"] == '/ask_service_sla{"service":"managed-firewall"}'
     assert buttons[-1]["payload"] == "/request_sales_contact"

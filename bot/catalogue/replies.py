@@ -142,14 +142,6 @@ def answer_question(
     return Reply(answers.not_found_text(query, suggestions), buttons)
 
 
-def _which_service(session: Session) -> Reply:
-    services = queries.list_services(session)
-    return Reply(
-        'Which service do you mean? Pick one, or ask e.g. "how much is the managed helpdesk?"',
-        [_service_button(s) for s in services[:MAX_SERVICE_BUTTONS]] + [SALES_BUTTON],
-    )
-
-
 def _about(session: Session, mentions: list[str], text: str, last_service: str | None) -> ServiceInfo | None:
     named = services_named(session, mentions, text)
     if named:
@@ -157,17 +149,20 @@ def _about(session: Session, mentions: list[str], text: str, last_service: str |
     return queries.get_service(session, last_service) if last_service else None
 
 
-def price_reply(session: Session, text: str, mentions: list[str], last_service: str | None) -> Reply:
+def price_reply(session: Session, text: str, mentions: list[str], last_service: str | None) -> Reply | None:
+    """The price of the service named or in focus; None when there is none (ask which:
+    bot.catalogue.choices)."""
     service = _about(session, mentions, text, last_service)
     if service is None:
-        return _which_service(session)
+        return None
     return Reply(answers.price_text(service), _detail_buttons()[1:], service.slug)
 
 
-def sla_reply(session: Session, text: str, mentions: list[str], last_service: str | None) -> Reply:
+def sla_reply(session: Session, text: str, mentions: list[str], last_service: str | None) -> Reply | None:
+    """The SLA tiers of the service named or in focus; None when there is none."""
     service = _about(session, mentions, text, last_service)
     if service is None:
-        return _which_service(session)
+        return None
     return Reply(answers.sla_text(service), [_detail_buttons()[0], SALES_BUTTON], service.slug)
 
 

@@ -89,9 +89,23 @@ def _answers(options: tuple[Option, ...]) -> list[Option]:
     return [o for o in options if o.payload not in _WAY_OUT]
 
 
+MIN_PART = 4  # "helpdesk" picks "Managed helpdesk"; shorter words pick too easily
+# words that are in many titles and name none of them on their own
+_GENERIC = frozenset(
+    "service services managed support the our your price prices more details info about with".split()
+)
+
+
 def _by_title(text: str, options: tuple[Option, ...]) -> Option | None:
+    """The option whose title was typed, or the one option whose title holds the words typed."""
     wanted = _norm(text)
-    return next((o for o in options if wanted and _norm(o.title) == wanted), None)
+    if not wanted:
+        return None
+    exact = next((o for o in options if _norm(o.title) == wanted), None)
+    if exact or len(wanted) < MIN_PART or set(wanted.split()) <= _GENERIC:
+        return exact
+    within = [o for o in options if re.search(rf"(^| ){re.escape(wanted)}($| )", _norm(o.title))]
+    return within[0] if len(within) == 1 else None
 
 
 def _ordinal(text: str, options: tuple[Option, ...]) -> Option | None:

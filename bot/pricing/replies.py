@@ -5,7 +5,6 @@ this module asks the catalogue and fills the {placeholders} of the domain's utte
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -23,6 +22,8 @@ from bot.catalogue.answers import (
     starting_price,
     units,
 )
+from bot.catalogue.choices import candidates as services_to_offer
+from bot.catalogue.choices import choice_buttons
 from bot.catalogue.queries import ServiceInfo, SlaTier
 from bot.catalogue.replies import services_named
 from bot.forms import words
@@ -93,15 +94,16 @@ def _day_rate_text(line: DayRateLine, working_days: int) -> str:
     )
 
 
-def _which_service(session: Session) -> CostReply:
-    buttons = [
-        {
-            "title": s.name,
-            "payload": "/ask_service_price" + json.dumps({"service": s.slug}, separators=(",", ":")),
-        }
-        for s in queries.list_services(session, side="managed_services")[:4]
-    ]
-    return CostReply(Say("utter_cost_which_service"), buttons + [SALES_BUTTON])
+def _which_service(
+    session: Session, text: str, choices: Sequence[str], req: request.CostRequest | None = None
+) -> CostReply:
+    """Which service to estimate: those that fit what was said. The request is kept, so the
+    service chosen next is estimated with the numbers already given ("for 120 users")."""
+    offered = services_to_offer(session, text, choices)
+    buttons = choice_buttons(offered, "ask_service_price")
+    return CostReply(
+        Say("utter_cost_which_service"), buttons + [SALES_BUTTON], req.as_slot() if req else None
+    )
 
 
 def _services(session: Session, slugs: Sequence[str]) -> list[ServiceInfo]:
@@ -263,11 +265,13 @@ def estimate_reply(
     last_request: Any,
     facts: inhouse.Assumptions,
     advised: Sequence[str] = (),
+    choices: Sequence[str] = (),
 ) -> CostReply:
     """Reply to "what would the helpdesk cost for 120 users?" and its follow-ups.
 
-    Without a service in the question, the last estimate's, the one discussed last, or the
-    services the advisor recommended are estimated."""
+    Without a service in the question, the last estimate's, the one in focus, or the services the
+    advisor recommended are estimated; with none, the visitor picks one (of `choices`, the short
+    list in focus, or those that fit the question)."""
     named = tuple(s.slug for s in services_named(session, mentions, text))
     req = request.follow_up(request.read(text, named), last_request)
     fallback = (last_service,) if last_service else tuple(advised)
@@ -275,11 +279,11 @@ def estimate_reply(
         req = replace(req, services=fallback)
     services = _services(session, req.services)
     if not services:
-        return _which_service(session)
+        return _which_service(session, text, choices, req)
     first = services[0]
     if req.in_house:
         managed = next((s for s in services if s.billing_model == "subscription"), None)
-        return compare_reply(managed, req, facts) if managed else _which_service(session)
+        return compare_reply(managed, req, facts) if managed else _which_service(session, text, (), req)
     if req.compare:
         compared = cheaper_reply(services, req)
         if compared:

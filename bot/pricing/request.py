@@ -157,8 +157,9 @@ def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
     if not isinstance(last, dict):
         return new
     last_services = tuple(str(s) for s in (last.get("services") or [])[:5])
-    if new.services and new.services != last_services:
+    if new.services and last_services and new.services != last_services:
         return new  # other services named: a new question, not a follow-up
+    # (a request that had no service yet takes the one now named, with its numbers)
     quantities_then = {
         str(k): int(v)
         for k, v in (last.get("quantities") or {}).items()
@@ -174,6 +175,13 @@ def follow_up(new: CostRequest, last: dict[str, Any] | None) -> CostRequest:
         months=new.months or months,
         until_term=new.until_term or bool(last.get("until_term")),
     )
+
+
+def waits_for_service(last: Any) -> bool:
+    """The last estimate asked which service, and had numbers, a tier or a period to apply to it."""
+    if not isinstance(last, dict) or last.get("services"):
+        return False
+    return bool(last.get("quantities") or last.get("tier") or last.get("months") or last.get("until_term"))
 
 
 def asks_for_estimate(text: str | None) -> bool:
