@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot import db
-from bot.catalogue.loader import load_catalogue
 from bot.catalogue import choices
+from bot.catalogue.loader import load_catalogue
 from bot.dialogue import context, focus, follow_up, last_turn, short_replies
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.yml"
