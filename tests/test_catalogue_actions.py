@@ -208,3 +208,15 @@ def test_an_estimate_waits_for_its_service_and_keeps_the_numbers(catalogue_db):
     messages, events = run_action(ActionServicePrice(), click)
     assert "70 extra users" in messages[0]["arithmetic"]  # 120 users: the numbers given before the choice
     assert slots_set(events)["service"] == "managed-helpdesk"
+
+
+def test_how_long_a_service_takes_is_its_engagement(catalogue_db):
+    from tests.catalogue_prices import service
+
+    migration = service("system-migration")
+    messages, events = run_action(
+        ActionCatalogueAnswer(),
+        make_tracker("how long does a system migration usually take?", "ask_catalogue_service"),
+    )
+    assert texts(messages).startswith(f"{migration.name} typically runs {migration.engagement}")
+    assert slots_set(events) == {"service": "system-migration"}

@@ -7,6 +7,7 @@ tier has its own monthly price, so a price answer and an estimate never disagree
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -159,6 +160,26 @@ def describe(service: ServiceInfo) -> str:
     else:
         text += f" No SLA tiers; engagement: {service.engagement}."
     return _fit(text)
+
+
+# "how long does a system migration usually take?", "how many weeks is a pen test?"
+_DURATION = re.compile(
+    r"\bhow (long|many (weeks|months|days))\b|\b(duration|timeframe|time frame|timeline|lead time)\b|"
+    r"\btakes? (long|weeks|months)\b",
+    re.I,
+)
+
+
+def asks_duration(text: str | None) -> bool:
+    return bool(_DURATION.search(text or ""))
+
+
+def duration_text(service: ServiceInfo) -> str:
+    """How long the service usually runs: the catalogue's engagement, with what it is."""
+    return _fit(
+        f"{service.name} typically runs {service.engagement}. {service.description} "
+        f"Yours depends on its scope: our sales team can plan it with you."
+    )
 
 
 def price_text(service: ServiceInfo) -> str:

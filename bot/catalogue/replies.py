@@ -126,6 +126,8 @@ def answer_question(
 ) -> Reply:
     """Reply to "do you offer X?", "what managed services do you have?", "security services?"."""
     named = services_named(session, mentions, text)
+    if len(named) == 1 and answers.asks_duration(text):
+        return Reply(answers.duration_text(named[0]), _detail_buttons(), named[0].slug)
     if len(named) == 1:
         return describe_one(named[0])
     if named:
