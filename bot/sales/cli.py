@@ -25,6 +25,7 @@ CSV_FIELDS = (
     "company",
     "company_size",
     "service",
+    "need",
     "sourcing_model",
     "budget",
     "timeline",
@@ -83,7 +84,7 @@ def _cmd_list(args) -> int:
                 lead["owner"] or "-",
                 lead["name"] or "",
                 lead["company"] or "",
-                lead["service"] or "",
+                lead["service"] or (f"need: {lead['need']}" if lead.get("need") else ""),
                 lead["email"] or "",
             )
         )
@@ -114,6 +115,7 @@ def _cmd_show(args) -> int:
         "company_size",
         "role",
         "service",
+        "need",
         "sourcing_model",
         "budget",
         "timeline",
