@@ -159,6 +159,11 @@ def read_yes_no(text: str | None) -> bool | None:
     return None
 
 
+def starts_with_yes(text: str | None) -> bool:
+    """'sure, but ...', 'yes, ...': a yes to a yes/no question, whatever follows."""
+    return bool(_YES.match(clean(text)))
+
+
 def gives_consent(text: str | None) -> bool:
     """An explicit consent to be contacted, said whatever the question ('yes, you may contact me',
     'ok to contact me', 'I consent'); a bare 'yes' or 'sure' is not one."""

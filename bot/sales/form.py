@@ -116,8 +116,8 @@ def control(turn: Turn) -> Outcome | None:
     if not turn.answering:
         return None
     text, slot, values = turn.text, turn.requested, turn.values
-    if slot in YES_NO and reading.read_yes_no(text) is False:
-        return None  # "please don't contact me" answers the question: no
+    if slot in YES_NO and (reading.read_yes_no(text) is False or reading.starts_with_yes(text)):
+        return None  # "please don't contact me" answers the question ("sure, but don't call me" is unclear)
     if reading.wants_to_stop(text) and not (slot == "lead_timeline" and reading.read_timeline(text)):
         return Outcome({CANCELLED: STOPPED})
     if reading.wants_to_skip_all(text):
@@ -138,6 +138,7 @@ def control(turn: Turn) -> Outcome | None:
         slot in BUCKETS_WITHOUT_NOT_SURE
         and reading.reads_not_sure(text)
         and READERS[slot](text, True) is None
+        and not (reading.reads_money(text) or reading.reads_start(text))  # "maybe 5 to 10k a month"
     ):
         return skip(turn)
     return None
@@ -458,10 +459,11 @@ def settle(
         return outcome
     if _asks_for_sales(turn):
         return _again(turn, outcome)
+    if reading.is_command(turn.text) and turn.intent != "help":
+        # "go back", "restart", "menu" (whatever intent NLU gave them, "stop" included)
+        return _again(turn, outcome, Say("utter_lead_form_help"))
     if _digression(turn):
         return None
-    if reading.is_command(turn.text):
-        return _again(turn, outcome, Say("utter_lead_form_help"))
     hint = None
     if extracted.get(turn.requested or "") is not None:
         hint = check(

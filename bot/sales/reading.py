@@ -24,6 +24,7 @@ from bot.forms.words import (  # noqa: F401  (the lead form's readers use them a
     looks_like_question,
     read_yes_no,
     reads_not_sure,
+    starts_with_yes,
     wants_to_skip,
     wants_to_skip_all,
     wants_to_stop,
@@ -213,7 +214,7 @@ def read_company(text: str | None, pending: bool = True) -> str | None:
     text = whole = clean(text)
     if not text or looks_like_question(text) or "@" in text or wants_to_skip(text) or wants_to_stop(text):
         return None
-    if read_company_size(text, pending=False) or reads_not_sure(text) or answers_something_else(text):
+    if read_company_size(text, pending=False) or reads_not_sure(text) or _not_an_answer(text):
         return None  # "we're 50 people", "no idea", "talk to sales": not a company's name
     if pending:
         text = _COMPANY_PREFIX.sub("", text, count=1)
