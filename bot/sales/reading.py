@@ -285,8 +285,8 @@ def read_company_size(text: str | None, pending: bool = True) -> str | None:
     if not pending:
         m = _PEOPLE_NUMBER.search(validation.words_to_digits(text.lower()))
         return validation.parse_company_size(m.group(0)) if m else None
-    if reads_money(text):
-        return None  # "5 to 10k a month" is a budget, not 10,000 people
+    if reads_money(text) and _SURELY_MONEY.search(text):
+        return None  # "5 to 10k a month" is a budget, not 10,000 people (a bare "10k" may be people)
     return validation.parse_company_size(text)
 
 
@@ -298,8 +298,8 @@ def read_budget(text: str | None, pending: bool = True) -> str | None:
     )  # a button's words answer only its question
     if typed:
         return typed.value
-    if not pending and not (_BUDGET_SAID.search(text) or reads_money(text)):
-        return None
+    if not pending and not (_BUDGET_SAID.search(text) or (reads_money(text) and _SURELY_MONEY.search(text))):
+        return None  # in passing, only what is surely money ("10k" alone may be people)
     if not _CURRENCY.search(text) and (
         read_company_size(text, pending=False) or (reads_start(text) and not reads_money(text))
     ):
@@ -403,6 +403,8 @@ _MONEY_PHRASE = re.compile(
     rf"(?:\s*{_PERIOD})?",
     re.I,
 )
+# what only money has: a currency, a period to pay per, "budget", "grand"
+_SURELY_MONEY = re.compile(rf"{_CURRENCY.pattern}|{_PERIOD}|\bbudget|\bgrand\b", re.I)
 # a money phrase says it is one: a currency, a thousand or a million, a period
 _MONEY_MARK = re.compile(
     rf"[€$£]|\d\s*k\b|\b(k|grand|thousand|mln|million|eur\w*|usd|dollars?|gbp|pounds?|pln|zł|zl|chf|bucks)\b|{_PERIOD}",
