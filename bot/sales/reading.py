@@ -341,8 +341,8 @@ def read_role(text: str | None, pending: bool = True) -> str | None:
     )  # a button's words answer only its question
     if typed:
         return typed.value
-    if not pending or is_request_to_bot(text) or gives_consent(text):
-        return None
+    if not pending or is_request_to_bot(text) or gives_consent(text) or looks_like_question(text):
+        return None  # "which one would you recommend?" asks, it does not answer
     return validation.parse_role(text)
 
 
@@ -379,8 +379,8 @@ def read_model(text: str | None, pending: bool = True) -> str | None:
     )  # a button's words answer only its question
     if typed:
         return typed.value
-    if not pending or is_request_to_bot(text):
-        return None
+    if not pending or is_request_to_bot(text) or looks_like_question(text):
+        return None  # "is managed cheaper?" asks, it does not answer
     for pattern, value in _MODEL_WORDS:
         if pattern.search(text):
             return value
