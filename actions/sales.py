@@ -167,6 +167,9 @@ class AskLeadQuestion(Action, ABC):
             kwargs["summary"] = form.summary(values, names, advice)
         if self.slot == "lead_consent":
             kwargs["privacy_url"] = settings.privacy_url()
+        if self.slot == "lead_confirmed" and values.get(form.CONSENT_EARLY):
+            # consent came before its question: the notice is shown before the visitor confirms
+            dispatcher.utter_message(response=EARLY_CONSENT, privacy_url=settings.privacy_url())
         dispatcher.utter_message(
             response=f"utter_ask_{self.slot}",
             buttons=form.buttons(self.slot, values, list(names.items())),
@@ -181,9 +184,13 @@ globals().update(forms.ask_actions(AskLeadQuestion, tuple(form.CHECKS)))
 # ----------------------------------------------------------------------------- the end of the form
 
 
-def consent_text(domain: DomainDict) -> str:
-    """The consent question exactly as the visitor saw it (stored with the lead)."""
-    template = domain["responses"]["utter_ask_lead_consent"][0]["text"]
+EARLY_CONSENT = "utter_lead_consent_noted"
+
+
+def consent_text(domain: DomainDict, early: bool = False) -> str:
+    """The consent question exactly as the visitor saw it (stored with the lead), or, when the
+    visitor gave consent before it was asked, the notice shown with the confirmation."""
+    template = domain["responses"][EARLY_CONSENT if early else "utter_ask_lead_consent"][0]["text"]
     return template.format(privacy_url=settings.privacy_url())
 
 
@@ -210,7 +217,7 @@ class ActionSubmitLead(Action):
                 values,
                 tracker.sender_id,
                 _page_url(tracker),
-                consent_text(domain),
+                consent_text(domain, early=bool(values.get(form.CONSENT_EARLY))),
                 handoff.sanitized(tracker.get_slot("advice")),
             )
             data.client_key = throttle.client_key(tracker.events)

@@ -69,6 +69,14 @@ def test_typed_answer(slot, case, catalogue, monkeypatch):
     elif expect == "phone":
         assert set_now.get(form.PHONE_WANTED) is True
         assert set_now.get("requested_slot") == "lead_phone"
+    elif expect in ("continue", "form_help"):
+        assert not {
+            k for k, v in set_now.items() if v is not None and k not in ("requested_slot", form.ATTEMPTS)
+        }
+        assert set_now.get(form.ATTEMPTS, {}).get(slot, 0) == 0, "no miss is counted"
+        assert set_now["requested_slot"] == slot
+        said = [m.get("response") for m in messages]
+        assert said == ([] if expect == "continue" else ["utter_lead_form_help"])
     elif expect == "miss":
         assert set_now.get(slot) is None
         assert set_now[form.ATTEMPTS] == {slot: 1}

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from bot.nlp.language import detect
+from bot.nlp.language import detect, notice
 from tests.conftest import ROOT
 
 
@@ -39,10 +39,39 @@ def test_other_languages(text, code):
         "kubernetes",
         "",
         None,
+        # names and companies, whatever their letters (issue 16)
+        "Wojciech",
+        "Wiśniewska",
+        "Łukasz Nowak",
+        "Pani Wiśniewska",
+        "Grzegorz Brzęczyszczykiewicz",
+        "Żabka Sp. z o.o.",
+        "Müller GmbH",
+        "Müller GmbH & Co. KG",
+        "Nasza Firma Sp. z o.o.",
     ],
 )
 def test_english_and_names_stay_english(text):
     assert detect(text) is None
+    assert notice(text) is None
+
+
+@pytest.mark.parametrize("text", ["dziękuję", "Wojciech", "danke", "Zoë", "helpdesk"])
+def test_a_single_word_never_gets_the_notice(text):
+    assert notice(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Czy oferujecie helpdesk?", "pl"),
+        ("Wie viel kostet das?", "de"),
+        ("Dzień Dobry", "pl"),  # two words of the language, though capitalised like a name
+        ("Nazywam się Jan Kowalski", "pl"),  # a sentence (the name question reads the name)
+    ],
+)
+def test_sentences_still_get_the_notice(text, code):
+    assert notice(text) == code
 
 
 def test_every_detected_language_has_its_own_answer():

@@ -71,6 +71,33 @@ def test_language_guard_takes_over_foreign_messages_only():
     assert english.get("intent") == ranking[0] and english.get("entities") == [service]
 
 
+@pytest.mark.parametrize("text", ["Wojciech", "Wiśniewska", "Łukasz Nowak", "Żabka Sp. z o.o.", "dziękuję"])
+def test_language_guard_replaces_the_classifiers_other_language_on_names_and_single_words(text):
+    """The classifier learnt Polish letters from other_language examples; a name is no message in
+    Polish: the next-best intent takes over (the FallbackClassifier after the guard judges it)."""
+    ranking = [
+        {"name": "other_language", "confidence": 0.83},
+        {"name": "inform", "confidence": 0.04},
+        {"name": "faq", "confidence": 0.03},
+    ]
+    message = Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking, "entities": []})
+    LanguageGuard().process([message])
+    assert message.get("intent") == {"name": "inform", "confidence": 0.04}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["inform", "faq"]
+    assert message.get("entities") == []
+
+
+def test_language_guard_keeps_the_notice_for_real_sentences():
+    ranking = [{"name": "ask_catalogue_service", "confidence": 0.6}, {"name": "inform", "confidence": 0.2}]
+    german = Message(data={"text": "Wie viel kostet das?", "intent": ranking[0], "intent_ranking": ranking})
+    polish = Message(
+        data={"text": "Czy oferujecie helpdesk?", "intent": ranking[0], "intent_ranking": ranking}
+    )
+    LanguageGuard().process([german, polish])
+    assert german.get("intent")["name"] == "other_language" and german.get("entities")[0]["value"] == "de"
+    assert polish.get("intent")["name"] == "other_language" and polish.get("entities")[0]["value"] == "pl"
+
+
 def test_classifier_trains_persists_and_loads_through_rasa_storage(tmp_path, featurizer):
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource

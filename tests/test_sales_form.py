@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from actions.sales import ActionCancelLead, ActionStartLead, ActionSubmitLead, ValidateLeadForm, consent_text
 from bot import db
 from bot.catalogue import loader
-from bot.sales import buckets, form
+from bot.sales import buckets, form, reading
 from bot.sales.models import Lead
 from tests.action_helpers import ROOT, domain, form_tracker, make_tracker, run_action
 
@@ -354,3 +354,274 @@ def test_every_response_the_form_says_is_in_the_domain():
     for slot in FORM_SLOTS:
         assert f"utter_ask_{slot}" in responses
         assert f"utter_lead_hint_{slot.removeprefix('lead_')}" in responses or slot in form.YES_NO
+
+
+# ----------------------------------------------------------------------------- reading what fits (issue 16)
+
+
+@pytest.mark.parametrize(
+    "text, money",
+    [
+        ("maybe 5 to 10k a month", True),
+        ("around 60 grand a year", True),
+        ("our budget is €8,000", True),
+        ("between 5 and 10k", True),
+        ("1.5m per year", True),
+        ("€3,000", True),
+        ("3M", False),  # a company
+        ("around 2k employees", False),  # people
+        ("about 230", False),
+        ("we pay 4000 eur monthly now for our current provider", False),  # more than an amount
+        ("+48 600 100 200", False),
+        ("next month", False),
+    ],
+)
+def test_reads_money_only_when_the_message_is_an_amount(text, money):
+    assert reading.reads_money(text) is money
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("asap", True),
+        ("next quarter", True),
+        ("in about 6 weeks", True),
+        ("from March", True),
+        ("in Q2", True),
+        ("sometime next year", True),
+        ("no rush", True),
+        ("maybe 5 to 10k a month", False),  # "a month" is no start
+        ("Summer Lee", False),  # a name
+        ("April", False),
+        ("Later", False),  # a button's word answers only its own question
+        ("Q2 Holdings", False),
+    ],
+)
+def test_reads_start_only_when_the_message_is_a_start_date(text, start):
+    assert reading.reads_start(text) is start
+
+
+def test_a_money_amount_is_never_a_start_date_and_a_date_or_headcount_never_a_budget():
+    assert reading.read_timeline("maybe 5 to 10k a month") is None
+    assert reading.read_timeline("around 60 grand a year") is None
+    assert reading.read_timeline("start next month with about 5k a month") == "1-3 months"
+    assert reading.read_timeline("maybe next month") == "1-3 months"
+    assert reading.read_budget("from January 2026") is None
+    assert reading.read_budget("in about 6 weeks") is None
+    assert reading.read_budget("around 2k employees") is None
+    assert reading.read_company_size("maybe 5 to 10k a month") is None
+    # in passing, at another question
+    assert reading.read_budget("maybe 5 to 10k a month", pending=False) == "5k-15k/month"
+    assert reading.read_timeline("in about 6 weeks", pending=False) == "1-3 months"
+    assert reading.read_timeline("April", pending=False) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "talk to sales pls",
+        "can I speak to a human",
+        "restart",
+        "menu",
+        "go back",
+        "start over",
+        "yes, you may contact me",
+        "I consent",
+        "next month",
+        "right away",
+        "maybe 5 to 10k a month",
+    ],
+)
+def test_requests_consent_money_and_dates_are_not_names_or_companies(text):
+    assert reading.read_name(text) is None
+    assert reading.read_company(text) is None
+    assert form.as_given(text) is None
+
+
+def test_names_and_companies_still_read_next_to_other_answers():
+    assert reading.read_name("Wojciech") == "Wojciech"
+    assert reading.read_name("Summer Lee") == "Summer Lee"
+    assert reading.read_company("Acme, about 5k a month") == "Acme"
+    assert reading.read_company("3M") == "3M"
+    assert reading.read_company("Żabka Sp. z o.o.") == "Żabka Sp. z o.o."
+
+
+@pytest.mark.parametrize(
+    "text, need",
+    [
+        ("our ERP keeps crashing", True),
+        ("help with GDPR compliance", True),
+        ("IT support for our new office", True),
+        ("we want to move to the cloud", True),
+        ("Wojciech", False),  # a name is not a need
+        ("Wiśniewska", False),
+        ("pizza delivery", False),
+        ("what is it?", False),
+        ("talk to sales pls", False),
+        ("maybe 5 to 10k a month", False),
+        ("not sure", False),
+    ],
+)
+def test_a_described_need_has_need_like_words(text, need):
+    assert (reading.read_need(text) == text) is need
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("yes, you may contact me", True),
+        ("sure, go ahead", True),
+        ("ok to contact me", True),
+        ("you can reach me", True),
+        ("fine by me", True),
+        ("I agree", True),
+        ("I consent", True),
+        ("yep please do", True),
+        ("absolutely", True),
+        ("no problem", True),
+        ("I don't mind", True),
+        ("happy to be contacted", True),
+        ("no thanks", False),
+        ("please don't contact me", False),
+        ("rather not", False),
+        ("nope", False),
+        ("I do not consent", False),
+        ("not interested", False),
+        ("sure, but don't call me", None),
+        ("hmm", None),
+    ],
+)
+def test_consent_phrasings_of_every_shape(text, answer):
+    assert reading.read_yes_no(text) is answer
+
+
+def test_consent_said_at_another_question_is_explicit_consent_only():
+    assert reading.gives_consent("yes, you may contact me")
+    assert reading.gives_consent("feel free to call me")
+    assert not reading.gives_consent("yes")  # a yes to what?
+    assert not reading.gives_consent("you can reach me at priya@contoso.co.uk")  # an address
+    assert not reading.gives_consent("please don't contact me")
+
+
+# ----------------------------------------------------------------------------- the form around them
+
+
+def test_asking_for_sales_inside_the_form_goes_on_without_a_miss(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    for text in ("talk to sales pls", "can someone from sales call me?"):
+        messages, events = answer(text, "lead_name", {}, intent="request_sales_contact")
+        assert events, "the form takes the message (a rejected form fell to utter_default)"
+        assert messages == []
+        assert slots_set(events) == {form.ATTEMPTS: {}, "requested_slot": "lead_name"}
+
+
+def test_a_request_to_the_assistant_hears_how_the_form_works(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    messages, events = answer("go back", "lead_company", {"lead_name": "Jo", "lead_email": "j@x.com"}, "stop")
+    assert [m["response"] for m in messages] == ["utter_lead_form_help"]
+    assert slots_set(events)["requested_slot"] == "lead_company"
+    assert form.CANCELLED not in slots_set(events)
+
+
+def test_an_unsure_question_goes_to_the_clarifying_rule_and_the_form_resumes(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    _, events = answer("what?", "lead_name", {}, intent=form.NLU_FALLBACK)
+    assert events == []  # rejected for this turn: data/rules/sales.yml clarifies, then resumes
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "sales.yml").read_text())["rules"]
+    resumed = [
+        r
+        for r in rules
+        if r.get("condition") == [{"active_loop": "lead_form"}]
+        and r["steps"][0] == {"intent": "nlu_fallback"}
+    ]
+    assert resumed and {"action": "lead_form"} in resumed[0]["steps"]
+    # an answer NLU was unsure of is still read
+    _, events = answer("Wojciech", "lead_name", {}, intent=form.NLU_FALLBACK)
+    assert slots_set(events)["lead_name"] == "Wojciech"
+
+
+def test_an_answer_to_another_question_is_noted_and_the_question_asked_again(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    slots = {**BEFORE_BUDGET, "lead_budget": form.SKIPPED}
+    messages, events = answer("maybe 5 to 10k a month", "lead_timeline", slots)
+    assert slots_set(events) == {"lead_budget": "5k-15k/month", "requested_slot": "lead_timeline"}
+    assert messages[0]["response"] == "utter_lead_noted"
+    assert messages[0]["noted"] == "your budget (5k-15k/month)"
+    # a budget given already is not replaced, and the amount is still no start date
+    messages, events = answer(
+        "maybe 5 to 10k a month", "lead_timeline", {**slots, "lead_budget": "under 5k/month"}
+    )
+    assert slots_set(events)[form.ATTEMPTS] == {"lead_timeline": 1}
+    assert "lead_timeline" not in slots_set(events) or slots_set(events)["lead_timeline"] is None
+
+
+def test_corrections_still_win_over_other_readings(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    _, events = answer(
+        "change the budget to 20k a month", "lead_timeline", {**BEFORE_BUDGET, "lead_budget": "5k-15k/month"}
+    )
+    assert slots_set(events)["lead_budget"] == "15k-50k/month"
+
+
+def test_consent_given_early_counts_when_its_question_comes(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    messages, events = answer(
+        "yes, you may contact me",
+        "lead_company",
+        {"lead_name": "Jo", "lead_email": "j@x.com"},
+        "request_sales_contact",
+    )
+    values = slots_set(events)
+    assert values["lead_consent"] is True and values[form.CONSENT_EARLY] is True
+    assert messages[0]["noted"] == "that we may contact you"
+    assert values["requested_slot"] == "lead_company"
+    # the consent question is not asked again
+    assert "lead_consent" not in [
+        s for s in form.required_slots(FORM_SLOTS, {**FILLED, "lead_consent": True}) if FILLED.get(s) is None
+    ]
+
+
+def test_early_consent_shows_the_notice_before_the_confirmation_and_is_stored_with_it(sales_db):
+    from actions.sales import ActionAsk_lead_confirmed  # type: ignore[attr-defined]
+
+    slots = {**FILLED, form.CONSENT_EARLY: True, "lead_confirmed": None}
+    messages, _ = run_action(ActionAsk_lead_confirmed(), make_tracker(slots=slots))
+    assert [m["response"] for m in messages] == ["utter_lead_consent_noted", "utter_ask_lead_confirmed"]
+    assert messages[0]["privacy_url"]
+    run_action(
+        ActionSubmitLead(), make_tracker(slots={**FILLED, form.CONSENT_EARLY: True}, sender_id="early")
+    )
+    with db.session_scope(sales_db) as session:
+        lead = session.execute(select(Lead)).scalar_one()
+        assert lead.consent_text == consent_text(domain(), early=True)
+        assert lead.consent_text.startswith("You said our sales team may contact you")
+
+
+def test_a_service_missed_twice_is_never_stored_as_the_visitors_words(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    before = {k: BEFORE_BUDGET[k] for k in ("lead_name", "lead_email", "lead_company", "lead_company_size")}
+    messages, events = answer("Wojciech", "lead_service", before, intent=form.NLU_FALLBACK)
+    assert slots_set(events)[form.ATTEMPTS] == {"lead_service": 1}
+    assert [m["response"] for m in messages] == ["utter_lead_hint_service"]
+    messages, events = answer(
+        "Wiśniewska", "lead_service", {**before, form.ATTEMPTS: {"lead_service": 1}}, intent=form.NLU_FALLBACK
+    )
+    assert slots_set(events)["lead_service"] == form.NOT_SURE
+    assert form.NEED not in slots_set(events)
+    # a need in words is kept as the need, the service left empty, and the form goes on
+    messages, events = answer("our ERP keeps crashing", "lead_service", before)
+    assert slots_set(events)["lead_service"] == form.SKIPPED
+    assert slots_set(events)[form.NEED] == "our ERP keeps crashing"
+    assert [m["response"] for m in messages] == ["utter_lead_need_noted"]
+    assert (
+        form.lead_input({**FILLED, "lead_service": form.SKIPPED, form.NEED: "x y"}, "c", None, "t").service
+        is None
+    )
+
+
+def test_please_dont_contact_me_at_the_consent_question_is_a_no_not_a_stop(catalogue, monkeypatch):
+    monkeypatch.setenv("SALES_DB_URL", catalogue)
+    slots = {k: v for k, v in FILLED.items() if k not in ("lead_consent", "lead_confirmed")}
+    _, events = answer("please don't contact me", "lead_consent", slots, "request_sales_contact")
+    assert slots_set(events)["lead_consent"] is False and form.CANCELLED not in slots_set(events)
+    assert slots_set(events)["requested_slot"] is None

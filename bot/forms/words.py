@@ -99,26 +99,116 @@ def reads_not_sure(text: str | None) -> bool:
 # ----------------------------------------------------------------------------- yes / no
 
 _YES = re.compile(
-    r"^(yes|yeah|yea|yep|yup|ya|sure|ok|okay|k|of course|absolutely|definitely|certainly|"
-    r"please do|please|go ahead|go for it|fine|alright|all right|correct|right|that'?s right|"
-    r"that'?s correct|that'?s fine|agreed|i agree|i consent|consent|looks good|looks fine|looks right|"
-    r"all good|perfect|great|good|send it|send|do it|confirm(ed)?|y|👍|✅)(\b|\s|[,.!]|$)",
+    r"^(yes|yeah|yea|yep|yup|ya|yes please|sure|sure thing|ok|okay|k|of course|absolutely|definitely|"
+    r"certainly|please do|please|go ahead|go on|go for it|fine|alright|all right|correct|right|"
+    r"that'?s right|that'?s correct|that'?s fine|that'?s ok(ay)?|agreed|i agree|i consent|consent|"
+    r"looks good|looks fine|looks right|sounds good|sounds fine|all good|perfect|great|good|send it|send|"
+    r"do it|confirm(ed)?|no problem|no objections?|by all means|why not|happy to|y|👍|✅)(\b|\s|[,.!]|$)",
     re.I,
 )
 _NO = re.compile(
-    r"^(no|nope|nah|n|not now|not really|rather not|i'?d rather not|don'?t|do not|negative|👎)(\b|\s|[,.!]|$)",
+    r"^(no|nope|nah|n|not now|not really|rather not|i'?d rather not|i would rather not|i'?d prefer not|"
+    r"i prefer not|prefer not|don'?t|do not|negative|no way|not interested|not ok(ay)?|absolutely not|"
+    r"definitely not|certainly not|of course not|👎)(\b|\s|[,.!]|$)",
     re.I,
 )
-_NEGATED = re.compile(r"\b(don'?t|do not|never|not) (agree|consent|send|want|like)\b", re.I)
+_NEGATED = re.compile(
+    r"\b(don'?t|dont|do not|never|not|no need to|rather you didn'?t|prefer you didn'?t)\s+"
+    r"(agree|consent|send|want|like|contact|call|e-?mail|reach|ring|get in touch|pass|share)\b"
+    r"|\bwithout (my )?consent\b",
+    re.I,
+)
+# said with "no" or "don't" but meaning yes
+_YES_FIRST = re.compile(
+    r"^(no problem|no objections?|no worries|not a problem|why not|(i )?(don'?t|do not) mind)\b", re.I
+)
+_PLEASE = re.compile(r"^(please|pls|plz)\b", re.I)
+# "you may contact me", "ok to contact me", "you can reach me", "feel free to call me"
+_CONTACT = r"(contact|reach|call|ring|e-?mail|mail|phone|text|message|get in touch with|get back to)"
+CONSENT_RE = re.compile(
+    rf"\b(you|you guys|your (team|colleagues|people|sales( team)?)|(the )?sales( team)?|they|someone|somebody)\s+"
+    rf"(may|can|could|are (welcome|free) to|have my (permission|consent) to)\s+{_CONTACT}\s+(me|us)\b"
+    r"(?!\s+(at|on)\b)"  # "you can reach me at jan@acme.pl" gives an address, not consent
+    r"|\b(ok|okay|fine|happy|glad|willing|alright|all right|good)\s+"
+    r"(with\s+(being\s+)?|for\s+(you|your (team|sales( team)?)|sales)\s+to\s+|to\s+(be\s+)?)"
+    rf"{_CONTACT}(ed)?\b"
+    rf"|\bfeel free to {_CONTACT}\b"
+    r"|\b(you have|you'?ve got|i give you|i give) (my )?(consent|permission)\b"
+    r"|\bi (hereby )?consent\b|\bi agree to (be(ing)? )?contact\w*"
+    rf"|\b{_CONTACT}(ing)? me is (fine|ok|okay|alright|good)\b",
+    re.I,
+)
 
 
 def read_yes_no(text: str | None) -> bool | None:
-    """True for 'sure, go ahead' / 'looks good, send it'; False for 'no thanks'; None if unclear."""
+    """True for 'sure, go ahead' / 'yes, you may contact me' / 'you can reach me'; False for
+    'no thanks' / 'please don't contact me' / 'rather not'; None if unclear."""
     text = clean(text).strip()
     if not text:
         return None
-    if _NO.match(text) or _NEGATED.search(text):
+    if _YES_FIRST.match(text):
+        return True
+    if _NO.match(text):
         return False
-    if _YES.match(text):
+    if _NEGATED.search(text):
+        if _YES.match(text) and not _PLEASE.match(text):
+            return None  # "sure, but don't call me": not a clear yes or no
+        return False
+    if _YES.match(text) or CONSENT_RE.search(text):
         return True
     return None
+
+
+def starts_with_yes(text: str | None) -> bool:
+    """'sure, but ...', 'yes, ...': a yes to a yes/no question, whatever follows."""
+    return bool(_YES.match(clean(text)))
+
+
+def gives_consent(text: str | None) -> bool:
+    """An explicit consent to be contacted, said whatever the question ('yes, you may contact me',
+    'ok to contact me', 'I consent'); a bare 'yes' or 'sure' is not one."""
+    text = clean(text)
+    return bool(CONSENT_RE.search(text)) and not _NEGATED.search(text) and not _NO.match(text)
+
+
+# ----------------------------------------------------------------------------- requests to the bot
+
+# "talk to sales pls", "can I speak to a human", "put me through to someone"
+_SALES_REQUEST = re.compile(
+    r"\b(talk|speak|chat|connect|get in touch|put me through|transfer me|hand me over|pass me)\b"
+    r"(\s+\w+){0,3}?\s+(to|with)\s+(a |an |the |your |some )?"
+    r"(sales|sales ?(team|rep|person|people|department|guy|folks)|someone|somebody|(real |live )?"
+    r"(human|person|people|rep|representative|agent|operator|consultant|advisor|adviser|colleague)s?|"
+    r"team|human being)\b"
+    r"|^(please |pls |plz )?(contact|call|reach) (sales|me|us)( back)?( please| pls| plz| asap)?[.!]*$"
+    r"|^(sales|sales team|a human|human|agent|operator|real person)( please| pls| plz| now)?[.!]*$"
+    r"|\b(can|could|would|will) (someone|somebody|sales|your team|a human|a person) (from \w+( \w+)? )?"
+    r"(call|contact|ring|email|e-mail|reach) (me|us)( back)?\b"
+    r"|\b(get|want|need|would like|'d like) (me )?(a |an )?(human|real person|live person|live agent|human agent)\b",
+    re.I,
+)
+# "help", "what can you do", "menu", "go back", "restart", "start over"
+_COMMAND = re.compile(
+    r"^((ok|okay|um+|hm+|hey|hi|please|pls|plz|so|wait|can you|could you|can we|let'?s|i want to|i'?d like to)[\s,]+)*"
+    r"(help( me)?|help please|i need help|what can you do|what do you do|what can i (do|ask|say)|"
+    r"what are (my|the) options|options|show (me )?(the )?options|menu|main menu|show (me )?(the )?menu|"
+    r"go back|back|go back to the menu|previous question|undo|restart|start (again|over|from scratch|"
+    r"from the (beginning|start))|reset|begin again)"
+    r"(\s+(please|pls|plz|now))?[\s?.!]*$",
+    re.I,
+)
+
+
+def asks_for_sales(text: str | None) -> bool:
+    """'talk to sales pls', 'can I speak to a human', 'can someone call me back'."""
+    return bool(_SALES_REQUEST.search(clean(text)))
+
+
+def is_command(text: str | None) -> bool:
+    """A request about the conversation itself: 'help', 'what can you do', 'menu', 'go back', 'restart'."""
+    return bool(_COMMAND.match(clean(text)))
+
+
+def is_request_to_bot(text: str | None) -> bool:
+    """A request to the assistant, not an answer: sales or a human, help, menu, back, restart."""
+    return asks_for_sales(text) or is_command(text)

@@ -7,7 +7,9 @@
   `novelty`, how unlike our training data a message is, and moves it to out_of_scope when
   it is unlike anything in scope.
 - LanguageGuard: a message clearly in another language gets intent `other_language` and a
-  `language` entity (bot.nlp.language), whatever the classifier made of its loan words.
+  `language` entity (bot.nlp.language), whatever the classifier made of its loan words; a
+  message that is not (a name, a company, a single word) never keeps `other_language`, even
+  when the classifier guessed it from a few Polish letters: the next-best intent takes over.
 - FactSelector: which company fact (faq/<fact>) a question asks about, in the output format of
   Rasa's ResponseSelector.
 """
@@ -218,6 +220,18 @@ def _promote(ranking: list[dict], name: str, confidence: float | None = None) ->
     return [{"name": name, "confidence": float(top if confidence is None else confidence)}] + rest
 
 
+def _demote_other_language(message: Message) -> None:
+    """The classifier said `other_language` but the message is not in another language ("Wojciech",
+    "Żabka Sp. z o.o."): the next-best intent, with its own confidence (the FallbackClassifier
+    after this guard decides whether that is enough)."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") != OTHER_LANGUAGE:
+        return
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != OTHER_LANGUAGE]
+    message.set(INTENT, ranking[0] if ranking else {"name": None, "confidence": 0.0}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LanguageGuard(GraphComponent, IntentClassifier):
     @classmethod
@@ -232,8 +246,9 @@ class LanguageGuard(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            code = language.detect(message.get(TEXT))
+            code = language.notice(message.get(TEXT))
             if code is None:
+                _demote_other_language(message)
                 continue
             ranking = _promote(message.get(INTENT_RANKING_KEY) or [], OTHER_LANGUAGE, 1.0)
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -6,7 +6,10 @@ recognisable words ("helpdesk", "outsourcing") in a foreign sentence. A short li
 language's own function words and letters is enough for that, and is predictable: a
 message counts as foreign only when it holds at least two of that language's words, or one
 word and a letter English never uses, and more of them than English function words.
-Names with diacritics ("Wiśniewska") alone are not enough.
+Names with diacritics ("Wiśniewska") alone are not enough, and a message shaped like a name
+("Łukasz Nowak", "Pani Wiśniewska") or a company ("Żabka Sp. z o.o.", "Müller GmbH") is never
+foreign. `notice` is what the assistant acts on: a single word ("dziękuję", "Wojciech") never
+gets the "I only answer in English" notice, whatever its language.
 """
 
 from __future__ import annotations
@@ -53,21 +56,64 @@ ENGLISH = frozenset(
 )
 NAMES = {"pl": "Polish", "de": "German", "fr": "French", "es": "Spanish"}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+# legal forms that end a company's name
+_COMPANY_FORM = re.compile(
+    r"(?<!\w)(sp\.?\s*z\s*o\.?\s*o\.?|sp\.?\s*[jkp]\.?|s\.?\s*a\.?|s\.?\s*c\.?|spółka|gmbh|ag|kg|ohg|ug|e\.?\s*k\.?|"
+    r"e\.?\s*v\.?|ltd\.?|llc|inc\.?|plc|s\.?\s*r\.?\s*o\.?|s\.?\s*r\.?\s*l\.?|sarl|sas|s\.?\s*l\.?|s\.?\s*p\.?\s*a\.?|bv|nv|oy|ab|as|"
+    r"kft|zrt|d\.?\s*o\.?\s*o\.?|co\.?)[\s.]*$",
+    re.I,
+)
+_NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.\-]*(?:['.\-][^\W\d_]+)*\.?$")
+MAX_NAME_WORDS = 4
+MAX_COMPANY_WORDS = 6
+
+
+def looks_like_company(text: str | None) -> bool:
+    """'Żabka Sp. z o.o.', 'Müller GmbH': a few words with a legal form."""
+    text = " ".join((text or "").split()).strip(" .!")
+    tokens = text.split()
+    return (
+        0 < len(tokens) <= MAX_COMPANY_WORDS
+        and not any(ch in text for ch in "?!;")
+        and bool(_COMPANY_FORM.search(text))
+    )
+
+
+def looks_like_name(text: str | None) -> bool:
+    """'Łukasz Nowak', 'Pani Wiśniewska', 'Wojciech': a few capitalised words, no sentence."""
+    text = " ".join((text or "").split()).strip(" .!")
+    tokens = text.split()
+    if not tokens or len(tokens) > MAX_NAME_WORDS or any(ch in text for ch in "?!,;:"):
+        return False
+    return all(t[0].isupper() and _NAME_TOKEN.match(t) for t in tokens)
 
 
 def detect(text: str | None) -> str | None:
-    """ISO 639-1 code of the message's language when it is clearly not English, else None."""
+    """ISO 639-1 code of the message's language when it is clearly not English, else None
+    (None also for a name or a company, whatever letters it has)."""
     lowered = (text or "").lower()
     words = _WORD.findall(lowered)
-    if not words:
+    if not words or looks_like_company(text):
         return None
     english = sum(w in ENGLISH for w in words)
+    # a name may hold one word of a language ("Pani Wiśniewska"); two are a phrase ("Dzień Dobry")
+    name = looks_like_name(text)
     best, best_score = None, 0
     for code, vocabulary in WORDS.items():
         hits = sum(w in vocabulary for w in words)
+        if name and hits < 2:
+            continue
         letters = any(ch in LETTERS[code] for ch in lowered)
         if hits >= 2 or (hits >= 1 and letters):
             score = hits + (1 if letters else 0)
             if score > english and score > best_score:
                 best, best_score = code, score
     return best
+
+
+def notice(text: str | None) -> str | None:
+    """The language to answer "I only answer in English" in, or None: a message of one word (a
+    name, a greeting, a loan word) never gets the notice, nor does a name or a company."""
+    if len(_WORD.findall((text or "").lower())) < 2:
+        return None
+    return detect(text)

@@ -61,6 +61,7 @@ def build(session: Session, lead: Lead) -> Alert:
         ("Company", lead.company),
         ("Company size", lead.company_size),
         ("Service", service or lead.service),
+        ("Need", lead.need),
         ("Model", LABELS.get(lead.sourcing_model or "", lead.sourcing_model)),
         ("Budget", lead.budget),
         ("Start", lead.timeline),

@@ -24,6 +24,7 @@ CSV_FIELDS = (
     "company",
     "company_size",
     "service",
+    "need",
     "sourcing_model",
     "budget",
     "timeline",
@@ -81,7 +82,7 @@ def _cmd_list(args) -> int:
                 lead["owner"] or "-",
                 lead["name"] or "",
                 lead["company"] or "",
-                lead["service"] or "",
+                lead["service"] or (f"need: {lead['need']}" if lead.get("need") else ""),
                 lead["email"] or "",
             )
         )
@@ -112,6 +113,7 @@ def _cmd_show(args) -> int:
         "company_size",
         "role",
         "service",
+        "need",
         "sourcing_model",
         "budget",
         "timeline",

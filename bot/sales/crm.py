@@ -31,6 +31,7 @@ def _notes(lead: Lead) -> str:
     lines += [f"- {reason}" for reason in lead.reasons or []]
     facts = [
         ("Service", lead.service),
+        ("Need", lead.need),
         ("Model", lead.sourcing_model),
         ("Budget", lead.budget),
         ("Start", lead.timeline),

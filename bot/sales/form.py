@@ -3,8 +3,15 @@ what to say back, and when to stop asking.
 
 actions/sales.py only moves values between the tracker and these functions. The form:
 - takes an answer that fits the pending question whatever intent NLU picked (bot.sales.reading
-  reads the sentence); a message that does not fit and is a question of its own is left to
-  the digression rules, which answer it and resume the form;
+  reads the sentence), and an answer that fits another question of the form there (a budget
+  typed where the start was asked, "we're about 40 people", "yes, you may contact me"), then
+  asks the pending question again; a message that does not fit and is a question of its own
+  is left to the digression rules, which answer it and resume the form;
+- never takes a request to the assistant as an answer ("talk to sales pls", "help", "go back"):
+  asking for sales just continues the form, other requests are answered by the rules or get a
+  word on how the form works, and the question follows again (no miss is counted);
+- keeps a service typed in words as a catalogue service when it names one, else as the
+  visitor's described need (`lead_need`), never as a service name it is not;
 - asks a question at most twice: the second time with its buttons and a way to skip, and
   after a second miss it skips the question, takes the text as given, or stops;
 - ends with nothing stored when the visitor refuses, takes corrections ("actually my e-mail
@@ -44,7 +51,10 @@ ATTEMPTS = "lead_attempts"  # {slot: answers that did not fit}
 CANCELLED = "lead_cancelled"  # why the form ended early (nothing is stored): STOPPED or GAVE_UP
 SKIP_OPTIONAL = "lead_skip_optional"  # "skip the rest"
 PHONE_WANTED = "lead_phone_wanted"  # a phone number instead of (or before) the rest
-FLAGS = (ATTEMPTS, CANCELLED, SKIP_OPTIONAL, PHONE_WANTED)
+NEED = "lead_need"  # a need described in words where no catalogue service matched
+CONSENT_EARLY = "lead_consent_early"  # consent said before its question: the confirmation shows the notice
+FLAGS = (ATTEMPTS, CANCELLED, SKIP_OPTIONAL, PHONE_WANTED, NEED, CONSENT_EARLY)
+NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: NLU unsure (the form reads the message first)
 STOPPED = "stopped"  # the visitor asked to stop
 GAVE_UP = "gave_up"  # a required answer was missed twice
 
@@ -106,6 +116,8 @@ def control(turn: Turn) -> Outcome | None:
     if not turn.answering:
         return None
     text, slot, values = turn.text, turn.requested, turn.values
+    if slot in YES_NO and (reading.read_yes_no(text) is False or reading.starts_with_yes(text)):
+        return None  # "please don't contact me" answers the question ("sure, but don't call me" is unclear)
     if reading.wants_to_stop(text) and not (slot == "lead_timeline" and reading.read_timeline(text)):
         return Outcome({CANCELLED: STOPPED})
     if reading.wants_to_skip_all(text):
@@ -126,6 +138,7 @@ def control(turn: Turn) -> Outcome | None:
         slot in BUCKETS_WITHOUT_NOT_SURE
         and reading.reads_not_sure(text)
         and READERS[slot](text, True) is None
+        and not (reading.reads_money(text) or reading.reads_start(text))  # "maybe 5 to 10k a month"
     ):
         return skip(turn)
     return None
@@ -156,14 +169,16 @@ def _answer(slot: str, text: str, turn: Turn, find_service: FindService) -> Any 
         named = [find_service(v) for v in turn.entities.get("service") or ()]
         if any(named):
             return next(n for n in named if n)
-        if not pending:
-            return None
+        if not pending or reading.answers_something_else(text):
+            return None  # "talk to sales", "yes, you may contact me", "5k a month": not a service
         if reading.reads_not_sure(text) or reading.read_model(text) == NOT_SURE:
             return NOT_SURE
-        return text
+        return text  # a catalogue service (the check looks it up), else perhaps a described need
     if slot in YES_NO:
         if not pending:
-            return None
+            # "yes, you may contact me" before the consent question: it counts when it comes
+            early = slot == "lead_consent" and turn.answering and reading.gives_consent(text)
+            return True if early else None
         answer = reading.read_yes_no(text)
         if answer is None and turn.intent in ("affirm", "deny"):
             answer = turn.intent == "affirm"
@@ -346,6 +361,52 @@ def after_answer(slot: str, value: Any, side_of: Callable[[str], str | None]) ->
     return {}
 
 
+def _noted(slots: Mapping[str, Any]) -> str:
+    """What a message answered besides the pending question, as the visitor hears it back."""
+    labels = dict(FIELD_LABELS)
+    parts = []
+    for slot, value in slots.items():
+        if slot == "lead_consent" and value is True:
+            parts.append("that we may contact you")
+        elif slot in labels and value not in (None, SKIPPED) and slot != "lead_service":
+            shown = MODEL_LABELS.get(str(value), str(value)) if slot == "lead_model" else str(value)
+            parts.append(f"your {labels[slot].lower()} ({shown})")
+    return " and ".join(parts) or "that"
+
+
+def _need(turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any]) -> str | None:
+    """A need described in words where a service was asked (or corrected) and none matched."""
+    typed = extracted.get("lead_service")
+    if typed in (None, NOT_SURE, SKIPPED) or validated.get("lead_service") is not None:
+        return None
+    return reading.read_need(str(typed))
+
+
+def _asks_for_sales(turn: Turn) -> bool:
+    """'talk to sales pls' inside the lead form: the form is the answer, it just goes on."""
+    if reading.asks_for_sales(turn.text):
+        return True
+    return turn.intent == "request_sales_contact" and reading.looks_like_question(turn.text)
+
+
+def _digression(turn: Turn) -> bool:
+    """A question or request of its own that a rule answers before the form asks again."""
+    if turn.intent == "request_sales_contact":
+        return False  # asking for sales inside the sales form: see _asks_for_sales
+    if turn.intent == NLU_FALLBACK:
+        return reading.looks_like_question(turn.text)  # the clarifying question (data/rules/sales.yml)
+    return is_digression(turn)
+
+
+def _again(turn: Turn, outcome: Outcome, say: Say | None = None) -> Outcome:
+    """Ask the pending question again without counting a miss (the unchanged attempts are set,
+    so Rasa sees the form took the message and does not hand it to other rules)."""
+    outcome.slots[ATTEMPTS] = dict(turn.values.get(ATTEMPTS) or {})
+    if say:
+        outcome.say.append(say)
+    return outcome
+
+
 def settle(
     turn: Turn,
     extracted: Mapping[str, Any],
@@ -356,9 +417,13 @@ def settle(
 
     - an answer to another question that did not check out keeps the earlier value, and
       the visitor hears why;
-    - an answer implies others (a catalogue service gives the model);
-    - the pending question missed: a question of its own goes to the digression rules,
-      anything else counts as a miss (see `missed`).
+    - an answer implies others (a catalogue service gives the model); a service in words that
+      the catalogue does not have is kept as the visitor's need;
+    - consent said before the consent question is kept (the confirmation shows the notice);
+    - the pending question missed: an answer to another question is noted and the question
+      asked again; asking for sales goes on with the form; a question of its own goes to the
+      digression rules; other requests to the assistant hear how the form works; anything
+      else counts as a miss (see `missed`).
     """
     outcome = Outcome(dict(validated))
     for slot, value in validated.items():
@@ -368,20 +433,36 @@ def settle(
         hint = check(slot, extracted[slot], turn.values, lambda _text: None).hint
         if hint and slot != "lead_service":
             outcome.say.append(hint)
+    need = _need(turn, extracted, validated)
+    if need:
+        outcome.slots.update({"lead_service": SKIPPED, NEED: need})
+        outcome.say.append(Say("utter_lead_need_noted"))
     for slot, value in validated.items():
         for implied, implied_value in after_answer(slot, value, side_of).items():
             if turn.values.get(implied) in (None, NOT_SURE):
                 outcome.slots[implied] = implied_value
-    if not turn.answering or validated.get(turn.requested or "") is not None:
+    if turn.answering and turn.requested != "lead_consent" and validated.get("lead_consent") is True:
+        outcome.slots[CONSENT_EARLY] = True
+    if not turn.answering or outcome.slots.get(turn.requested or "") is not None:
         return outcome
-    changed = any(
-        value is not None and value != turn.values.get(slot)
+    changed = {
+        slot: value
         for slot, value in outcome.slots.items()
-        if slot != turn.requested
-    )
+        if slot not in (turn.requested, CONSENT_EARLY)
+        and value is not None
+        and value != turn.values.get(slot)
+    }
     if changed:
-        return outcome  # a correction or a detail given in passing: ask the question again
-    if is_digression(turn):
+        # a correction or an answer to another question: note it, ask the pending one again
+        if not outcome.say:
+            outcome.say.append(Say("utter_lead_noted", {"noted": _noted(changed)}))
+        return outcome
+    if _asks_for_sales(turn):
+        return _again(turn, outcome)
+    if reading.is_command(turn.text) and turn.intent != "help":
+        # "go back", "restart", "menu" (whatever intent NLU gave them, "stop" included)
+        return _again(turn, outcome, Say("utter_lead_form_help"))
+    if _digression(turn):
         return None
     hint = None
     if extracted.get(turn.requested or "") is not None:
@@ -406,6 +487,7 @@ def as_given(text: str) -> str | None:
         or not any(c.isalpha() for c in text)
         or reading.wants_to_skip(text)
         or reading.wants_to_stop(text)
+        or reading.answers_something_else(text)
     ):
         return None
     return text
@@ -447,8 +529,9 @@ def missed(turn: Turn, hint: Say | None) -> Outcome:
         else:
             outcome.slots[CANCELLED] = GAVE_UP
     elif slot == "lead_service":
-        taken = as_given(turn.text)
-        outcome.slots[slot] = taken[:64] if taken else NOT_SURE
+        # never the visitor's words as a service name (a need in words is kept by `settle`)
+        outcome.slots[slot] = NOT_SURE
+        outcome.say.append(Say("utter_lead_skipped"))
     elif slot == "lead_model":
         outcome.slots[slot] = NOT_SURE
     elif slot in YES_NO:
@@ -504,6 +587,7 @@ FIELD_LABELS = (
     ("lead_company", "Company"),
     ("lead_company_size", "Size"),
     ("lead_service", "Service"),
+    ("lead_need", "Need"),
     ("lead_model", "Model"),
     ("lead_budget", "Budget"),
     ("lead_timeline", "Start"),
@@ -562,6 +646,7 @@ def lead_input(
         timeline=bucket("lead_timeline"),
         role=field_value("lead_role"),
         phone=field_value("lead_phone"),
+        need=field_value(NEED),
         page_url=page_url,
         recommendation=(advice or {}).get("recommendation"),
         advice=dict(advice) if advice else None,

@@ -90,6 +90,8 @@ class Lead(Base):
     company = Column(String(200), nullable=True)
     company_size = Column(String(16), nullable=True)
     service = Column(String(64), nullable=True)  # catalogue slug; no FK, the catalogue is reseeded
+    # the visitor's own words when no catalogue service matched (revision 0006_lead_need)
+    need = Column(String(300), nullable=True)
     sourcing_model = Column(String(32), nullable=True)
     budget = Column(String(32), nullable=True)
     timeline = Column(String(32), nullable=True)

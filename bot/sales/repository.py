@@ -45,7 +45,8 @@ class LeadInput:
     consent_text: str | None = None
     company: str | None = None
     company_size: str | None = None
-    service: str | None = None
+    service: str | None = None  # a catalogue slug
+    need: str | None = None  # a need described in words that no catalogue service matched
     sourcing_model: str | None = None
     budget: str | None = None
     timeline: str | None = None
@@ -100,7 +101,10 @@ def _build_lead(data: LeadInput) -> Lead:
         service=_clean(data.service, 64),
         sourcing_model=_clean(data.sourcing_model, 32),
     )
-    result = scoring.score_lead(free_mail=free_mail, has_email=email is not None, **fields)
+    need = _clean(data.need, 300)
+    result = scoring.score_lead(
+        free_mail=free_mail, has_email=email is not None, described_need=need, **fields
+    )
     advice = handoff.sanitized({**(data.advice or {}), "recommendation": data.recommendation})
     now = _submitted_at(data)
     return Lead(
@@ -110,6 +114,7 @@ def _build_lead(data: LeadInput) -> Lead:
         email=email,
         email_domain=email.rsplit("@", 1)[1] if email else None,
         company=_clean(data.company),
+        need=need,
         phone=phone,
         consent=True,
         consent_text=_clean(data.consent_text, 2000) or DEFAULT_CONSENT_TEXT,
@@ -136,6 +141,7 @@ def lead_to_dict(lead: Lead) -> dict:
         "company": lead.company,
         "company_size": lead.company_size,
         "service": lead.service,
+        "need": lead.need,
         "sourcing_model": lead.sourcing_model,
         "budget": lead.budget,
         "timeline": lead.timeline,

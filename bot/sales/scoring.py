@@ -13,6 +13,7 @@ from bot.sales import buckets
 from bot.sales.buckets import Bucket
 
 FREE_MAIL_PENALTY = 10
+DESCRIBED_NEED_POINTS = 10  # a need in words is less precise than a catalogue service (15)
 
 
 def _table(choices: tuple[Bucket, ...]) -> dict[str, tuple[int, str]]:
@@ -51,6 +52,7 @@ def score_lead(
     budget: str | None = None,
     role: str | None = None,
     service: str | None = None,
+    described_need: str | None = None,
     sourcing_model: str | None = None,
     company_size: str | None = None,
     timeline: str | None = None,
@@ -63,12 +65,16 @@ def score_lead(
     total = _part(_BUDGET, budget, "Budget unknown", reasons)
     total += _part(_AUTHORITY, role, "Role unknown", reasons)
 
-    # Need: a named service is the strongest signal; a chosen model and a company
-    # large enough to outsource add to it.
+    # Need: a named service is the strongest signal, a need described in words (that no
+    # catalogue service matched) a weaker one; a chosen model and a company large enough to
+    # outsource add to it.
     need = 0
     if service:
         need += 15
         reasons.append(f"Asked about a specific service: {service} (+15)")
+    elif described_need:
+        need += DESCRIBED_NEED_POINTS
+        reasons.append(f"Described a need in their own words (+{DESCRIBED_NEED_POINTS})")
     else:
         reasons.append("No specific service named (+0)")
     if sourcing_model:

@@ -296,7 +296,146 @@ FORMS = [
         ],
         {"name": "Ahmed Khan", "email": "ahmed@khan-it.com", "company": "Khan IT"},
     ),
+    # --- issue 16: form answers read right -------------------------------------------------
+    (
+        "asks for sales again at the name question and consents before being asked",
+        [
+            "talk to sales",
+            "talk to sales pls",  # not a name: the form just goes on
+            "Jan Kowalski",
+            "yes, you may contact me",  # consent at the e-mail question: noted, counts later
+            "jan.kowalski@vistula.pl",
+            "Vistula Software",
+            "about 40 people",
+            "server management",
+            "in about 6 weeks",  # a start date at the budget question: kept as the start
+            "maybe 5 to 10k a month",
+            "I decide",
+            "skip",
+            "yes",  # the confirmation (the consent question is not asked again)
+        ],
+        {
+            "name": "Jan Kowalski",
+            "email": "jan.kowalski@vistula.pl",
+            "company": "Vistula Software",
+            "company_size": "11-50",
+            "service": "managed-servers",
+            "budget": "5k-15k/month",
+            "timeline": "1-3 months",
+            "role": "decision maker",
+            "need": None,
+        },
+    ),
+    (
+        "types the budget where the start date was asked",
+        [
+            "I'd like a quote",
+            "Tom Becker",
+            "tom@nowak-logistics.de",
+            "Nowak Logistics",
+            "we're about 120 people",
+            "backups",
+            "skip",  # the budget
+            "maybe 5 to 10k a month",  # at the start question: the budget, and the start again
+            "next quarter",
+            "head of IT",
+            "skip",
+            "fine by me",
+            "yes",
+        ],
+        {
+            "name": "Tom Becker",
+            "company": "Nowak Logistics",
+            "company_size": "51-200",
+            "service": "backup-disaster-recovery",
+            "budget": "5k-15k/month",
+            "timeline": "1-3 months",
+            "role": "decision maker",
+        },
+    ),
+    (
+        "Polish names where a service was asked, a money amount at the start question",
+        [
+            "can someone from sales contact me",
+            "Łukasz Nowak",
+            "lukasz.nowak@zabka.pl",
+            "Żabka Sp. z o.o.",
+            "around 2k employees",
+            "Wojciech",  # a name where the service was asked: a miss, no language notice
+            "Wiśniewska",  # a second miss: the service is left out, not stored as "Wiśniewska"
+            "not sure",
+            "around 60 grand a year",
+            "maybe 5 to 10k a month",  # the budget is given already and an amount is no start date
+            "asap",
+            "procurement",
+            "+48 601 234 567",
+            "ok to contact me",
+            "sure, go ahead",
+        ],
+        {
+            "name": "Łukasz Nowak",
+            "email": "lukasz.nowak@zabka.pl",
+            "company": "Żabka Sp. z o.o.",
+            "company_size": "1000+",
+            "service": None,
+            "need": None,
+            "sourcing_model": None,
+            "budget": "5k-15k/month",
+            "timeline": "now/within 1 month",
+            "role": "influencer",
+            "phone": "+48601234567",
+        },
+    ),
+    (
+        "describes a need instead of naming a service",
+        [
+            "please contact me",
+            "Anna Schmidt",
+            "anna.schmidt@kanzlei-schmidt.de",
+            "Kanzlei Schmidt",
+            "a small team of 8",
+            "our ERP keeps crashing",
+            "not sure",
+            "skip the rest",
+            "I consent",
+            "yes please send",
+        ],
+        {
+            "name": "Anna Schmidt",
+            "company": "Kanzlei Schmidt",
+            "company_size": "1-10",
+            "service": None,
+            "need": "our ERP keeps crashing",
+        },
+    ),
+    (
+        "asks for help, goes back, asks for a human and restarts in the middle",
+        [
+            "talk to sales",
+            "what can you do",
+            "Sam Taylor",
+            "go back",
+            "sam@taylor-design.co.uk",
+            "can I speak to a human",
+            "Taylor Design Ltd",
+            "skip the rest",
+            "restart",
+            "you can reach me",
+            "absolutely",
+        ],
+        {"name": "Sam Taylor", "email": "sam@taylor-design.co.uk", "company": "Taylor Design Ltd"},
+    ),
 ]
+REQUESTS = ("talk to sales", "contact", "go back", "restart", "human")
+NOT_STORED_AS_ANSWERS = (
+    "talk to sales",
+    "yes, you may contact me",
+    "go back",
+    "restart",
+    "Wojciech",
+    "Wiśniewska",
+)
+ENGLISH_ONLY = "I can only answer in English"
 
 
 def questions_asked(transcript: list[str]) -> collections.Counter:
@@ -331,6 +470,14 @@ def test_a_typed_form_ends_in_exactly_one_lead(persona, lines, expected, visitor
     for key, value in expected.items():
         assert lead[key] == value, f"{persona}: {key} is {lead[key]!r}, expected {value!r}\n{conversation}"
     assert lead["consent"] is True
+    # nothing typed at a question is stored as an answer it is not, and no name gets the notice
+    stored = " ".join(str(lead[k] or "") for k in ("company", "service", "need", "role")).lower()
+    assert not [t for t in NOT_STORED_AS_ANSWERS if t.lower() in stored], f"{persona}: {stored}"
+    assert not [t for t in REQUESTS if t in lead["name"].lower()], f"{persona}: {lead['name']}"
+    assert ENGLISH_ONLY not in conversation, f"{persona}: the language notice fired\n{conversation}"
+    if "yes, you may contact me" in lines:  # consent given early: the notice was shown and stored
+        assert lead["consent_text"].startswith("You said our sales team may contact you")
+        assert "May our sales team contact you" not in conversation
 
 
 def test_a_refusal_mid_form_stores_nothing(visitor, bot_cli):
@@ -341,6 +488,25 @@ def test_a_refusal_mid_form_stores_nothing(visitor, bot_cli):
     ):
         text = visitor.say_text(line)
     assert "Nothing was stored" in text
+    assert not [
+        lead
+        for lead in bot_cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == visitor.sender
+    ]
+
+
+@pytest.mark.parametrize("refusal", ["please don't contact me", "rather not"])
+def test_a_refusal_at_the_consent_question_stores_nothing(refusal, visitor, bot_cli):
+    for line in (
+        "talk to sales pls",
+        "Jane Doe",
+        "jane@doe-consulting.com",
+        "Doe Consulting",
+        "skip the rest",
+    ):
+        visitor.say_text(line)
+    text = visitor.say_text(refusal)
+    assert "haven't stored anything" in text
     assert not [
         lead
         for lead in bot_cli("leads", "list", "--json", as_json=True)
