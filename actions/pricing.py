@@ -212,6 +212,12 @@ def answers_for(tracker: Tracker, asked_by: str = PRICE) -> Action | None:
     bare = not text or text.startswith("/")
     if request.asks_for_estimate(text) or (bare and advised and not focused_service(tracker)):
         return ActionCostEstimate()
-    if bare and request.waits_for_service(tracker.get_slot("estimate")):
+    if (bare or _mentions(tracker)) and _asked_which_to_estimate(tracker):
         return ActionCostEstimate()  # the service picked for "how much for 120 users?"
     return None
+
+
+def _asked_which_to_estimate(tracker: Tracker) -> bool:
+    """The last turn asked which service to estimate, for numbers already given."""
+    asked = last_turn.last_turn(tracker.events, skip_latest_user=True).responses
+    return "utter_cost_which_service" in asked and request.waits_for_service(tracker.get_slot("estimate"))

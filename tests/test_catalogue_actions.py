@@ -199,15 +199,29 @@ def test_an_estimate_waits_for_its_service_and_keeps_the_numbers(catalogue_db):
     assert '/ask_service_price{"service":"managed-helpdesk"}' in payloads(messages)
     pending = slots_set(events)["estimate"]
     assert pending["services"] == [] and pending["quantities"] == {"user": 120}
-    click = make_tracker(
-        '/ask_service_price{"service":"managed-helpdesk"}',
+    asked = {
+        "event": "bot",
+        "text": "Which service should I estimate?",
+        "metadata": {"utter_action": "utter_cost_which_service"},
+    }
+    # picked by a click, or typed
+    for text in ('/ask_service_price{"service":"managed-helpdesk"}', "helpdesk"):
+        picked = after(
+            asked, text, "ask_service_price", {"estimate": pending}, [entity("service", "managed-helpdesk")]
+        )
+        messages, events = run_action(ActionServicePrice(), picked)
+        assert "70 extra users" in messages[0]["arithmetic"]  # 120 users: the numbers given before the choice
+        assert slots_set(events)["service"] == "managed-helpdesk"
+    # later on, a price question is a price question
+    later = after(
+        {"event": "bot", "text": "..."},
+        "what does the helpdesk cost?",
         "ask_service_price",
-        [entity("service", "managed-helpdesk")],
         {"estimate": pending},
+        [entity("service", "managed-helpdesk")],
     )
-    messages, events = run_action(ActionServicePrice(), click)
-    assert "70 extra users" in messages[0]["arithmetic"]  # 120 users: the numbers given before the choice
-    assert slots_set(events)["service"] == "managed-helpdesk"
+    messages, _ = run_action(ActionServicePrice(), later)
+    assert "arithmetic" not in messages[0] and "EUR 19 per extra user" in texts(messages)
 
 
 def test_how_long_a_service_takes_is_its_engagement(catalogue_db):

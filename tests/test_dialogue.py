@@ -190,6 +190,18 @@ def test_in_a_form_choices_count_but_yes_no_and_not_sure_are_the_forms():
         short_replies.resolve("the second", turn_after(sizes), in_form=True)
         == '/inform{"form_value":"11-50"}'
     )
+    budget = bot(
+        "Roughly what budget?",
+        [
+            ("Not sure", '/inform{"form_value":"not sure"}'),
+            ("Skip the rest", '/inform{"form_value":"skip the rest"}'),
+        ],
+    )
+    assert short_replies.resolve("skip", turn_after(budget), in_form=True) is None
+    assert (
+        short_replies.resolve("skip the rest", turn_after(budget), in_form=True)
+        == '/inform{"form_value":"skip the rest"}'
+    )
     consent = bot("May our sales team contact you?", [("Yes, contact me", "/affirm"), ("No", "/deny")])
     assert short_replies.resolve("yes", turn_after(consent), in_form=True) is None
     assert short_replies.resolve("not sure", turn_after(sizes), in_form=True) is None

@@ -96,13 +96,14 @@ _GENERIC = frozenset(
 )
 
 
-def _by_title(text: str, options: tuple[Option, ...]) -> Option | None:
-    """The option whose title was typed, or the one option whose title holds the words typed."""
+def _by_title(text: str, options: tuple[Option, ...], partly: bool = True) -> Option | None:
+    """The option whose title was typed, or (`partly`) the one option whose title holds the words
+    typed: "helpdesk" for "Managed helpdesk"."""
     wanted = _norm(text)
     if not wanted:
         return None
     exact = next((o for o in options if _norm(o.title) == wanted), None)
-    if exact or len(wanted) < MIN_PART or set(wanted.split()) <= _GENERIC:
+    if exact or not partly or len(wanted) < MIN_PART or set(wanted.split()) <= _GENERIC:
         return exact
     within = [o for o in options if re.search(rf"(^| ){re.escape(wanted)}($| )", _norm(o.title))]
     return within[0] if len(within) == 1 else None
@@ -149,7 +150,8 @@ def resolve(text: str | None, turn: LastTurn, in_form: bool = False) -> str | No
         return None
     question = turn.question
     options = question.options if question else ()
-    chosen = _by_title(text, options) or _ordinal(text, options)
+    # in a form, part of a title is the form's to read ("skip" is not "Skip the rest")
+    chosen = _by_title(text, options, partly=not in_form) or _ordinal(text, options)
     if chosen:
         return chosen.payload
     if _THAT_ONE.match(text):
