@@ -3,6 +3,8 @@ into the chat widget in Debian's Chromium (socket.io), checked on the messages t
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -36,9 +38,10 @@ def test_typed_conversation_in_the_widget(name, browser, servers):
     try:
         page.goto(servers.rasa_url + PAGE_PATH)
         open_widget(page)
+        email = f"thread-widget-{uuid.uuid4().hex[:8]}@firma-thread.com"
         problems = []
         for turn in CONVERSATIONS[name]:
-            reply = reply_to(page, turn.says)
+            reply = reply_to(page, turn.typed(email))
             problems += [f"{turn.says!r} -> {p}; reply: {reply[:300]!r}" for p in turn.problems(reply)]
         assert not problems, "\n".join(problems)
     finally:

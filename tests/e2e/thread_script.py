@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.catalogue.answers import format_money
 from tests.catalogue_prices import price, service
 
 
@@ -18,6 +19,10 @@ class Turn:
     says: str
     has: tuple[str, ...] = ()  # every one of these is in the reply (case-insensitive)
     lacks: tuple[str, ...] = ()  # none of these is
+
+    def typed(self, email: str) -> str:
+        """What is typed: `{email}` becomes this run's own address (leads are per address)."""
+        return self.says.replace("{email}", email)
 
     def problems(self, reply: str) -> list[str]:
         low = reply.lower()
@@ -31,11 +36,18 @@ def turn(says: str, has: str | tuple[str, ...] = (), lacks: str | tuple[str, ...
 
 
 WHICH = "Which service do you mean"
+
+
+def price_of(amount) -> str:
+    return format_money(amount, "EUR")
+
+
 ADVISOR_INTRO = "Happy to help you choose"
 ADVISOR_WORK_Q = "What is the work mainly about"
 CANT_HELP = "can't help with that"
 DEFINITION = "Managed services are a specific, proactive form of IT outsourcing"
 
+LANGUAGE_NOTICE = "only answer in English"
 DEVOPS = service("devops-engineering")
 HELPDESK = service("managed-helpdesk")
 NETWORK = service("managed-network")
@@ -73,6 +85,60 @@ CONVERSATIONS: dict[str, list[Turn]] = {
         turn("what does the helpdesk cost?", price(HELPDESK.slug), (ADVISOR_WORK_Q, "carry on")),
         turn("thanks", (), ADVISOR_WORK_Q),
         turn("ok let's continue with the advice", ADVISOR_WORK_Q),
+    ],
+    "commercial questions get the catalogue's terms": [
+        turn("what does your managed helpdesk cost?", price(HELPDESK.slug)),
+        turn(
+            "is that per user or flat?",
+            (f"{HELPDESK.included_quantity} users", f"{price_of(HELPDESK.extra_unit_price)} a month"),
+            WHICH,
+        ),
+        turn(
+            "is there a discount for a 3 year contract?", ("don't publish discounts", "sales"), "partnership"
+        ),
+        turn("and for 120 users?", f"{120 - HELPDESK.included_quantity} extra users"),
+    ],
+    "a price asked inside the lead form is about the service named there": [
+        turn("i'd like to talk to sales", "What's your name"),
+        turn("Jan Kowalski", "e-mail"),
+        turn("{email}", "Which company"),
+        turn("Acme Logistics", "How many people"),
+        turn("about 40", "Which service"),
+        turn("managed network", "budget"),
+        turn("how much does it cost btw?", (NETWORK.name, price(NETWORK.slug), "budget"), WHICH),
+        turn("is there an sla on that", (NETWORK.name, "Premium", "budget"), WHICH),
+        turn("stop", "Nothing was stored"),
+    ],
+    "an estimate waits for its service": [
+        turn("how much for 120 users?", "Which service should I estimate"),
+        turn("helpdesk", f"{120 - HELPDESK.included_quantity} extra users"),
+    ],
+    "how long a service takes": [
+        turn(
+            "how long does a system migration usually take?",
+            (MIGRATION.name, MIGRATION.engagement),
+            CANT_HELP,
+        ),
+    ],
+    "form answers are read right": [
+        turn("talk to sales", "What's your name"),
+        turn("talk to sales pls", "What's your name", "Thanks, talk"),
+        turn("Anna Smith", "e-mail"),
+        turn("{email}", "Which company"),
+        turn("Firma Thread", "How many people"),
+        turn("about 40", "Which service"),
+        turn("Wojciech", "Which service", LANGUAGE_NOTICE),
+        turn("blue bananas", "managed services or IT outsourcing", LANGUAGE_NOTICE),
+        turn("not sure yet", "budget"),
+        turn("skip", "When would you like to start"),
+        turn("maybe 5 to 10k a month", ("noted your budget", "When would you like to start")),
+        turn("next quarter", "role"),
+        turn("yes, you may contact me", ("may contact you", "role")),
+        turn("I decide", "phone"),
+        turn(
+            "skip", ("Budget: 5k-15k/month", "Start: 1-3 months", "Shall I send it"), "Service: blue bananas"
+        ),
+        turn("yes", "Our sales team will get in touch"),
     ],
     "short replies after a short list": [
         turn("what security services do you have?", "Managed firewall"),
