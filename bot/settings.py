@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     action_port: int = 5055
     action_server_host: str = "127.0.0.1"  # only the Rasa server needs to reach it
     action_server_secret: str = ""  # empty: a development secret in var/
+    action_timeout_seconds: float = 8.0  # a custom action slower than this is answered without it
     rasa_host: str = "127.0.0.1"  # interface of the Rasa server; nginx reaches it locally
 
     # chat channels (bot/web): sessions, REST, rate limits, client addresses
@@ -109,6 +110,7 @@ class Settings(BaseSettings):
 
     @validator(
         "lead_spool_interval",
+        "action_timeout_seconds",
         "lead_limit_window_seconds",
         "sales_outbox_interval",
         "sales_outbox_retry_seconds",
@@ -387,6 +389,11 @@ def widget_allowed_origins() -> frozenset[str]:
 def privacy_url() -> str:
     """The privacy notice linked in the lead form's consent question."""
     return current().privacy_url
+
+
+def action_timeout() -> float:
+    """Seconds the Rasa server waits for a custom action before answering without it."""
+    return current().action_timeout_seconds
 
 
 def fact_min_confidence() -> float:
