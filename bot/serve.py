@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,8 +138,12 @@ def _die_with(parent: int) -> Callable[[], None] | None:
 
     Linux only (PR_SET_PDEATHSIG); elsewhere None (stopping `bot run` normally still stops
     its children). A parent that died before the call is noticed by getppid().
+    The kernel ties the signal to the *thread* that forks, not the process: only children
+    started by the main thread (as `bot run` starts them) get it; a child started from a
+    worker thread (tests/scale starts two Servers in a thread pool) would be killed when
+    that thread ends.
     """
-    if _PRCTL is None:
+    if _PRCTL is None or threading.current_thread() is not threading.main_thread():
         return None
     prctl = _PRCTL
 

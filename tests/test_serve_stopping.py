@@ -177,3 +177,26 @@ def test_a_busy_port_is_waited_for_then_refused(tmp_path, monkeypatch):
             servers.start(say=said.append)
         assert said == [f"port {port} is in use; waiting up to 1 s for it to be free"]
     assert not port_in_use(port)
+
+
+@pytest.mark.skipif(serve._PRCTL is None, reason="PR_SET_PDEATHSIG is Linux only")
+def test_a_child_started_from_a_worker_thread_outlives_that_thread(tmp_path):
+    """PR_SET_PDEATHSIG follows the forking thread: it is only set from the main thread."""
+    import threading
+
+    servers = Servers(log_dir=tmp_path)
+    started: list[subprocess.Popen] = []
+    worker = threading.Thread(
+        target=lambda: started.append(
+            servers._spawn(
+                [sys.executable, "-c", "import time; time.sleep(120)"], dict(os.environ), tmp_path / "t.log"
+            )
+        )
+    )
+    worker.start()
+    worker.join()
+    try:
+        time.sleep(1)
+        assert started[0].poll() is None, "killed when the thread that started it ended"
+    finally:
+        serve.stop_processes(started, grace=5)
