@@ -2,6 +2,15 @@
 
 Used by `bot run` (make run) and by the end-to-end tests, so both start the servers
 the same way.
+
+Stopping (`bot run`): SIGINT, SIGTERM and SIGHUP only set a flag (StopRequest), installed
+before the first child starts; every wait (a child coming up, the back-off before a restart,
+the watch loop) checks it, so a signal in any phase stops every child and never lands
+between starting a child and recording it. Each child runs in a process group of its own
+(so `bot run` stops it, and whatever it started, in order) and, on Linux, asks the kernel
+for SIGTERM when `bot run` dies (PR_SET_PDEATHSIG), so even a SIGKILLed `bot run` leaves
+no server behind. `bot run` itself stops when its parent (make, the terminal's shell) goes
+away, unless SIGHUP is ignored (nohup).
 """
 
 from __future__ import annotations
@@ -13,7 +22,9 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +40,25 @@ class ServerFailed(RuntimeError):
     pass
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+class Stopped(Exception):
+    """`bot run` was asked to stop while it waited (for a child to come up, for a port)."""
+
+
+def _never() -> str | None:
+    return None
+
+
+def _wait_until_up(
+    url: str,
+    proc: subprocess.Popen,
+    log: Path,
+    timeout: float,
+    should_stop: Callable[[], str | None] = _never,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if reason := should_stop():
+            raise Stopped(reason)
         if proc.poll() is not None:
             raise ServerFailed(f"{url} exited with {proc.returncode}; see {log}:\n{_tail(log)}")
         try:
@@ -62,18 +89,111 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # the whole group has exited already
+
+
 def stop_processes(procs: list[subprocess.Popen], grace: float = 20) -> None:
-    """SIGTERM each process group (newest first), SIGKILL what outlives the grace time."""
+    """SIGTERM each process group (newest first), SIGKILL what outlives the grace time.
+
+    Each child leads a process group of its own (start_new_session): the group is signalled
+    even when its leader has exited, so nothing the child started stays behind.
+    """
     for proc in reversed(procs):
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+        _signal_group(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
     for proc in procs:
         try:
-            proc.wait(timeout=grace)
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            _signal_group(proc.pid, signal.SIGKILL)
             proc.wait()
+        _signal_group(proc.pid, signal.SIGKILL)  # what the leader left behind
     procs.clear()
+
+
+# --- children die with `bot run` ---------------------------------------------------------
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _libc_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _libc_prctl()
+
+
+def _die_with(parent: int) -> Callable[[], None] | None:
+    """preexec_fn: the child gets SIGTERM when `parent` (this process) dies, even by SIGKILL.
+
+    Linux only (PR_SET_PDEATHSIG); elsewhere None (stopping `bot run` normally still stops
+    its children). A parent that died before the call is noticed by getppid().
+    The kernel ties the signal to the *thread* that forks, not the process: only children
+    started by the main thread (as `bot run` starts them) get it; a child started from a
+    worker thread (tests/scale starts two Servers in a thread pool) would be killed when
+    that thread ends.
+    """
+    if _PRCTL is None or threading.current_thread() is not threading.main_thread():
+        return None
+    prctl = _PRCTL
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
+
+
+# --- what makes `bot run` stop -------------------------------------------------------------
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class StopRequest:
+    """Why `bot run` must stop (None: it need not). Calling it answers, and notices a parent
+    that went away (the process is re-parented: getppid() changes).
+
+    The signal handlers only record the reason; raising from them could land between
+    starting a child and recording it, leaving that child running after `bot run` exits.
+    """
+
+    def __init__(self, watch_parent: bool = True):
+        self.reason: str | None = None
+        self.parent: int | None = os.getppid() if watch_parent else None
+
+    def request(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+
+    def __call__(self) -> str | None:
+        if self.reason is None and self.parent is not None and os.getppid() != self.parent:
+            self.reason = "its parent process exited"
+        return self.reason
+
+    def install(self) -> None:
+        """Handle SIGINT, SIGTERM and SIGHUP; a signal ignored on entry (nohup) stays ignored."""
+        for signum in STOP_SIGNALS:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        self.request(signal.Signals(signum).name)
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep, waking early when a stop is requested."""
+        deadline = time.monotonic() + seconds
+        while not self() and time.monotonic() < deadline:
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
 
 
 def snapshot_model(folder: Path, source: Path = DEFAULT_MODEL) -> Path:
@@ -102,6 +222,8 @@ def snapshot_model(folder: Path, source: Path = DEFAULT_MODEL) -> Path:
 RESTART_BACKOFF = (1.0, 60.0)
 STABLE_AFTER = 120.0
 MAX_FAILURES = 8
+# A port still held at start is waited for this long (a previous run's children stopping).
+PORT_WAIT = 20.0
 
 
 @dataclass
@@ -132,6 +254,8 @@ class Servers:
     procs: list[subprocess.Popen] = field(default_factory=list)  # same order as children
     children: list[Child] = field(default_factory=list)
     timeout: float = 180
+    # asked at every wait: a reason (str) stops the start-up or a restart with Stopped
+    should_stop: Callable[[], str | None] = _never
 
     @property
     def rasa_host(self) -> str:
@@ -155,29 +279,48 @@ class Servers:
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as out:
             return subprocess.Popen(
-                args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                args,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # a group of its own: stopped by us, in order
+                preexec_fn=_die_with(os.getpid()),
             )
 
     def _launch(self, child: Child, index: int) -> None:
         """Start the child (in slot `index` of procs) and wait until it answers."""
+        if reason := self.should_stop():
+            raise Stopped(reason)
         proc = self._spawn(child.args, self._env, child.log)
         if index < len(self.procs):
             self.procs[index] = proc
         else:
             self.procs.append(proc)
-        _wait_until_up(child.health_url, proc, child.log, self.timeout)
+        _wait_until_up(child.health_url, proc, child.log, self.timeout, self.should_stop)
         child.started_at = time.monotonic()
 
-    def start(self, timeout: float | None = None) -> Servers:
+    def _wait_for_ports(self, ports: list[int], say: Callable[[str], None]) -> None:
+        """A busy port is waited for up to PORT_WAIT s, then ServerFailed (never someone else's)."""
+        busy = [p for p in ports if port_in_use(p)]
+        if busy:
+            say(f"port {busy[0]} is in use; waiting up to {PORT_WAIT:.0f} s for it to be free")
+        deadline = time.monotonic() + PORT_WAIT
+        while busy and time.monotonic() < deadline:
+            if reason := self.should_stop():
+                raise Stopped(reason)
+            time.sleep(0.5)
+            busy = [p for p in ports if port_in_use(p)]
+        if busy:
+            raise ServerFailed(f"port {busy[0]} is already in use: is the assistant running already?")
+
+    def start(self, timeout: float | None = None, say: Callable[[str], None] = print) -> Servers:
         if timeout is not None:
             self.timeout = timeout
         if not Path(self.model).exists():
             raise ServerFailed(f"no trained model at {self.model}: run `make train`")
         # Never mistake another process's server for ours
-        ports = [self.rasa_port] + ([self.action_port] if self.start_actions else [])
-        busy = [p for p in ports if port_in_use(p)]
-        if busy:
-            raise ServerFailed(f"port {busy[0]} is already in use: is the assistant running already?")
+        self._wait_for_ports([self.rasa_port] + ([self.action_port] if self.start_actions else []), say)
         overrides = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
         overrides.update(self.env_overrides)
         self._env = settings.rasa_env(overrides)
@@ -264,12 +407,21 @@ class Servers:
         self.stop()
 
 
-def _interrupt(*_args) -> None:
-    raise KeyboardInterrupt
+def _say(line: str, stream=None) -> None:
+    """Print to the console; a console that is gone (terminal closed) never stops the stopping."""
+    try:
+        print(line, file=stream or sys.stdout, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def main() -> int:
-    """`bot run`: serve until Ctrl-C or SIGTERM; a server that dies is restarted."""
+    """`bot run`: serve until SIGINT, SIGTERM or SIGHUP (or its parent exits); a server that
+    dies is restarted. Whatever phase the stop request comes in (start-up, serving, waiting
+    to restart a child, a child coming back), every child is stopped before `bot run` exits."""
+    # First of all: from now on a signal is a request to stop, never an abrupt exit.
+    stop = StopRequest(watch_parent=signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN)
+    stop.install()
     try:
         settings.check()
     except settings.ConfigError as exc:
@@ -277,35 +429,39 @@ def main() -> int:
         return 2
     if not settings.action_server_secret_is_set():
         settings.renew_dev_action_secret()  # a new development secret per `bot run`
-    servers = Servers(rasa_port=settings.rasa_port(), action_port=settings.action_port())
-    print("starting the action server and the Rasa server (this takes ~30 s)...", flush=True)
-    try:
-        servers.start()
-    except ServerFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"\nThe assistant is up.\n"
-        f"  chat page:    {servers.rasa_url}/webhooks/webchat/\n"
-        f"  REST channel: {servers.rest_url}\n"
-        f"  try: curl -s -X POST {servers.rest_url} -H 'Content-Type: application/json' "
-        f'-d \'{{"sender": "me", "message": "how are managed services billed?"}}\'\n'
-        f"  logs:         {servers.log_dir}\n"
-        f"Press Ctrl-C to stop.",
-        flush=True,
-    )
-    signal.signal(signal.SIGTERM, _interrupt)  # also ends a wait for a restarting child
+    servers = Servers(rasa_port=settings.rasa_port(), action_port=settings.action_port(), should_stop=stop)
+
+    def warn(line: str) -> None:
+        _say(line, sys.stderr)
+
+    _say("starting the action server and the Rasa server (this takes ~30 s)...")
     code = 0
     try:
-        while True:
-            servers.supervise(say=lambda line: print(line, file=sys.stderr, flush=True))
-            time.sleep(1)
-    except KeyboardInterrupt:
+        servers.start(say=warn)
+        _say(
+            f"\nThe assistant is up.\n"
+            f"  chat page:    {servers.rasa_url}/webhooks/webchat/\n"
+            f"  REST channel: {servers.rest_url}\n"
+            f"  try: curl -s -X POST {servers.rest_url} -H 'Content-Type: application/json' "
+            f'-d \'{{"sender": "me", "message": "how are managed services billed?"}}\'\n'
+            f"  health:       {servers.rasa_url}/webhooks/health/\n"
+            f"  logs:         {servers.log_dir}\n"
+            f"Press Ctrl-C to stop."
+        )
+        while not stop():
+            servers.supervise(say=warn)
+            stop.sleep(1)
+    except Stopped:
         pass
     except ServerFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        warn(f"error: {exc}")
         code = 1
-    servers.stop()
+    finally:
+        if stop():
+            warn(f"stopping ({stop()}): the Rasa server and the action server...")
+        servers.stop()  # also after an unexpected error: no child outlives `bot run`
+    if stop():
+        warn("stopped")
     return code
 
 

@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseSettings, ValidationError, validator
 
+from bot.origin_syntax import parse_allowed_origins
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 DEV_ACTION_SECRET_FILE = VAR_DIR / "action-server.secret"
@@ -91,8 +93,6 @@ class Settings(BaseSettings):
 
     @validator("widget_allowed_origins")
     def _origins(cls, v: str) -> str:
-        from bot.web.origins import parse_allowed_origins
-
         parse_allowed_origins(v)  # OriginError (a ValueError) names the bad entry
         return v
 
@@ -378,10 +378,8 @@ def widget_allowed_origins() -> frozenset[str]:
     chat widget, besides the chat server's own; unset or empty: its own origin only.
 
     `*`, a path or anything else that is not one explicit origin is a ConfigError (one line),
-    so `bot run` and the Rasa server refuse to start with it (bot/web/origins.py).
+    so `bot run` and the Rasa server refuse to start with it (bot/origin_syntax.py).
     """
-    from bot.web.origins import parse_allowed_origins
-
     return parse_allowed_origins(current().widget_allowed_origins)
 
 

@@ -12,7 +12,7 @@ from bot.advisor import form, handoff
 from bot.catalogue import loader
 from bot.catalogue.answers import word_count
 from bot.sales.models import Lead
-from bot.sales.repository import lead_to_dict
+from bot.sales.serialize import lead_to_dict
 from tests.action_helpers import form_tracker, make_tracker, rendered, run_action
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from bot import cli, db
+from bot.catalogue import loader
 from bot.catalogue.loader import CatalogueError, load_catalogue, read_catalogue, validate
 from bot.catalogue.models import Service, ServiceAlias, SlaTierRow
 
@@ -422,3 +423,182 @@ def test_pricing_and_terms_reach_the_database_and_a_change_is_an_update(engine, 
         )
         assert (row.minimum_term_months, row.notice_days) == (12, 90) and "VAT" in row.vat_note
         assert [t.price for t in row.sla_tiers] == [Decimal("1200.00"), Decimal("1650.00")]
+
+
+# ----------------------------------------------------------------------- texts vs data (issue 17)
+
+TIERED = dict(
+    PRICED,
+    sla=[
+        {"name": "Standard", "response_time": "4 h", "availability": "99.5%", "hours": "Mon-Fri 8:00-18:00", "price": 100},
+        {"name": "Premium", "response_time": "1 h", "availability": "99.9%", "hours": "24/7", "price": 140},
+    ],
+)  # fmt: skip
+STAFF = dict(
+    GOOD,
+    slug="staff",
+    name="Staff",
+    description="Specialists join your team under your direction.",
+    billing={"model": "time_and_material", "amount": 500, "currency": "EUR", "unit": "per day"},
+)
+P, T, S = "services[0] (p-service)", "services[0] (staff)", "services[0] (x-service)"
+
+
+def _note(service: dict, note: str) -> dict:
+    return dict(service, billing={**service["billing"], "note": note})
+
+
+def _problem_list(*services) -> list[str]:
+    with pytest.raises(CatalogueError) as info:
+        validate({"services": list(services)}, "test.yml")
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    "service, expected",
+    [
+        # "included" about a tier (or 24/7) that costs more than the base price
+        (
+            _note(TIERED, "24/7 support included"),
+            f"{P}: billing.note says '24/7 support included', but the Premium tier costs 140.00 EUR "
+            "a month, more than billing.amount (100.00)",
+        ),
+        (
+            dict(TIERED, description="Monitoring and patching. Premium at no extra cost."),
+            f"{P}: description says 'Premium at no extra cost', but the Premium tier costs 140.00 EUR "
+            "a month, more than billing.amount (100.00)",
+        ),
+        (
+            dict(TIERED, sla=[dict(t, price=None) for t in TIERED["sla"]], engagement="24/7 included"),
+            f"{P}: engagement says '24/7 included', but only the Premium tier(s) are 24/7",
+        ),
+        (
+            _note(TIERED, "24/7 included with the Standard tier"),
+            f"{P}: billing.note says '24/7 included with the Standard tier', but that tier is not 24/7 "
+            "(Standard: Mon-Fri 8:00-18:00)",
+        ),
+        # 24/7 that no tier offers
+        (
+            dict(PRICED, description="We watch it around the clock."),
+            f"{P}: description says 'around the clock', but no SLA tier is 24/7 "
+            "(Std: hours not given; Top: hours not given)",
+        ),
+        (
+            dict(GOOD, description="Engineers on call 24/7."),
+            f"{S}: description says '24/7', but no SLA tier is 24/7 (the service has no SLA tiers)",
+        ),
+        # wording of another billing model
+        (
+            dict(STAFF, engagement="project work, 3-6 months"),
+            f"{T}: engagement says 'project work' (work delivered as a project), but billing.model is "
+            "time_and_material (per day)",
+        ),
+        (
+            _note(STAFF, "billed per project"),
+            f"{T}: billing.note says 'per project' (work delivered as a project), but billing.model is "
+            "time_and_material (per day)",
+        ),
+        (
+            dict(GOOD, description="Our specialists join your team."),
+            f"{S}: description says 'join your team' (specialists working under the client's direction "
+            "(staff augmentation)), but billing.model is fixed_price (per project)",
+        ),
+        (
+            _note(GOOD, "day rate, 5 days"),
+            f"{S}: billing.note says 'day rate' (a day or hourly rate), but billing.model is fixed_price "
+            "(per project)",
+        ),
+        (
+            _note(STAFF, "monthly fee"),
+            f"{T}: billing.note says 'monthly fee' (a monthly fee), but billing.model is time_and_material "
+            "(per day)",
+        ),
+        # unlimited what the price counts
+        (
+            _note(PRICED, "unlimited servers"),
+            f"{P}: billing.note says 'unlimited servers', but billing.included is 10 (per server), each "
+            "further one 9.50 EUR a month",
+        ),
+        # terms
+        (
+            dict(PRICED, engagement="24-month minimum term, renewed yearly"),
+            f"{P}: engagement says '24-month minimum' (24 months), but terms.minimum_term_months is 12",
+        ),
+        (
+            dict(STAFF, engagement="a minimum of 6 months"),
+            f"{T}: engagement says 'minimum of 6 months' (6 months), but terms.minimum_term_months is not set",
+        ),
+        (
+            dict(PRICED, engagement="no minimum term"),
+            f"{P}: engagement says 'no minimum term', but terms.minimum_term_months is 12",
+        ),
+        (
+            dict(PRICED, engagement="12-month minimum term, 30 days' notice"),
+            f"{P}: engagement says '30 days' notice' (30 days), but terms.notice_days is 90",
+        ),
+        # prices, currency, SLA figures in the text
+        (
+            dict(PRICED, description="From EUR 90 a month."),
+            f"{P}: description says 'EUR 90', but no price of the service is that (9.50, 100.00, 140.00)",
+        ),
+        (
+            _note(PRICED, "billed in USD"),
+            f"{P}: billing.note says 'USD', but the service is priced in EUR",
+        ),
+        (
+            dict(TIERED, description="Backed by 99.99% uptime."),
+            f"{P}: description says '99.99% uptime', but no SLA tier offers 99.99% (tiers: 99.5%, 99.9%)",
+        ),
+        (
+            dict(TIERED, description="A 15-minute response to every incident."),
+            f"{P}: description says '15-minute response', but no SLA tier responds in that time "
+            "(tiers: 4 h, 1 h)",
+        ),
+    ],
+)
+def test_a_text_contradicting_the_data_is_one_line_naming_service_and_field(service, expected):
+    assert _problem_list(service) == [expected]
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        _note(TIERED, "24/7 monitoring included in the Premium tier"),  # included in that tier
+        _note(TIERED, "rule changes included; an HA pair counts as one"),
+        dict(
+            TIERED, sla=[dict(t, hours="24/7") for t in TIERED["sla"]], description="Watched 24/7, included."
+        ),
+        _note(PRICED, "unlimited tickets"),  # tickets are not what the price counts
+        _note(STAFF, "per developer day; fixed price possible once scope is agreed"),
+        dict(PRICED, engagement="12-month minimum term, renewed yearly; 90 days' notice"),
+        dict(TIERED, description="From EUR 100 a month, 99.9% uptime and a 1-hour response on Premium."),
+        dict(STAFF, engagement="3 months minimum, typically 6-24 months", terms={"minimum_term_months": 3}),
+    ],
+)
+def test_texts_that_agree_with_the_data_pass(service):
+    assert validate({"services": [service]})
+
+
+def test_several_contradictions_are_all_listed_one_line_each():
+    service = dict(
+        STAFF,
+        description="Project work, around the clock.",
+        engagement="6-month minimum",
+        billing={**STAFF["billing"], "note": "EUR 450 a day"},
+    )
+    problems = _problem_list(service)
+    assert len(problems) == 4 and all(p.startswith(T + ": ") and "\n" not in p for p in problems)
+    assert [p.split(" says ")[0].split(": ")[1] for p in problems] == [
+        "description",
+        "description",
+        "billing.note",
+        "engagement",
+    ]
+
+
+def test_the_shipped_catalogue_agrees_with_itself():
+    specs = read_catalogue(cli_root() / "data" / "catalogue.yml")
+    problems: list[str] = []
+    for spec in specs:
+        loader.check_texts(spec, spec.slug, problems)
+    assert problems == []

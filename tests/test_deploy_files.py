@@ -282,3 +282,42 @@ def test_lock_store_sends_the_redis_password(monkeypatch, redis_with_password):
         lock_store_from_endpoints(monkeypatch, port, "wrong").red.ping()
     with pytest.raises(redis.exceptions.AuthenticationError):
         lock_store_from_endpoints(monkeypatch, port, "").red.ping()
+
+
+# --- the same promises as `bot run`: restarted when they die, health checked -----------------
+ONE_SHOT = {"db-setup"}  # runs once before the servers (service_completed_successfully)
+
+
+def test_every_server_is_restarted_and_health_checked(compose):
+    for name, service in compose["services"].items():
+        if name in ONE_SHOT:
+            assert service["restart"] == "no" and "healthcheck" not in service, name
+            continue
+        assert service.get("restart") in ("unless-stopped", "always"), name
+        check = service.get("healthcheck") or {}
+        assert check.get("test") and not check.get("disable"), name
+        assert {"interval", "timeout", "retries"} <= set(check), name
+    waited_for = {
+        (name, dependency): condition["condition"]
+        for name, service in compose["services"].items()
+        for dependency, condition in (service.get("depends_on") or {}).items()
+    }
+    for (name, dependency), condition in waited_for.items():
+        expected = "service_completed_successfully" if dependency in ONE_SHOT else "service_healthy"
+        assert condition == expected, (name, dependency)
+
+
+def test_health_checks_ask_the_parts_that_say_what_is_down(compose):
+    services = compose["services"]
+    for rasa in ("rasa-1", "rasa-2"):
+        # bot/web/health.py: 503 when the lock store, the tracker store or the action server is down
+        assert "http://127.0.0.1:5005/webhooks/health/" in " ".join(services[rasa]["healthcheck"]["test"])
+        assert services[rasa]["depends_on"]["actions-" + rasa[-1]] == {"condition": "service_healthy"}
+    for actions in ("actions-1", "actions-2"):
+        assert "http://127.0.0.1:5055/health" in " ".join(services[actions]["healthcheck"]["test"])
+
+
+def test_our_servers_get_signals_in_every_phase(compose):
+    """tini as PID 1 passes `docker compose stop`'s SIGTERM on, also while the model loads."""
+    for name in ("rasa-1", "rasa-2", "actions-1", "actions-2"):
+        assert compose["services"][name]["init"] is True, name

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from bot import cli, db
 from bot.sales import alerts, crm, form, scoring
 from bot.sales.models import Lead
-from bot.sales.repository import LeadInput, lead_to_dict, save_lead
+from bot.sales.repository import LeadInput, save_lead
+from bot.sales.serialize import lead_to_dict
 
 NEED = "our ERP keeps crashing and nobody looks after it"
 

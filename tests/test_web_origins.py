@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from bot import settings
-from bot.web.origins import OriginError, OriginPolicy, own_origin, parse_allowed_origins
+from bot.origin_syntax import OriginError, parse_allowed_origins
+from bot.web.origins import OriginPolicy, own_origin
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,8 @@ def validate(data: Any, source: str = "catalogue") -> list[ServiceSpec]:
             specs.append(replace(spec, vat_note=vat_note))
 
     _check_unique(specs, problems)
+    for spec in specs:
+        check_texts(spec, f"services[{spec.position}] ({spec.slug})", problems)
     if problems:
         raise CatalogueError(source, problems)
     return specs
@@ -403,6 +405,280 @@ def _check_unique(specs: list[ServiceSpec], problems: list[str]) -> None:
             other = owner.setdefault(alias, spec.slug)
             if other != spec.slug:
                 problems.append(f"duplicate alias '{alias}' used by both '{other}' and '{spec.slug}'")
+
+
+# ----------------------------------------------------------------------------- texts vs data
+# A description, billing note or engagement is what visitors read; the billing, SLA tiers and
+# terms are what estimates and answers compute from. Where a text says something the data
+# says otherwise, the catalogue contradicts itself: one problem line per contradiction,
+# naming the service, the field and both sides.
+
+TEXT_FIELDS = (("description", "description"), ("billing.note", "billing_note"), ("engagement", "engagement"))
+ROUND_THE_CLOCK = re.compile(
+    r"\b24\s*/\s*7\b|\b24\s*x\s*7\b|\b(?:a)?round[- ]the[- ]clock\b|\b24 hours a day\b", re.I
+)
+INCLUDED = re.compile(
+    r"\binclud(?:ed|es)\b|\binclusive\b|\bat no (?:extra|additional) (?:cost|charge)\b"
+    r"|\bno (?:extra|additional) (?:cost|charge|fee)s?\b|\bfree of charge\b|\bfor free\b"
+    r"|\b(?:no|without) surcharge\b",
+    re.I,
+)
+# wording that means one billing model: (pattern, the models it fits, what it means)
+MODEL_WORDING = (
+    (
+        re.compile(
+            r"\bproject work\b|\bper project\b|\bproject[- ]based\b|\b(?:on )?a project basis\b"
+            r"|\bfixed[- ]price projects?\b|\bturn-?key\b",
+            re.I,
+        ),
+        ("fixed_price",),
+        "work delivered as a project",
+    ),
+    (
+        re.compile(
+            r"\bper (?:\w+ )?(?:day|hour)\b|\bday[- ]rates?\b|\bdaily rates?\b|\bhourly\b"
+            r"|\btime (?:and|&) materials?\b",
+            re.I,
+        ),
+        ("time_and_material",),
+        "a day or hourly rate",
+    ),
+    (
+        re.compile(r"\bper month\b|\bmonthly (?:fee|price|subscription)\b|\bsubscription\b", re.I),
+        ("subscription",),
+        "a monthly fee",
+    ),
+    (
+        re.compile(
+            r"\bunder your (?:direction|management|lead)\b|\bjoins? your (?:own )?team\b|\bdirected by you\b",
+            re.I,
+        ),
+        ("time_and_material",),
+        "specialists working under the client's direction (staff augmentation)",
+    ),
+)
+UNLIMITED = re.compile(r"\bunlimited\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", re.I)
+# what a quantity unit is also called ("unlimited storage" about a price per TB)
+UNIT_WORDS = {
+    "tb": {"tb", "storage", "capacity", "data", "space", "terabyte"},
+    "gb": {"gb", "storage", "capacity", "data", "space", "gigabyte"},
+    "user": {"user", "seat", "people", "staff", "employee"},
+    "device": {"device", "endpoint", "laptop", "desktop", "workstation"},
+    "endpoint": {"endpoint", "device", "laptop", "desktop", "workstation"},
+    "server": {"server", "vm", "machine"},
+}
+_PERIOD = r"(\d+)[- ]?(month|year)s?"
+MIN_TERM = (
+    re.compile(rf"\b{_PERIOD}\b[\w\s-]{{0,12}}?\bminimum\b", re.I),  # "12-month minimum term"
+    re.compile(rf"\bminimum(?: term| contract| commitment| period)?(?: of)?\s+{_PERIOD}\b", re.I),
+)
+NO_MIN_TERM = re.compile(
+    r"\bno minimum(?: term| contract| commitment| period)?\b|\bcancel(?:lable)? (?:at )?any ?time\b"
+    r"|\bmonth[- ]to[- ]month\b",
+    re.I,
+)
+NOTICE = (
+    re.compile(r"\b(\d+)[- ]?(day|week|month)s?'?\s+(?:written\s+)?notice\b", re.I),
+    re.compile(r"\bnotice(?: period)?(?: of)?\s+(\d+)[- ]?(day|week|month)s?\b", re.I),
+)
+MONEY = re.compile(
+    r"(?:[€$£]|\b(?:EUR|USD|GBP|PLN|CHF)\b)\s?(\d[\d,]*(?:\.\d{1,2})?)"
+    r"|(\d[\d,]*(?:\.\d{1,2})?)\s?(?:[€$£]|\b(?:EUR|USD|GBP|PLN|CHF|euros?)\b)",
+    re.I,
+)
+CURRENCY_MARK = re.compile(r"[€$£]|\b(?:EUR|USD|GBP|PLN|CHF)\b|\beuros?\b", re.I)
+CURRENCY_OF_MARK = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros": "EUR"}
+AVAILABILITY = re.compile(
+    r"\b(\d{2}(?:\.\d+)?)\s?%\s*(?:uptime|availability|available)\b"
+    r"|\b(?:uptime|availability)\s+(?:of\s+)?(\d{2}(?:\.\d+)?)\s?%",
+    re.I,
+)
+RESPONSE = re.compile(r"\b(\d+)[- ]?(min(?:ute)?s?|h(?:ours?|rs?)?)\b[- ](?:response|reaction)\b", re.I)
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentence parts: split at ; ! ? and at . or , that do not sit inside a number."""
+    return [c.strip() for c in re.split(r"[;!?]|[.,](?!\d)", text) if c.strip()]
+
+
+def _is_24_7(tier: SlaTier) -> bool:
+    return bool(tier.hours and ROUND_THE_CLOCK.search(tier.hours))
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    for suffix, replacement in (("ies", "y"), ("ses", "s"), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def _minutes(amount: str, unit: str) -> int:
+    return int(amount) * (1 if unit.lower().startswith("min") else 60)
+
+
+def _months(amount: str, unit: str) -> int:
+    return int(amount) * (12 if unit.lower().startswith("year") else 1)
+
+
+def _days(amount: str, unit: str) -> int:
+    return int(amount) * {"day": 1, "week": 7, "month": 30}[unit.lower().rstrip("s")]
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def check_texts(spec: ServiceSpec, where: str, problems: list[str]) -> None:
+    """Append one line per place where a text of `spec` contradicts its prices, terms or tiers."""
+    for field_name, attr in TEXT_FIELDS:
+        text = getattr(spec, attr) or ""
+        if text:
+            say = f"{where}: {field_name} says"
+            _check_included(spec, text, say, problems)
+            _check_round_the_clock(spec, text, say, problems)
+            _check_model_wording(spec, text, say, problems)
+            _check_unlimited(spec, text, say, problems)
+            _check_terms(spec, text, say, problems)
+            _check_money(spec, text, say, problems)
+            _check_sla_figures(spec, text, say, problems)
+
+
+def _check_included(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    """'24/7 included' or 'Premium at no extra cost' while that tier costs more, or is one of several."""
+    for clause in _clauses(text):
+        if not INCLUDED.search(clause):
+            continue
+        # "24/7 included in the Premium tier": included in that tier, not in the base price
+        scoped = [
+            t
+            for t in spec.sla
+            if re.search(rf"\b(?:in|with|on|at|for)\s+(?:the\s+)?{re.escape(t.name)}\b", clause, re.I)
+        ]
+        if scoped:
+            if ROUND_THE_CLOCK.search(clause) and (short := [t for t in scoped if not _is_24_7(t)]):
+                hours = ", ".join(f"{t.name}: {t.hours or 'hours not given'}" for t in short)
+                problems.append(f"{say} '{clause}', but that tier is not 24/7 ({hours})")
+            continue
+        named = [t for t in spec.sla if re.search(rf"\b{re.escape(t.name)}\b", clause, re.I)]
+        if ROUND_THE_CLOCK.search(clause):
+            named += [t for t in spec.sla if _is_24_7(t) and t not in named]
+        dearer = [t for t in named if t.price is not None and t.price > spec.price_amount]
+        if dearer:
+            tiers = ", ".join(f"the {t.name} tier costs {_money(t.price)}" for t in dearer if t.price)
+            problems.append(
+                f"{say} '{clause}', but {tiers} {spec.currency} a month, more than billing.amount "
+                f"({_money(spec.price_amount)})"
+            )
+        elif (
+            ROUND_THE_CLOCK.search(clause)
+            and any(map(_is_24_7, spec.sla))
+            and not all(map(_is_24_7, spec.sla))
+        ):
+            only = ", ".join(t.name for t in spec.sla if _is_24_7(t))
+            problems.append(f"{say} '{clause}', but only the {only} tier(s) are 24/7")
+
+
+def _check_round_the_clock(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    found = ROUND_THE_CLOCK.search(text)
+    if found and not any(map(_is_24_7, spec.sla)):
+        hours = "; ".join(f"{t.name}: {t.hours or 'hours not given'}" for t in spec.sla)
+        problems.append(
+            f"{say} '{found.group(0)}', but no SLA tier is 24/7"
+            + (f" ({hours})" if spec.sla else " (the service has no SLA tiers)")
+        )
+
+
+def _check_model_wording(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    for pattern, models, meaning in MODEL_WORDING:
+        found = pattern.search(text)
+        if found and spec.billing_model not in models:
+            problems.append(
+                f"{say} '{found.group(0)}' ({meaning}), but billing.model is "
+                f"{spec.billing_model} ({spec.price_unit})"
+            )
+
+
+def _check_unlimited(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    if spec.included_quantity is None or not spec.quantity_unit:
+        return
+    unit = _singular(spec.quantity_unit.split()[-1])
+    names = UNIT_WORDS.get(unit, {unit})
+    for found in UNLIMITED.finditer(text):
+        words = {_singular(w) for w in found.groups() if w}
+        if words & names:
+            extra = _money(spec.extra_unit_price or Decimal(0))
+            problems.append(
+                f"{say} '{found.group(0)}', but billing.included is {spec.included_quantity} "
+                f"(per {spec.quantity_unit}), each further one {extra} {spec.currency} a month"
+            )
+
+
+def _check_terms(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    for pattern in MIN_TERM:
+        if found := pattern.search(text):
+            months = _months(found.group(1), found.group(2))
+            if months != spec.minimum_term_months:
+                have = spec.minimum_term_months
+                problems.append(
+                    f"{say} '{found.group(0)}' ({months} months), but terms.minimum_term_months is "
+                    + ("not set" if have is None else str(have))
+                )
+            break
+    else:
+        if (found := NO_MIN_TERM.search(text)) and spec.minimum_term_months:
+            problems.append(
+                f"{say} '{found.group(0)}', but terms.minimum_term_months is {spec.minimum_term_months}"
+            )
+    for pattern in NOTICE:
+        if found := pattern.search(text):
+            days = _days(found.group(1), found.group(2))
+            if days != spec.notice_days:
+                have = spec.notice_days
+                problems.append(
+                    f"{say} '{found.group(0)}' ({days} days), but terms.notice_days is "
+                    + ("not set" if have is None else str(have))
+                )
+            break
+
+
+def _check_money(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    for mark in {m.group(0) for m in CURRENCY_MARK.finditer(text)}:
+        currency = CURRENCY_OF_MARK.get(mark.lower(), mark.upper())
+        if currency != spec.currency:
+            problems.append(f"{say} '{mark}', but the service is priced in {spec.currency}")
+    prices = {spec.price_amount, *(t.price for t in spec.sla if t.price is not None)}
+    if spec.extra_unit_price is not None:
+        prices.add(spec.extra_unit_price)
+    for found in MONEY.finditer(text):
+        number = (found.group(1) or found.group(2)).replace(",", "")
+        amount = Decimal(number).quantize(Decimal("0.01"))
+        if amount not in prices:
+            known = ", ".join(_money(p) for p in sorted(prices))
+            problems.append(
+                f"{say} '{found.group(0).strip()}', but no price of the service is that ({known})"
+            )
+
+
+def _check_sla_figures(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    offered = {t.availability.replace(" ", "").rstrip("%") for t in spec.sla}
+    for found in AVAILABILITY.finditer(text):
+        value = found.group(1) or found.group(2)
+        if value not in offered:
+            problems.append(
+                f"{say} '{found.group(0)}', but no SLA tier offers {value}% "
+                f"(tiers: {', '.join(t.availability for t in spec.sla) or 'none'})"
+            )
+    times = set()
+    for tier in spec.sla:
+        if parsed := re.fullmatch(r"\s*(\d+)\s*(min(?:ute)?s?|h(?:ours?|rs?)?)\s*", tier.response_time, re.I):
+            times.add(_minutes(*parsed.groups()))
+    for found in RESPONSE.finditer(text):
+        if _minutes(found.group(1), found.group(2)) not in times:
+            problems.append(
+                f"{say} '{found.group(0)}', but no SLA tier responds in that time "
+                f"(tiers: {', '.join(t.response_time for t in spec.sla) or 'none'})"
+            )
 
 
 # ----------------------------------------------------------------------------- syncing

@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, json_output, settings
-from bot.sales import outbox, privacy, repository, routing, sanitize, transcript, validation
+from bot.sales import outbox, privacy, repository, routing, sanitize, serialize, transcript, validation
 
 CSV_FIELDS = (
     "id",
@@ -60,7 +60,7 @@ def _cmd_list(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine) as session:
         leads = [
-            repository.lead_to_dict(lead)
+            serialize.lead_to_dict(lead)
             for lead in repository.list_leads(session, qualified=True if args.qualified else None)
         ]
     if args.json:
@@ -99,7 +99,7 @@ def _cmd_show(args) -> int:
         lead = repository.get_lead(session, args.id)
         if lead is None:
             raise CommandError(f"no lead with id {args.id}")
-        data = repository.lead_to_dict(lead)
+        data = serialize.lead_to_dict(lead)
     owner = routing.owner(data["owner"])
     if owner:  # the id as stored, and who that is in the routing file
         data["owner"] = f"{owner.id} ({owner.name}{', ' + owner.email if owner.email else ''})"
@@ -161,7 +161,7 @@ def _cmd_export(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine) as session:
         leads = [
-            repository.lead_to_dict(lead)
+            serialize.lead_to_dict(lead)
             for lead in repository.list_leads(session, qualified=True if args.qualified else None)
         ]
     target = nullcontext(sys.stdout) if args.csv == "-" else open(args.csv, "w", newline="", encoding="utf-8")

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# `import repository`, not `from repository import ...`: repository queues alerts through
-# the outbox, which imports this module, so the two are imported together.
-from bot.sales import alerts, repository, routing
+from bot.sales import alerts, routing
 from bot.sales.models import Lead
+from bot.sales.serialize import lead_to_dict
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -45,7 +44,7 @@ def _notes(lead: Lead) -> str:
 
 def ours(lead: Lead) -> dict:
     return {
-        **repository.lead_to_dict(lead),
+        **lead_to_dict(lead),
         "country": routing.country_of(lead.phone),
         "transcript_command": alerts.transcript_command(lead.id),
     }

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot import db, settings
 from bot.db import utcnow
 from bot.ratings import AnswerRating
-from bot.sales import repository, spool, transcript, validation
+from bot.sales import repository, serialize, spool, transcript, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc
 
 CONVERSATION_ID_CHARS = 255  # leads.conversation_id keeps this much of a sender id
@@ -195,7 +195,7 @@ def export_person(
             }
             for c in contacts
         ]
-        lead_data = [repository.lead_to_dict(lead) for lead in leads]
+        lead_data = [serialize.lead_to_dict(lead) for lead in leads]
     spooled = []
     for path in spool.pending(spool_dir):
         data = spool.read(path)

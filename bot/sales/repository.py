@@ -131,37 +131,6 @@ def _build_lead(data: LeadInput) -> Lead:
     )
 
 
-def lead_to_dict(lead: Lead) -> dict:
-    """The lead as sales sees it (CLI JSON, CSV, webhook payload)."""
-    return {
-        "id": lead.id,
-        "created_at": as_utc(lead.created_at).isoformat(),
-        "name": lead.name,
-        "email": lead.email,
-        "company": lead.company,
-        "company_size": lead.company_size,
-        "service": lead.service,
-        "need": lead.need,
-        "sourcing_model": lead.sourcing_model,
-        "budget": lead.budget,
-        "timeline": lead.timeline,
-        "role": lead.role,
-        "phone": lead.phone,
-        "consent": bool(lead.consent),
-        "consent_text": lead.consent_text,
-        "consent_at": as_utc(lead.consent_at).isoformat(),
-        "score": lead.score,
-        "qualified": bool(lead.qualified),
-        "reasons": list(lead.reasons or []),
-        "conversation_id": lead.conversation_id,
-        "page_url": lead.page_url,
-        "contact_id": lead.contact_id,
-        "owner": lead.owner,
-        "recommendation": lead.recommendation,
-        "advice": lead.advice,
-    }
-
-
 def _existing(session: Session, conversation_id: str) -> Lead | None:
     return session.scalars(select(Lead).where(Lead.conversation_id == conversation_id)).first()
 

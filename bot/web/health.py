@@ -1,10 +1,21 @@
-"""/webhooks/health/: is the Rasa server able to take a message right now?
+"""/webhooks/health/: can the assistant handle a visitor completely right now?
 
 Rasa's `/` answers "Hello from Rasa" even when the lock store or the tracker store is
-gone, and then every message fails. This channel (listed in credentials.yml, so Rasa
-mounts it at /webhooks/health/) checks both stores on each GET and answers 200 with
-{"status": "ok", ...} or 503 naming the store that is down, for load balancers,
-`docker compose` health checks and the fault drills.
+gone, and then every message fails; with the action server gone it still answers, but
+nothing that needs a custom action (catalogue, prices, the lead form) works. This channel
+(listed in credentials.yml, so Rasa mounts it at /webhooks/health/) checks each part on
+every GET and names each one "ok" or "down":
+
+- 200 {"status": "ok", "lock_store": "ok", "tracker_store": "ok", "action_server": "ok"};
+- 503 {"status": "unavailable", ...}: the lock store or the tracker store is down, so no
+  message can be handled;
+- 503 {"status": "degraded", ..., "action_server": "down"}: only the action server is
+  unreachable (`bot run` restarts it; messages are answered, custom actions fail);
+- 503 {"status": "starting"}: the model is still loading.
+
+Any 503 is "something is down" for monitoring, load balancers, `docker compose` health
+checks and the fault drills; the body says what. Without an action endpoint configured,
+"action_server" is left out.
 
 Importing it also applies bot.rasa_fixes (a visitor whose message fails is told so) and
 the log policy of bot.sales.logsafe, whichever channels are configured.
@@ -16,7 +27,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import requests
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -47,25 +60,48 @@ def _check_tracker_store(tracker_store: Any) -> None:
             conn.execute(text("SELECT 1"))
 
 
-async def _probe(check: Callable[[Any], None], target: Any) -> str:
+def action_health_url(action_endpoint: Any) -> str | None:
+    """The action server's /health beside its webhook URL (http://host:5055/webhook ->
+    http://host:5055/health); None without an action endpoint."""
+    url = getattr(action_endpoint, "url", None)
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/health", "", ""))
+
+
+def _check_action_server(url: str) -> None:
+    # /health is open (bot/action_server.py): no secret is sent or needed
+    requests.get(url, timeout=CHECK_TIMEOUT - 0.5).raise_for_status()
+
+
+async def _probe(check: Callable[[Any], None], target: Any, name: str) -> str:
     try:
         await asyncio.wait_for(asyncio.to_thread(check, target), CHECK_TIMEOUT)
         return "ok"
     except Exception as exc:  # any failure, including the timeout, means "down"
-        logger.error("health: %s is down (%s)", type(target).__name__, type(exc).__name__)
+        logger.error("health: the %s is down (%s)", name, type(exc).__name__)
         return "down"
 
 
 async def health_report(agent: Any) -> tuple[int, dict[str, str]]:
-    """(HTTP status, {"status", "lock_store", "tracker_store"}) for the loaded agent."""
+    """(HTTP status, {"status", "lock_store", "tracker_store", "action_server"}) for the agent."""
     if agent is None or not agent.is_ready():
         return 503, {"status": "starting"}
     report = {
-        "lock_store": await _probe(_check_lock_store, agent.lock_store),
-        "tracker_store": await _probe(_check_tracker_store, agent.tracker_store),
+        "lock_store": await _probe(_check_lock_store, agent.lock_store, "lock store"),
+        "tracker_store": await _probe(_check_tracker_store, agent.tracker_store, "tracker store"),
     }
-    healthy = all(value == "ok" for value in report.values())
-    return (200 if healthy else 503), {"status": "ok" if healthy else "unavailable", **report}
+    action_url = action_health_url(getattr(agent, "action_endpoint", None))
+    if action_url:
+        report["action_server"] = await _probe(_check_action_server, action_url, "action server")
+    if report["lock_store"] != "ok" or report["tracker_store"] != "ok":
+        status = "unavailable"  # no message can be handled
+    elif report.get("action_server", "ok") != "ok":
+        status = "degraded"  # messages are answered; custom actions fail
+    else:
+        status = "ok"
+    return (200 if status == "ok" else 503), {"status": status, **report}
 
 
 class HealthInput(InputChannel):

@@ -418,6 +418,9 @@ def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant
         assistant.action_server().kill()
         said = assistant.expect(r"the action server exited .*restarting it in (\d+) s", 30)
         delays.append(int(said.group(1)))
+        # the health check names what is down while it is (monitoring sees a 503)
+        status, body = assistant.health()
+        assert status == 503 and body["action_server"] == "down" and body["status"] == "degraded", body
         # meanwhile the Rasa server keeps answering visitors
         assert requests.get(f"http://127.0.0.1:{assistant.rasa_port}/", timeout=10).ok
         reply = requests.post(
@@ -435,13 +438,17 @@ def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant
 def test_redis_down_gives_a_clear_error_a_failing_health_check_and_loses_nothing(
     assistant, sales_db, redis_server
 ):
-    assert assistant.health() == (200, {"status": "ok", "lock_store": "ok", "tracker_store": "ok"})
+    wait_for(assistant.action_server_up, 60, "the action server is up")  # after the restart drill
+    assert assistant.health() == (
+        200,
+        {"status": "ok", "lock_store": "ok", "tracker_store": "ok", "action_server": "ok"},
+    )
     visitor = Visitor(assistant)
     fill_form(visitor, "redis@drill-e2e.com", ANSWERS[:-1])
     redis_server.stop()
     try:
         status, body = assistant.health()
-        assert status == 503 and body["lock_store"] == "down", body
+        assert status == 503 and body["lock_store"] == "down" and body["status"] == "unavailable", body
         response = requests.post(
             assistant.rest_url, timeout=60, json={"sender": visitor.sender, "message": ANSWERS[-1][0]}
         )

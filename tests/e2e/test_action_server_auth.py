@@ -105,7 +105,12 @@ def test_the_action_server_listens_on_localhost_only(servers):
     assert addresses and addresses <= {"127.0.0.1"}, addresses
 
 
-def test_health_reports_the_stores(servers):
+def test_health_reports_the_stores_and_the_action_server(servers):
     response = requests.get(f"{servers.rasa_url}/webhooks/health/", timeout=10)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "lock_store": "ok", "tracker_store": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "lock_store": "ok",
+        "tracker_store": "ok",
+        "action_server": "ok",
+    }
