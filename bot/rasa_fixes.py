@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 import rasa
@@ -41,6 +42,7 @@ from rasa.shared.exceptions import RasaException
 
 from bot import degraded, settings
 from bot.dialogue import context
+from bot.sales import incidents, outbox
 
 logger = logging.getLogger(__name__)
 FIXED_FOR = "3.6."
@@ -131,12 +133,28 @@ def _fallback(name: str, tracker: Any, domain: Any) -> degraded.Fallback:
     )
 
 
+def _alert_outage() -> None:
+    """Open the incident and send its alerts now (the outbox worker lives in the action server,
+    which is the part that is down); a second replica finds it open and queues nothing."""
+    channels = outbox.incident_channels()
+    if incidents.open_incident(incidents.ACTION_SERVER_DOWN, channels) and channels:
+        outbox.deliver_pending(channels=channels)
+
+
 def _outage_changed(down: bool) -> None:
-    """Log (and later alert) the start and the end of an outage once, not every message."""
+    """Log and alert the start and the end of an outage once, not on every message (the database
+    work runs in a thread of its own: the visitor's reply does not wait for it)."""
     if down and OUTAGE.failed():
         logger.error("the action server does not answer: answering without it")
+        threading.Thread(target=_alert_outage, name="outage-alert", daemon=True).start()
     elif not down and OUTAGE.recovered():
         logger.warning("the action server answers again")
+        threading.Thread(
+            target=incidents.close_incident,
+            args=(incidents.ACTION_SERVER_DOWN,),
+            name="outage-over",
+            daemon=True,
+        ).start()
 
 
 def _guard_remote_action(original):

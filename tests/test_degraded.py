@@ -116,6 +116,21 @@ def test_an_outage_is_told_once_and_so_is_its_end():
 # ----------------------------------------------------------------------------- in the Rasa server
 
 
+@pytest.fixture(autouse=True)
+def _own_sales_database(monkeypatch, tmp_path):
+    """The outage these tests cause is recorded in a database of the test's own."""
+    from bot import db
+
+    url = f"sqlite:///{tmp_path / 'sales.db'}"
+    db.upgrade(url)
+    monkeypatch.setenv("SALES_DB_URL", url)
+    monkeypatch.delenv("SALES_NOTIFY_EMAIL", raising=False)
+    monkeypatch.delenv("SALES_SLACK_WEBHOOK_URL", raising=False)
+    rasa_fixes.OUTAGE.recovered()
+    yield url
+    rasa_fixes.OUTAGE.recovered()
+
+
 @pytest.fixture(scope="module")
 def domain():
     assert rasa_fixes.apply()
@@ -141,7 +156,7 @@ def texts(events):
     return [e.text for e in events if isinstance(e, BotUttered)]
 
 
-def test_a_knowledge_question_is_answered_with_the_action_server_down(domain):
+def test_a_knowledge_question_is_answered_with_the_action_server_down(domain, _own_sales_database):
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
     tracker = tracker_for(domain, "how are managed services billed?", "ask_billing_model")
     events = run(
@@ -152,6 +167,19 @@ def test_a_knowledge_question_is_answered_with_the_action_server_down(domain):
     (said,) = texts(events)
     assert said == domain.responses["utter_billing_model"][0]["text"]
     assert SlotSet("topic", "billing_model") in events
+    # the outage is recorded once, in the background
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(_own_sales_database, future=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            opened = conn.execute(text("SELECT count(*) FROM incidents WHERE closed_at IS NULL")).scalar()
+        if opened:
+            break
+        time.sleep(0.2)
+    assert opened == 1
+    engine.dispose()
 
 
 def test_a_catalogue_question_gets_an_honest_answer_and_the_way_to_sales(domain):

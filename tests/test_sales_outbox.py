@@ -235,3 +235,66 @@ def test_a_message_that_cannot_be_built_is_a_failed_attempt_and_others_still_go(
     assert [m["Message-ID"] for m in smtp.messages] == [f"<lead-{fine.id}.alert@consultancy.test>"]
     errors = {r.lead_id: r.last_error for r in rows(engine)}
     assert "cannot build the message: ValueError" in errors[broken.id]
+
+
+# ----------------------------------------------------------------------------- incidents (issue 17)
+
+
+def test_an_outage_is_one_incident_with_one_alert_per_channel(engine, smtp, monkeypatch):
+    from bot.sales import incidents
+    from bot.sales.models import Incident
+
+    monkeypatch.setenv("SALES_WEBHOOK_URL", "http://127.0.0.1:9/crm")  # leads only
+    channels = outbox.incident_channels()
+    assert channels == ["email"]
+    first = incidents.open_incident(incidents.ACTION_SERVER_DOWN, channels, engine)
+    assert first is not None
+    assert incidents.open_incident(incidents.ACTION_SERVER_DOWN, channels, engine) is None  # the same outage
+    assert [(r.incident_id, r.lead_id, r.channel) for r in rows(engine)] == [(first, None, "email")]
+
+    assert outbox.deliver_pending(engine).delivered == 1
+    (mail,) = smtp.messages
+    assert "action server does not answer" in mail["Subject"] and mail["To"] == "sales@consultancy.test"
+    assert mail["Message-ID"].startswith(f"<incident-{first}.")
+    assert outbox.deliver_pending(engine, now=utcnow() + timedelta(days=1)).delivered == 0
+
+    assert incidents.close_incident(incidents.ACTION_SERVER_DOWN, engine) is True
+    assert incidents.close_incident(incidents.ACTION_SERVER_DOWN, engine) is False
+    second = incidents.open_incident(incidents.ACTION_SERVER_DOWN, channels, engine)  # a new outage
+    assert second not in (None, first)
+    with Session(engine, future=True) as session:
+        assert [i.closed_at is None for i in session.scalars(select(Incident).order_by(Incident.id))] == [
+            False,
+            True,
+        ]
+
+
+def test_two_replicas_opening_the_same_outage_queue_one_alert(engine, monkeypatch):
+    from bot.sales import incidents
+
+    monkeypatch.setenv("SALES_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/slack")
+    opened = []
+    threads = [
+        threading.Thread(
+            target=lambda: opened.append(
+                incidents.open_incident(incidents.ACTION_SERVER_DOWN, ["slack"], engine)
+            )
+        )
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len([x for x in opened if x]) == 1
+    assert [r.channel for r in rows(engine)] == ["slack"]
+
+
+def test_no_database_no_incident_and_no_crash(monkeypatch, tmp_path):
+    from sqlalchemy import create_engine
+
+    from bot.sales import incidents
+
+    missing = create_engine(f"sqlite:///{tmp_path}/nowhere/x.db", future=True)
+    assert incidents.open_incident(incidents.ACTION_SERVER_DOWN, ["email"], missing) is None
+    assert incidents.close_incident(incidents.ACTION_SERVER_DOWN, missing) is False

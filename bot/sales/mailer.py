@@ -21,18 +21,29 @@ def recipients(alert: alerts.Alert) -> list[str]:
     return list(dict.fromkeys(address.strip() for address in wanted if address.strip()))
 
 
-def message_for(alert: alerts.Alert) -> EmailMessage:
+def plain_message(subject: str, body: str, to: list[str], message_key: str, urgent: bool) -> EmailMessage:
+    """A plain-text alert; its Message-ID comes from `message_key`, so a resend is recognisable."""
     sender = settings.smtp_from()
     message = EmailMessage()
-    message["Subject"] = alerts.subject(alert)
+    message["Subject"] = subject
     message["From"] = sender
-    message["To"] = ", ".join(recipients(alert))
+    message["To"] = ", ".join(to)
     message["Date"] = formatdate(localtime=False)
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
-    message["Message-ID"] = f"<lead-{alert.lead_id}.alert@{domain}>"
-    message["X-Priority"] = "1" if alert.qualified else "3"
-    message.set_content(alerts.as_text(alert))
+    message["Message-ID"] = f"<{message_key}.alert@{domain}>"
+    message["X-Priority"] = "1" if urgent else "3"
+    message.set_content(body)
     return message
+
+
+def message_for(alert: alerts.Alert) -> EmailMessage:
+    return plain_message(
+        alerts.subject(alert),
+        alerts.as_text(alert),
+        recipients(alert),
+        f"lead-{alert.lead_id}",
+        alert.qualified,
+    )
 
 
 def _error(exc: Exception) -> str:

@@ -17,10 +17,12 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import relationship
 
@@ -120,8 +122,32 @@ class Lead(Base):
     created_now = False
 
 
+class Incident(Base):
+    """A part of the assistant that stopped answering (the action server), from its first failure
+    to its recovery. At most one is open per kind, also with several Rasa replicas: so operators
+    get one alert per outage (bot.sales.incidents), not one per message."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint("kind IN ('action_server_down')", name="ck_incidents_kind"),
+        Index(
+            "uq_incidents_open_kind",
+            "kind",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(32), nullable=False)
+    opened_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+
+
 class OutboxItem(Base):
-    """One alert to deliver for one lead on one channel, written in the lead's transaction.
+    """One alert to deliver on one channel, for one lead (written in the lead's transaction) or
+    one incident (written when it opens).
 
     The message itself is built from the lead when it is sent (bot.sales.alerts), so an
     advisor's recommendation added later shows, and forgetting a lead forgets its alerts.
@@ -129,13 +155,19 @@ class OutboxItem(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        # One alert per lead and channel: a retried save cannot queue a second one.
+        # One alert per lead (or incident) and channel: a retried save cannot queue a second one.
         UniqueConstraint("lead_id", "channel", name="uq_outbox_lead_channel"),
+        UniqueConstraint("incident_id", "channel", name="uq_outbox_incident_channel"),
         CheckConstraint("channel IN ('webhook', 'email', 'slack')", name="ck_outbox_channel"),
+        CheckConstraint(
+            "(lead_id IS NOT NULL AND incident_id IS NULL) OR (lead_id IS NULL AND incident_id IS NOT NULL)",
+            name="ck_outbox_subject",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
-    lead_id = Column(Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False)
+    lead_id = Column(Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=True)
+    incident_id = Column(Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=True)
     channel = Column(String(16), nullable=False)
     priority = Column(Integer, nullable=False, default=1)  # 0: a qualified lead, sent first
     attempts = Column(Integer, nullable=False, default=0)

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db, settings
 from bot.db import utcnow
-from bot.sales import alerts, mailer, webhook
-from bot.sales.models import Lead, OutboxItem
+from bot.sales import alerts, incidents, mailer, webhook
+from bot.sales.models import Incident, Lead, OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ class Channel:
     enabled: Callable[[], bool]
     build: Callable[[Session, Lead], Any]  # the message, made while the lead is at hand
     send: Callable[[Any, float], str | None]  # None on success, else a short reason
+    # the message about an incident (the assistant itself is down); None: not told incidents
+    build_incident: Callable[[Incident], Any] | None = None
 
 
 CHANNELS = {
@@ -57,12 +59,20 @@ CHANNELS = {
             lambda: bool(settings.sales_notify_emails()),
             lambda session, lead: mailer.message_for(alerts.build(session, lead)),
             mailer.send,
+            lambda incident: mailer.plain_message(
+                incidents.subject(incident),
+                incidents.as_text(incident),
+                settings.sales_notify_emails(),
+                f"incident-{incident.id}",
+                urgent=True,
+            ),
         ),
         Channel(
             "slack",
             lambda: bool(settings.slack_webhook_url()),
             lambda session, lead: alerts.as_slack(alerts.build(session, lead)),
             webhook.send_slack,
+            incidents.as_slack,
         ),
         Channel(
             "webhook",
@@ -83,6 +93,11 @@ class DeliveryStats:
 
 def enabled_channels() -> list[str]:
     return [name for name, channel in CHANNELS.items() if channel.enabled()]
+
+
+def incident_channels() -> list[str]:
+    """The channels that are on and tell operators about incidents."""
+    return [name for name in enabled_channels() if CHANNELS[name].build_incident is not None]
 
 
 def enqueue(session: Session, lead: Lead) -> None:
@@ -133,7 +148,13 @@ def deliver_pending(
         now = now or utcnow()
         with factory() as session:
             due = session.execute(
-                select(OutboxItem.id, OutboxItem.lead_id, OutboxItem.channel, OutboxItem.attempts)
+                select(
+                    OutboxItem.id,
+                    OutboxItem.lead_id,
+                    OutboxItem.incident_id,
+                    OutboxItem.channel,
+                    OutboxItem.attempts,
+                )
                 .where(
                     OutboxItem.delivered_at.is_(None),
                     OutboxItem.channel.in_(names),
@@ -166,11 +187,20 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
             )
             .values(next_attempt_at=max(now, utcnow()) + timedelta(seconds=timeout) + LEASE_MARGIN)
         ).rowcount
-        lead = session.get(Lead, row.lead_id) if claimed else None
-        if lead is None:
+        subject = None
+        if claimed:
+            subject = (
+                session.get(Lead, row.lead_id) if row.lead_id else session.get(Incident, row.incident_id)
+            )
+        if subject is None:
             return  # claimed by another worker, or the lead was forgotten meanwhile
         try:
-            message, error = channel.build(session, lead), None
+            if isinstance(subject, Lead):
+                message, error = channel.build(session, subject), None
+            elif channel.build_incident is not None:
+                message, error = channel.build_incident(subject), None
+            else:
+                message, error = None, "this channel takes no incidents"
         except Exception as exc:  # a message that cannot be built is a failed attempt, not a stuck pass
             log.exception("outbox %s (%s): could not build the message", row.id, row.channel)
             message, error = None, f"cannot build the message: {type(exc).__name__}"
@@ -181,7 +211,8 @@ def _deliver_one(factory, row, timeout, max_attempts, now, backoff_base, stats) 
     if error is None:
         values["delivered_at"] = utcnow()
         stats.delivered += 1
-        log.info("outbox %s: lead %s alerted by %s", row.id, row.lead_id, row.channel)
+        about = f"lead {row.lead_id}" if row.lead_id else f"incident {row.incident_id}"
+        log.info("outbox %s: %s alerted by %s", row.id, about, row.channel)
     else:
         values["next_attempt_at"] = now + backoff(attempts, backoff_base)
         if attempts >= max_attempts:

@@ -101,6 +101,21 @@ class SalesDatabase:
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         self._admin(f'DROP ROLE IF EXISTS "{self.name}"')
 
+    def incidents(self) -> list[dict]:
+        """Every incident with the number of alerts queued for it."""
+        engine = create_engine(self.admin_url, future=True)
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(
+                    text(
+                        "SELECT i.id, i.closed_at, count(o.id) AS alerts, count(o.delivered_at) AS delivered "
+                        "FROM incidents i LEFT JOIN outbox o ON o.incident_id = i.id GROUP BY i.id, i.closed_at"
+                    )
+                )
+                return [dict(row) for row in rows.mappings()]
+        finally:
+            engine.dispose()
+
     def leads(self, conversation_id: str) -> list[dict]:
         engine = create_engine(self.admin_url, future=True)
         try:
@@ -109,7 +124,8 @@ class SalesDatabase:
                     conn.execute(
                         text(
                             "SELECT l.id, o.delivered_at, o.attempts, o.last_error FROM leads l "
-                            "LEFT JOIN outbox o ON o.lead_id = l.id WHERE l.conversation_id = :c"
+                            "LEFT JOIN outbox o ON o.lead_id = l.id AND o.channel = 'webhook' "
+                            "WHERE l.conversation_id = :c"
                         ),
                         {"c": conversation_id},
                     )
@@ -303,7 +319,16 @@ def receiver():
 
 
 @pytest.fixture(scope="module")
-def assistant(sales_db, redis_server, receiver, tmp_path_factory):
+def slack():
+    """The operators' Slack-style webhook: incidents (and lead alerts) arrive here."""
+    hook = WebhookReceiver()
+    hook.start()
+    yield hook
+    hook.stop()
+
+
+@pytest.fixture(scope="module")
+def assistant(sales_db, redis_server, receiver, slack, tmp_path_factory):
     folder = tmp_path_factory.mktemp("drills")
     env = {
         **os.environ,
@@ -318,6 +343,7 @@ def assistant(sales_db, redis_server, receiver, tmp_path_factory):
         "LOCK_STORE_DB": "0",
         "LOCK_STORE_PREFIX": "drills",
         "SALES_WEBHOOK_URL": receiver.url,
+        "SALES_SLACK_WEBHOOK_URL": slack.url,
         "SALES_OUTBOX_INTERVAL": "1",
         "SALES_OUTBOX_RETRY_SECONDS": "1",
         "LEAD_SPOOL_DIR": str(folder / "spool"),
@@ -409,6 +435,58 @@ def test_action_server_restarted_mid_form_the_form_resumes(assistant, sales_db):
     stored = sales_db.leads(visitor.sender)
     record("action server restarted mid-form", submitted=1, kept=len(stored))
     assert len(stored) == 1
+
+
+def test_action_server_killed_mid_conversation_never_silent_one_alert(assistant, sales_db, slack):
+    """Issue 17: every message gets a non-empty reply while the action server is down, it is back
+    within 60 s, catalogue answers return, the lead begun before is stored once, one alert."""
+    wait_for(assistant.action_server_up, 60, "the action server is up")
+    before = {i["id"] for i in sales_db.incidents()}
+    visitor = Visitor(assistant)
+    fill_form(visitor, "outage@drill-e2e.com", ANSWERS[:4])
+    assistant.action_server().kill()
+    killed = time.monotonic()
+    during = [
+        "what's the difference between managed services and outsourcing?",  # the article
+        "how are managed services billed?",
+        "what does soc as a service cost?",  # the catalogue: honestly unavailable
+        ANSWERS[4][0],  # the lead form: kept where it was
+    ]
+    replies = {}
+    for message in during:
+        other = Visitor(assistant) if message != ANSWERS[4][0] else visitor
+        replies[message] = other.say_text(message)
+    assert all(text_.strip() for text_ in replies.values()), replies
+    assert "Managed services are" in replies[during[0]] and "subscription" in replies[during[1]]
+    assert "can't look that up right now" in replies[during[2]]
+    assert "can't take that down right now" in replies[during[3]]
+    assert Visitor(assistant).say_text("talk to sales").strip()  # a form starting: still a reply
+    wait_for(
+        assistant.action_server_up, 60 - (time.monotonic() - killed), "the action server is back within 60 s"
+    )
+    recovered_in = time.monotonic() - killed
+    assert SOC_PRICE in Visitor(assistant).say_text("do you do SOC as a service?")  # catalogue again
+    # the lead begun before the crash goes on from where it was (the answer is sent again)
+    for answer, expected in ANSWERS[4:]:
+        reply = visitor.say_text(answer)
+        assert expected in reply, f"after {answer!r}: {reply!r}"
+    stored = sales_db.leads(visitor.sender)
+    assert len(stored) == 1
+    new = [i for i in sales_db.incidents() if i["id"] not in before]
+    assert len(new) == 1 and new[0]["alerts"] == 1, new  # one alert for the whole outage
+    wait_for(
+        lambda: [i for i in sales_db.incidents() if i["id"] == new[0]["id"] and i["closed_at"]],
+        30,
+        "the incident closed",
+    )
+    wait_for(
+        lambda: any("action server does not answer" in json.dumps(body) for _, body in slack.posts),
+        30,
+        "the alert reached Slack",
+    )
+    record("action server killed mid-conversation", submitted=1, kept=len(stored))
+    LOSSES["action server killed mid-conversation"]["recovered_in_s"] = round(recovered_in, 1)
+    RESULTS.write_text(json.dumps(LOSSES, indent=2) + "\n")
 
 
 def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant):
