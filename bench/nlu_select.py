@@ -12,7 +12,6 @@ read once, at the end, by `make test-nlu`.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 
 import numpy as np
@@ -20,30 +19,16 @@ from sklearn.model_selection import StratifiedKFold
 
 from bot import settings
 from bot.nlp.data import load_examples
+from bot.nlp.embeddings import cached_encode
 from bot.nlp.evaluate import set_scores
+from bot.nlp.grouped import decide
 from bot.nlp.intent_model import OUT_OF_SCOPE, IntentModel, IntentModelConfig, baseline_model, intent_of
 
 CACHE = settings.VAR_DIR / "embedding_cache.npz"
 
 
-def _key(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()
-
-
 def embed_all(texts: list[str]) -> np.ndarray:
-    cache: dict[str, np.ndarray] = {}
-    if CACHE.exists():
-        with np.load(CACHE) as stored:
-            cache = {k: stored[k] for k in stored.files}
-    missing = sorted({t for t in texts if _key(t) not in cache})
-    if missing:
-        from bot.nlp.embeddings import encoder
-
-        for text, vector in zip(missing, encoder().encode(missing), strict=True):
-            cache[_key(text)] = vector
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(CACHE, **cache)
-    return np.stack([cache[_key(t)] for t in texts])
+    return cached_encode(texts, CACHE)
 
 
 def scores(pred: list[str], gold: list[str]) -> tuple[float, float]:
@@ -122,28 +107,6 @@ def main() -> None:
             acc, oos = scores(predict(model, [t for t, _ in s], set_emb[n]), [i for _, i in s])
             row += f" {acc:14.3f} {oos:5.2f}"
         print(row, flush=True)
-
-
-def decide(
-    probs: np.ndarray,
-    classes: np.ndarray,
-    novelty: np.ndarray,
-    threshold: float,
-    ambiguity: float,
-    novelty_max: float,
-) -> list[str]:
-    """What the pipeline predicts: LexicalIntentClassifier (novelty) then FallbackClassifier."""
-    out = []
-    for p, nov in zip(probs, novelty, strict=True):
-        order = np.argsort(-p)
-        top, second = p[order[0]], p[order[1]]
-        if nov > novelty_max:
-            out.append(OUT_OF_SCOPE)
-        elif top < threshold or top - second < ambiguity:
-            out.append("nlu_fallback")
-        else:
-            out.append(str(classes[order[0]]))
-    return out
 
 
 def _out_of_fold(
