@@ -149,18 +149,34 @@ class FoldResult:
     folds: list[int]
 
 
-def run(
+@dataclass
+class OutOfFold:
+    """Each sourced example's probabilities from the fold that held its source out."""
+
+    index: list[int]  # positions in the examples list
+    intents: np.ndarray
+    probs: np.ndarray
+    novelty: np.ndarray
+    baseline: list[str]
+    groups: list[str]
+    folds: list[int]
+
+
+def out_of_fold(
     examples: list[Example],
     embeddings: np.ndarray,
-    setup: PipelineSettings,
+    config: IntentModelConfig,
     k: int = 5,
     fit_baseline: bool = True,
-) -> FoldResult:
-    """Leave-sources-out cross-validation over the examples that have a source."""
+) -> OutOfFold:
+    """Leave-sources-out cross-validation over the examples that have a source: per fold, ours
+    (and the baseline) fitted on everything but the held-out groups."""
     sourced = [i for i, e in enumerate(examples) if e.source]
     groups = {i: group_of(examples[i].source or "") for i in sourced}
     fold_of = assign_folds(list(groups.values()), k)
-    result = FoldResult([], [], [], [], [], [])
+    all_intents = np.array(sorted({e.intent for e in examples}))
+    index: list[int] = []
+    probs, novelty, baseline, folds = [], [], [], []
     for f in range(k):
         test = [i for i in sourced if fold_of[groups[i]] == f]
         if not test:
@@ -169,25 +185,48 @@ def run(
         train = [i for i in range(len(examples)) if i not in held]
         tr_texts = [examples[i].text for i in train]
         te_texts = [examples[i].text for i in test]
-        model = IntentModel(setup.model).fit(tr_texts, [examples[i].label for i in train], embeddings[train])
-        intents, probs = model.intent_proba(te_texts, embeddings[test])
-        ours = decide(
-            probs,
-            intents,
-            model.novelty(embeddings[test]),
-            setup.threshold,
-            setup.ambiguity,
-            setup.novelty_threshold,
-        )
+        model = IntentModel(config).fit(tr_texts, [examples[i].label for i in train], embeddings[train])
+        intents, p = model.intent_proba(te_texts, embeddings[test])
+        full = np.zeros((len(test), len(all_intents)))
+        full[:, np.searchsorted(all_intents, intents)] = p
+        probs.append(full)
+        novelty.append(model.novelty(embeddings[test]))
         if fit_baseline:
             base = baseline_model().fit(tr_texts, [examples[i].intent for i in train])
-            result.baseline += [str(p) for p in base.predict(te_texts)]
-        result.gold += [examples[i].intent for i in test]
-        result.ours += ours
-        result.texts += te_texts
-        result.groups += [groups[i] for i in test]
-        result.folds += [f] * len(test)
-    return result
+            baseline += [str(x) for x in base.predict(te_texts)]
+        index += test
+        folds += [f] * len(test)
+    return OutOfFold(
+        index,
+        all_intents,
+        np.vstack(probs),
+        np.concatenate(novelty),
+        baseline,
+        [groups[i] for i in index],
+        folds,
+    )
+
+
+def run(
+    examples: list[Example],
+    embeddings: np.ndarray,
+    setup: PipelineSettings,
+    k: int = 5,
+    fit_baseline: bool = True,
+) -> FoldResult:
+    """Leave-sources-out predictions: ours as the pipeline decides (fallback thresholds), baseline."""
+    oof = out_of_fold(examples, embeddings, setup.model, k, fit_baseline)
+    ours = decide(
+        oof.probs, oof.intents, oof.novelty, setup.threshold, setup.ambiguity, setup.novelty_threshold
+    )
+    return FoldResult(
+        [examples[i].intent for i in oof.index],
+        ours,
+        oof.baseline,
+        [examples[i].text for i in oof.index],
+        oof.groups,
+        oof.folds,
+    )
 
 
 def report(result: FoldResult, n_groups: int, k: int) -> tuple[dict, dict | None]:
