@@ -106,7 +106,18 @@ validate: $(INSTALLED)
 
 # held-out split: Rasa's report, confusion matrix and histogram (kept), macro-F1 and entity
 # gates; then ours vs the TF-IDF + logistic-regression baseline (fitted now, same training
-# data) on the held-out split, our proxy set and, when present, shared/eval/realworld_dev.yml
+# data) on the held-out split, our proxy set and, when present, shared/eval/realworld_dev.yml;
+# then sources left out (bot.nlp.grouped): folds over the public phrasings' source domains, ours
+# with the fallback vs the baseline on each fold. Each line shows accuracy, out-of-scope recall
+# and the share answered confidently with another topic (neither caught as out of scope nor
+# clarified). Issue 16's targets, on the real-world dev set and on sources left out: accuracy
+# >= 0.90, >= 0.05 over the baseline, out-of-scope recall >= 0.80, <= 5% answered with another
+# topic. The gates below are floors just under today's figures (README: what is met and what is
+# not), so a change that loses ground fails; raise them as the figures reach the targets.
+NLU_DEV_GATES := --min-accuracy nlu_test=0.90 nlu_proxy=0.88 realworld_dev=0.90 \
+  --min-oos-recall nlu_proxy=0.80 realworld_dev=0.80 --min-gap nlu_test=0.0 nlu_proxy=0.0 realworld_dev=0.03 \
+  --max-confidently-wrong nlu_test=0.05 realworld_dev=0.07
+NLU_GROUPED_GATES := --min-accuracy 0.85 --min-gap 0.04 --min-oos-recall 0.80 --max-confidently-wrong 0.08
 test-nlu: $(MODEL)
 	HF_HUB_OFFLINE=1 $(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out results/nlu > results-nlu.log 2>&1 \
 	  || { tail -40 results-nlu.log; exit 1; }
@@ -114,11 +125,14 @@ test-nlu: $(MODEL)
 	@echo "confusion matrix: results/nlu/intent_confusion_matrix.png; confidence histogram: results/nlu/intent_histogram.png; errors: results/nlu/intent_errors.json"
 	$(BIN)/python -m bot.nlp.evaluate check-f1 results/nlu/intent_report.json --min 0.90
 	@$(BIN)/python -m bot.nlp.evaluate entities tests/nlu_test.yml --model $(MODEL) --entity service --min 0.80 2>/dev/null | grep -a "entity \`"
-	@HF_HUB_OFFLINE=1 $(BIN)/python -m bot.nlp.evaluate compare tests/nlu_test.yml $(PROXY) \
-	  $(if $(wildcard $(REALWORLD)),$(REALWORLD),) --model $(MODEL) --train data/nlu --out results/compare \
-	  --min-accuracy nlu_test=0.90 nlu_proxy=0.88 --min-oos-recall nlu_proxy=0.80 \
-	  --min-gap nlu_test=0.0 nlu_proxy=0.0 2>/dev/null | grep -aE "^(evaluation set|nlu_test|nlu_proxy|realworld_dev|FAILED|per-item)"
-	@test -f "$(REALWORLD)" || echo "realworld_dev: skipped ($(REALWORLD) not found)"
+	@failed=0; \
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bot.nlp.evaluate compare tests/nlu_test.yml $(PROXY) \
+	  $(if $(wildcard $(REALWORLD)),$(REALWORLD),) --model $(MODEL) --train data/nlu --out results/compare $(NLU_DEV_GATES) \
+	  2>/dev/null | grep -aE "^(evaluation set|nlu_test|nlu_proxy|realworld_dev|FAILED|per-item)" || failed=1; \
+	test -f "$(REALWORLD)" || echo "realworld_dev: skipped ($(REALWORLD) not found)"; \
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bot.nlp.grouped --train data/nlu --config config.yml --out results/grouped.json \
+	  $(NLU_GROUPED_GATES) 2>/dev/null | grep -aE "^(sources left out|grouped|FAILED|per-item| )" || failed=1; \
+	exit $$failed
 
 test-core: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \

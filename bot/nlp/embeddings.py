@@ -147,3 +147,22 @@ class SentenceEncoder:
 def encoder(model_dir: str | None = None) -> SentenceEncoder:
     """One encoder per model directory and process (loading takes seconds)."""
     return SentenceEncoder(model_dir)
+
+
+def cached_encode(texts: list[str], cache: Path) -> np.ndarray:
+    """Embeddings of `texts`, computed once per text and kept in `cache` (an .npz keyed by the
+    text's SHA-1): offline evaluation and model selection re-fit in seconds without re-encoding."""
+    stored: dict[str, np.ndarray] = {}
+    if cache.exists():
+        with np.load(cache) as npz:
+            stored = {k: npz[k] for k in npz.files}
+    keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in stored})
+    if missing:
+        for text, vector in zip(missing, encoder().encode(missing), strict=True):
+            stored[hashlib.sha1(text.encode()).hexdigest()] = vector
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, **stored)
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    return np.stack([stored[k] for k in keys]).astype(np.float32)

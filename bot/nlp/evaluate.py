@@ -5,7 +5,9 @@ check-f1 REPORT --min 0.90   fail when the macro-F1 of a `rasa test nlu` intent 
 compare SET... --model M      ours vs a TF-IDF + logistic-regression baseline fitted now on
                              the same training data, side by side on each evaluation set
                              (held-out split, our proxy set, shared/eval/realworld_dev.yml):
-                             accuracy, gap, out-of-scope recall; optional gates per set
+                             accuracy, gap, out-of-scope recall, share answered confidently
+                             with another topic; optional gates per set
+(sources left out: bot.nlp.grouped)
 entities FILE --model M      F1 of the `service` entity on the held-out split. Rasa's
                              own report skips SpacyEntityExtractor (it counts it as
                              pretrained), so this scores it: a predicted span counts
@@ -93,22 +95,34 @@ FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
 
 
+def confidently_wrong(gold: str, predicted: str) -> bool:
+    """Answered with another topic: the prediction is an intent the assistant acts on (neither
+    out_of_scope nor the fallback's clarifying question) and not the one asked about. An
+    out-of-scope message answered as if it were in scope counts; an in-scope one caught as
+    out of scope or clarified does not (wrong, but the visitor is not misled)."""
+    return predicted not in (gold, OUT_OF_SCOPE, FALLBACK)
+
+
 def set_scores(gold: list[str], predicted: list[str]) -> dict:
     """Accuracy (an out_of_scope item is right when caught: out_of_scope or the fallback;
-    an in-scope item sent to the fallback is wrong) and out-of-scope recall."""
+    an in-scope item sent to the fallback is wrong), out-of-scope recall, and how many were
+    answered confidently with another topic (`confidently_wrong`, a share of all items)."""
 
     def right(g: str, p: str) -> bool:
         return p in (OUT_OF_SCOPE, FALLBACK) if g == OUT_OF_SCOPE else p == g
 
-    hits = [right(g, p) for g, p in zip(gold, predicted, strict=False)]
-    oos = [h for g, h in zip(gold, hits, strict=False) if g == OUT_OF_SCOPE]
-    in_scope_fallback = sum(p == FALLBACK for g, p in zip(gold, predicted, strict=False) if g != OUT_OF_SCOPE)
+    pairs = list(zip(gold, predicted, strict=False))
+    hits = [right(g, p) for g, p in pairs]
+    oos = [h for (g, _), h in zip(pairs, hits, strict=False) if g == OUT_OF_SCOPE]
+    in_scope_fallback = sum(p == FALLBACK for g, p in pairs if g != OUT_OF_SCOPE)
+    wrong_answers = sum(confidently_wrong(g, p) for g, p in pairs)
     return {
         "n": len(gold),
         "accuracy": sum(hits) / len(gold) if gold else 0.0,
         "oos_recall": sum(oos) / len(oos) if oos else None,
         "oos_n": len(oos),
         "in_scope_to_fallback": in_scope_fallback,
+        "confidently_wrong": wrong_answers / len(gold) if gold else 0.0,
     }
 
 
@@ -142,10 +156,12 @@ def compare(
     min_accuracy: dict[str, float],
     min_oos: dict[str, float],
     min_gap: dict[str, float],
+    max_wrong: dict[str, float] | None = None,
 ) -> int:
     """Ours vs the TF-IDF baseline on each evaluation set, side by side; gates per set name."""
     from bot.nlp.data import load_examples
 
+    max_wrong = max_wrong or {}
     sets = {f.stem: load_examples(f) for f in files if f.exists()}
     all_texts = [t for items in sets.values() for t, _ in items]
     parsed = asyncio.run(_parse_all(model, all_texts))
@@ -153,7 +169,8 @@ def compare(
     base_all = baseline_predictions(train_dir, all_texts)
     print(
         f"{'evaluation set':18s} {'n':>4s} | {'ours':>6s} {'baseline':>8s} {'gap':>7s} | "
-        f"{'oos recall ours':>15s} {'baseline':>8s} | in-scope sent to fallback"
+        f"{'oos recall ours':>15s} {'baseline':>8s} | {'conf. wrong ours':>16s} {'baseline':>8s} | "
+        "in-scope sent to fallback"
     )
     failures = []
     offset = 0
@@ -166,7 +183,8 @@ def compare(
         gap = o["accuracy"] - b["accuracy"]
         print(
             f"{name:18s} {len(items):4d} | {o['accuracy']:6.3f} {b['accuracy']:8.3f} {gap:+7.3f} | "
-            f"{_fmt(o['oos_recall']):>15s} {_fmt(b['oos_recall']):>8s} | {o['in_scope_to_fallback']}"
+            f"{_fmt(o['oos_recall']):>15s} {_fmt(b['oos_recall']):>8s} | "
+            f"{o['confidently_wrong']:16.3f} {b['confidently_wrong']:8.3f} | {o['in_scope_to_fallback']}"
         )
         if name in min_accuracy and o["accuracy"] < min_accuracy[name]:
             failures.append(f"{name}: accuracy {o['accuracy']:.3f} < {min_accuracy[name]:.2f}")
@@ -174,6 +192,10 @@ def compare(
             failures.append(f"{name}: out-of-scope recall {o['oos_recall']:.3f} < {min_oos[name]:.2f}")
         if name in min_gap and gap < min_gap[name]:
             failures.append(f"{name}: {gap:+.3f} over the baseline, below {min_gap[name]:+.2f}")
+        if name in max_wrong and o["confidently_wrong"] > max_wrong[name]:
+            failures.append(
+                f"{name}: {o['confidently_wrong']:.3f} answered with another topic, above {max_wrong[name]:.2f}"
+            )
         if out_dir:
             out_dir.mkdir(parents=True, exist_ok=True)
             (out_dir / f"{name}.json").write_text(
@@ -211,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     cmp_.add_argument("--min-accuracy", nargs="*", default=[], metavar="SET=VALUE")
     cmp_.add_argument("--min-oos-recall", nargs="*", default=[], metavar="SET=VALUE")
     cmp_.add_argument("--min-gap", nargs="*", default=[], metavar="SET=VALUE")
+    cmp_.add_argument("--max-confidently-wrong", nargs="*", default=[], metavar="SET=VALUE")
     ent = sub.add_parser("entities")
     ent.add_argument("file", type=Path)
     ent.add_argument("--model", type=Path, required=True)
@@ -229,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         _parse_gate(args.min_accuracy),
         _parse_gate(args.min_oos_recall),
         _parse_gate(args.min_gap),
+        _parse_gate(args.max_confidently_wrong),
     )
 
 
