@@ -24,7 +24,8 @@ from bot.db import Base, utcnow
 
 log = logging.getLogger(__name__)
 
-KNOWLEDGE_ACTION = "action_answer_knowledge"
+# the actions that give knowledge answers: the question itself, and a follow-up ("and outsourcing?")
+KNOWLEDGE_ACTIONS = frozenset({"action_answer_knowledge", "action_follow_up"})
 RATING_PROMPT = "utter_rate_answer"  # sent after each knowledge answer
 # intent -> helpful?
 RATING_INTENTS = {"rate_helpful": True, "rate_unhelpful": False}
@@ -70,10 +71,10 @@ def rated_message(events: Iterable[dict[str, Any]]) -> RatedMessage | None:
         kind = event.get("event")
         if kind == "action":
             action = event.get("name")
-        elif kind == "bot" and action == KNOWLEDGE_ACTION and event.get("text"):
+        elif kind == "bot" and action in KNOWLEDGE_ACTIONS and event.get("text"):
             response = (event.get("metadata") or {}).get("utter_action")
             found = (event.get("timestamp"), str(response)[:100] if response else None)
-        elif kind == "slot" and event.get("name") == "topic" and action == KNOWLEDGE_ACTION:
+        elif kind == "slot" and event.get("name") == "topic" and action in KNOWLEDGE_ACTIONS:
             topic = event.get("value")
     if not found or not isinstance(found[0], int | float):
         return None

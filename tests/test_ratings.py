@@ -9,9 +9,14 @@ def user(text, intent, t):
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}, "timestamp": t}
 
 
-def answer(t, response="utter_billing_model_managed_services", topic="billing_model"):
+def answer(
+    t,
+    response="utter_billing_model_managed_services",
+    topic="billing_model",
+    action="action_answer_knowledge",
+):
     return [
-        {"event": "action", "name": "action_answer_knowledge", "timestamp": t},
+        {"event": "action", "name": action, "timestamp": t},
         {
             "event": "bot",
             "text": "Managed services are billed ...",
@@ -39,6 +44,15 @@ def test_the_answer_just_given_is_rated():
     assert ratings.rated_message(events) == ratings.RatedMessage(
         at=2.1, response="utter_billing_model_managed_services", topic="billing_model"
     )
+
+
+def test_a_follow_up_answer_is_rated_too():
+    events = [
+        user("and outsourcing?", "inform", 1),
+        *answer(2, "utter_billing_model_it_outsourcing", action="action_follow_up"),
+        user("that didn't answer my question", "rate_unhelpful", 3),
+    ]
+    assert ratings.rated_message(events).response == "utter_billing_model_it_outsourcing"
 
 
 def test_an_older_answer_a_second_rating_or_another_reply_rates_nothing():
