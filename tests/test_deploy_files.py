@@ -81,8 +81,9 @@ def test_each_service_uses_its_own_database_role_never_the_superuser(compose):
         for name, urls in database_urls(compose).items()
     }
     assert roles == {
-        "rasa-1": {"TRACKER_DB_URL": "rasa_tracker"},
-        "rasa-2": {"TRACKER_DB_URL": "rasa_tracker"},
+        # the sales database as the actions' role: incidents and their alerts (bot.sales.incidents)
+        "rasa-1": {"TRACKER_DB_URL": "rasa_tracker", "SALES_DB_URL": "sales_actions"},
+        "rasa-2": {"TRACKER_DB_URL": "rasa_tracker", "SALES_DB_URL": "sales_actions"},
         "actions-1": {"SALES_DB_URL": "sales_actions"},
         "actions-2": {"SALES_DB_URL": "sales_actions"},
         "db-setup": {"SALES_DB_URL": "sales_owner", "TRACKER_DB_URL": "sales_owner"},
