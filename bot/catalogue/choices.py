@@ -19,11 +19,11 @@ from bot.catalogue.queries import ServiceInfo
 from bot.catalogue.replies import Reply, leftover_query, theme_in
 from bot.knowledge import SALES_BUTTON
 from bot.pricing import request
+from bot.text import messages
 
 MAX_CHOICES = 6
 PER_SIDE = 3  # with nothing to go on: this many of each side
 SIDES = ("managed_services", "it_outsourcing")
-WHICH_SERVICE = 'Which service do you mean? Pick one, or name it, e.g. "how much is the managed helpdesk?"'
 
 
 def units_named(text: str) -> set[str]:
@@ -79,4 +79,4 @@ def which_service(
 ) -> Reply:
     """'Which service do you mean?' with the services that fit, each asking `intent` about it."""
     offered = candidates(session, text, choices, side, theme)
-    return Reply(WHICH_SERVICE, choice_buttons(offered, intent) + [SALES_BUTTON])
+    return Reply(messages.text("catalogue.which_service"), choice_buttons(offered, intent) + [SALES_BUTTON])
