@@ -7,7 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import facts, settings
+from bot import facts
+from bot.settings import get_settings
 
 
 class ActionAnswerFact(Action):
@@ -20,7 +21,7 @@ class ActionAnswerFact(Action):
         response = facts.response_for(
             (tracker.latest_message or {}).get("response_selector"),
             set(domain.get("responses") or {}),
-            settings.fact_min_confidence(),
+            get_settings().fact_min_confidence,
         )
         dispatcher.utter_message(response=response)
         return []

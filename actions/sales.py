@@ -20,10 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import forms
 from actions.pricing import focused_service
-from bot import db, settings
+from bot import db
 from bot.advisor import handoff
 from bot.catalogue import queries
 from bot.sales import booking, form, repository, spool, throttle, validation
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -166,10 +167,10 @@ class AskLeadQuestion(Action, ABC):
             advice = handoff.recommendation_title(tracker.get_slot("advice"))
             kwargs["summary"] = form.summary(values, names, advice)
         if self.slot == "lead_consent":
-            kwargs["privacy_url"] = settings.privacy_url()
+            kwargs["privacy_url"] = get_settings().privacy_url
         if self.slot == "lead_confirmed" and values.get(form.CONSENT_EARLY):
             # consent came before its question: the notice is shown before the visitor confirms
-            dispatcher.utter_message(response=EARLY_CONSENT, privacy_url=settings.privacy_url())
+            dispatcher.utter_message(response=EARLY_CONSENT, privacy_url=get_settings().privacy_url)
         dispatcher.utter_message(
             response=f"utter_ask_{self.slot}",
             buttons=form.buttons(self.slot, values, list(names.items())),
@@ -191,7 +192,7 @@ def consent_text(domain: DomainDict, early: bool = False) -> str:
     """The consent question exactly as the visitor saw it (stored with the lead), or, when the
     visitor gave consent before it was asked, the notice shown with the confirmation."""
     template = domain["responses"][EARLY_CONSENT if early else "utter_ask_lead_consent"][0]["text"]
-    return template.format(privacy_url=settings.privacy_url())
+    return template.format(privacy_url=get_settings().privacy_url)
 
 
 class ActionSubmitLead(Action):

@@ -1,4 +1,4 @@
-"""Time the log policy (bot.sales.logsafe) on the hostile inputs of issue 10.
+"""Time the log policy (bot.logsafe) on the hostile inputs of issue 10.
 
 `.venv/bin/python -m bench.log_masking`: median of 3 runs per input, for a whole log
 record (cut, then masked) and for the masks alone on the uncut text.
@@ -10,7 +10,7 @@ import logging
 import statistics
 import time
 
-from bot.sales import logsafe
+from bot import logsafe
 
 CASES = {
     "60 KB word": "a" * 60_000,

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import requests
 
-from bench.run import BENCH, BIN, OURS_ACTION_PORT, ROOT, prepare_ours
-from bot import rasa_fixes, settings
+from bench.run import BENCH, OURS_ACTION_PORT, ROOT, prepare_ours
+from bot import rasa_server, settings
 from bot.serve import snapshot_model
 
 sys.path.insert(0, str(BENCH))
@@ -139,7 +139,7 @@ async def profile_bot(model: Path, endpoints, script, conversations: int):
 
 def start_action_server(env: dict[str, str], log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(OURS_ACTION_PORT)],
+        [sys.executable, "-m", "bot.action_server", "--port", str(OURS_ACTION_PORT)],
         cwd=ROOT,
         env=settings.rasa_env(env),
         stdout=open(log, "wb"),
@@ -190,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         actions = start_action_server(env, work / "actions.log")
         try:
             os.environ.update(settings.rasa_env(env))  # endpoints.yml reads ${...} from here
+            settings.get_settings.cache_clear()  # and our code in this process reads it again
             endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
             model = snapshot_model(work)
-            rasa_fixes.apply()  # as in the Rasa server, which loads them with our channel
+            rasa_server.install()  # as the Rasa server does when it builds our channels
             walls, profiler, wrong = asyncio.run(profile_bot(model, endpoints, OURS, args.conversations))
             sections.append(report("ours", walls, profiler, wrong, out))
         finally:

@@ -11,7 +11,13 @@ bot.action_server`, started by bot.serve) serves the same app with
 - no CORS headers at all (the Rasa server is not a browser);
 - the interface from ACTION_SERVER_HOST (default 127.0.0.1).
 
-The secret comes from bot.settings.action_server_secret() and is never logged.
+Before it serves, main() installs the log policy (bot.logsafe) and starts the background
+workers (start_workers): the one that moves leads from the local spool into the sales
+database once it is reachable again and, when an alert channel is configured
+(SALES_NOTIFY_EMAIL, SALES_SLACK_WEBHOOK_URL, SALES_WEBHOOK_URL), the one that delivers
+committed leads' alerts from the outbox. Importing the actions package starts none of it.
+
+The secret comes from get_settings().action_server_secret (bot.settings) and is never logged.
 """
 
 from __future__ import annotations
@@ -20,12 +26,15 @@ import argparse
 import hmac
 import logging
 import sys
+import threading
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import settings
+from bot import db, settings
+from bot.sales import outbox, spool
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -78,17 +87,30 @@ def create_app(actions_package: str = "actions", secret: str | None = None) -> S
 
     app = sdk_app(actions_package, cors_origins=None)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
-    return guard(app, secret if secret is not None else settings.action_server_secret())
+    return guard(app, secret if secret is not None else get_settings().action_server_secret)
 
 
 def _configure_logging() -> None:
     from rasa_sdk import utils
 
-    from bot.sales import logsafe
+    from bot import logsafe
 
-    utils.configure_colored_logging(settings.log_level())
+    utils.configure_colored_logging(get_settings().log_level)
     utils.update_sanic_log_level()
     logsafe.install()
+
+
+_workers: dict[str, tuple[threading.Thread, threading.Event]] = {}
+
+
+def start_workers() -> dict[str, tuple[threading.Thread, threading.Event]]:
+    """Start the action server's background workers, once per process: {name: (thread, stop)}."""
+    if not _workers:
+        db.load_models()  # before any worker thread queries the database
+        _workers["spool"] = spool.start_worker()
+        if outbox.enabled_channels():
+            _workers["outbox"] = outbox.start_worker(interval=get_settings().sales_outbox_interval)
+    return _workers
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -98,13 +120,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=None, help="default: ACTION_SERVER_HOST or 127.0.0.1")
     args = parser.parse_args(argv)
     try:
-        settings.check()
+        get_settings()
     except settings.ConfigError as exc:
         sys.exit(str(exc))
     _configure_logging()
+    start_workers()
     from rasa_sdk.utils import number_of_sanic_workers
 
-    host = args.host or settings.action_server_host()
+    host = args.host or get_settings().action_server_host
     app = create_app(args.actions)
     logger.info("action server listening on http://%s:%d (requests need the shared secret)", host, args.port)
     app.run(host, args.port, workers=number_of_sanic_workers(), access_log=False)

@@ -12,6 +12,7 @@ import logging
 import sys
 
 from bot import settings
+from bot.settings import get_settings
 
 # Modules that expose `register(subparsers)`; each adds one top-level sub-command.
 COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli")
@@ -30,7 +31,7 @@ def _shell(_args: argparse.Namespace) -> int:
 
     model = str(settings.ROOT / "models" / "current.tar.gz")
     rasa = os.path.join(os.path.dirname(sys.executable), "rasa")
-    # the action server must run too: `make run` in another terminal, or `rasa run actions`
+    # the action server must run too: `make run` in another terminal, or `python -m bot.action_server`
     os.execvpe(rasa, [rasa, "shell", "--model", model, "--endpoints", "endpoints.yml"], settings.rasa_env())
 
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        settings.check()
+        get_settings()
     except settings.ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

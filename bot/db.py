@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, configure_mappers, declarative_base, sessionmaker
 
-from bot import settings
+from bot.settings import get_settings
 
 Base = declarative_base()
 
@@ -50,7 +50,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = url or settings.sales_db_url()
+    url = url or get_settings().sales_db_url
     kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 10}
@@ -69,7 +69,7 @@ def engine_for(url: str) -> Engine:
 
 
 def get_engine() -> Engine:
-    return engine_for(settings.sales_db_url())
+    return engine_for(get_settings().sales_db_url)
 
 
 @contextmanager
@@ -92,7 +92,7 @@ def alembic_config(url: str | None = None):
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", (url or settings.sales_db_url()).replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", (url or get_settings().sales_db_url).replace("%", "%%"))
     return cfg
 
 

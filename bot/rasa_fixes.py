@@ -1,7 +1,7 @@
 """Fixes to Rasa 3.6 internals, applied in the Rasa server process.
 
-Imported by bot.web.channel, which the Rasa server loads from credentials.yml.
-Each fix checks the Rasa version it was written for and does nothing elsewhere.
+Applied by bot.rasa_server.install(), which the channels in credentials.yml call when the
+Rasa server builds them (importing this module patches nothing). Each fix checks the Rasa version it was written for and does nothing elsewhere.
 
 - Action server responses: RemoteAction._validate_action_result calls
   `jsonschema.validate(result, spec)`, which re-validates the constant schema against
@@ -40,9 +40,10 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ActiveLoop, Event, SlotSet
 from rasa.shared.exceptions import RasaException
 
-from bot import degraded, settings
+from bot import degraded
 from bot.dialogue import context
 from bot.sales import incidents, outbox
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 FIXED_FOR = "3.6."
@@ -128,7 +129,7 @@ def _fallback(name: str, tracker: Any, domain: Any) -> degraded.Fallback:
         (tracker.latest_message.parse_data if tracker.latest_message else None) or {},
         {slot: tracker.get_slot(slot) for slot in ("topic", "sourcing_model")},
         set(domain.responses),
-        settings.fact_min_confidence(),
+        get_settings().fact_min_confidence,
         form_slots,
     )
 
@@ -163,7 +164,7 @@ def _guard_remote_action(original):
     ) -> list[Event]:
         try:
             events = await asyncio.wait_for(
-                original(self, output_channel, nlg, tracker, domain), settings.action_timeout()
+                original(self, output_channel, nlg, tracker, domain), get_settings().action_timeout_seconds
             )
         except ActionExecutionRejection:
             raise  # a form rejected the message: Rasa's own flow (the digression rules answer)

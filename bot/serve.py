@@ -31,6 +31,7 @@ from pathlib import Path
 import requests
 
 from bot import settings
+from bot.settings import get_settings
 
 ROOT = settings.ROOT
 DEFAULT_MODEL = ROOT / "models" / "current.tar.gz"
@@ -260,7 +261,7 @@ class Servers:
     @property
     def rasa_host(self) -> str:
         """RASA_HOST from the servers' environment (overrides first), default 127.0.0.1."""
-        return self.env_overrides.get("RASA_HOST") or settings.rasa_host()
+        return self.env_overrides.get("RASA_HOST") or get_settings().rasa_host
 
     @property
     def rasa_url(self) -> str:
@@ -423,13 +424,13 @@ def main() -> int:
     stop = StopRequest(watch_parent=signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN)
     stop.install()
     try:
-        settings.check()
+        current = get_settings()
     except settings.ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if not settings.action_server_secret_is_set():
+    if not current.action_server_secret_is_set:
         settings.renew_dev_action_secret()  # a new development secret per `bot run`
-    servers = Servers(rasa_port=settings.rasa_port(), action_port=settings.action_port(), should_stop=stop)
+    servers = Servers(rasa_port=current.rasa_port, action_port=current.action_port, should_stop=stop)
 
     def warn(line: str) -> None:
         _say(line, sys.stderr)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot import settings
 from bot.catalogue.answers import format_money
 from bot.catalogue.loader import ServiceSpec, read_catalogue
+from bot.settings import get_settings
 
 
 @lru_cache(maxsize=1)
 def _specs() -> dict[str, ServiceSpec]:
-    return {spec.slug: spec for spec in read_catalogue(settings.catalogue_yaml())}
+    return {spec.slug: spec for spec in read_catalogue(get_settings().catalogue_yaml)}
 
 
 def service(slug: str) -> ServiceSpec:

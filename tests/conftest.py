@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.settings import get_settings
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -118,6 +120,35 @@ def engine(db_url):
     eng = db.make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+class SettingsMonkeyPatch(pytest.MonkeyPatch):
+    """pytest's monkeypatch, whose environment changes reach the code under test.
+
+    A process reads its settings once (bot.settings.get_settings is cached); a test that sets
+    or removes a variable, and the undo at its end, drop the cached settings so the next
+    reader sees the environment as it is now.
+    """
+
+    def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
+        super().setenv(name, value, prepend)
+        get_settings.cache_clear()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        super().delenv(name, raising)
+        get_settings.cache_clear()
+
+    def undo(self) -> None:
+        super().undo()
+        get_settings.cache_clear()
+
+
+@pytest.fixture
+def monkeypatch() -> Iterator[pytest.MonkeyPatch]:
+    """Replaces pytest's own fixture of that name for every test here (see SettingsMonkeyPatch)."""
+    patch = SettingsMonkeyPatch()
+    yield patch
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

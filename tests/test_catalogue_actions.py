@@ -5,6 +5,7 @@ import pytest
 from actions.catalogue import ActionCatalogueAnswer, ActionServicePrice, ActionServiceSla
 from bot import db
 from bot.catalogue import loader
+from bot.settings import get_settings
 from tests.action_helpers import entity, make_tracker, run_action, texts
 from tests.catalogue_prices import SOC, price
 
@@ -14,7 +15,7 @@ SOC_PRICE = price(SOC)
 @pytest.fixture
 def catalogue_db(engine, db_url, monkeypatch):
     with db.session_scope(engine) as session:
-        loader.load_catalogue(session, db.settings.catalogue_yaml())
+        loader.load_catalogue(session, get_settings().catalogue_yaml)
     monkeypatch.setenv("SALES_DB_URL", db_url)
     return engine
 

@@ -6,9 +6,11 @@ import sys
 from tests.action_helpers import ROOT
 
 
-def test_importing_the_actions_configures_every_mapper_first():
+def test_starting_the_workers_configures_every_mapper_first():
     code = (
+        "from bot import action_server\n"
         "import actions\n"
+        "action_server.start_workers()\n"
         "from bot.db import Base\n"
         "assert Base.registry.mappers and all(m.configured for m in Base.registry.mappers)\n"
         "print({m.class_.__name__ for m in Base.registry.mappers})\n"

@@ -4,8 +4,8 @@ import logging
 
 import pytest
 
-from bot.sales import logsafe
-from bot.sales.logsafe import RedactingFilter, redact
+from bot import logsafe
+from bot.logsafe import RedactingFilter, redact
 
 
 @pytest.mark.parametrize(

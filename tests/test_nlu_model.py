@@ -5,9 +5,9 @@ import shutil
 import numpy as np
 import pytest
 
-from bot import settings
 from bot.nlp import embeddings, lexicon
 from bot.nlp.intent_model import IntentModel, IntentModelConfig, baseline_model, intent_of
+from bot.settings import get_settings
 
 TRAIN = [
     ("how are managed services billed", "ask_billing_model"),
@@ -24,16 +24,16 @@ TRAIN = [
 
 @pytest.fixture(scope="module")
 def encoder():
-    return embeddings.encoder(str(settings.sentence_model_dir()))
+    return embeddings.encoder(str(get_settings().sentence_model_dir))
 
 
 def test_the_extracted_model_is_the_pinned_one():
-    embeddings.verify(settings.sentence_model_dir())
+    embeddings.verify(get_settings().sentence_model_dir)
 
 
 def test_a_changed_file_is_refused(tmp_path):
     copy = tmp_path / "minilm"
-    shutil.copytree(settings.sentence_model_dir(), copy)
+    shutil.copytree(get_settings().sentence_model_dir, copy)
     with open(copy / "config.json", "a") as handle:
         handle.write(" ")
     with pytest.raises(embeddings.EmbeddingModelError, match="config.json"):

@@ -58,4 +58,4 @@ def test_threshold_comes_from_the_environment(monkeypatch):
     assert score_lead(**STRONG).qualified
     monkeypatch.setenv("LEAD_QUALIFIED_THRESHOLD", "not a number")
     with pytest.raises(settings.ConfigError, match="LEAD_QUALIFIED_THRESHOLD"):
-        threshold()  # an error, not a silent default (checked at start-up by bot.settings.check)
+        threshold()  # an error, not a silent default (checked at start-up by bot.settings.get_settings)

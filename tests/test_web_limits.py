@@ -8,6 +8,7 @@ import pytest
 
 from bot import settings
 from bot.sales import throttle
+from bot.settings import get_settings
 from bot.web import clients, limits
 from bot.web.rest import bearer_token_matches, parse_body
 
@@ -200,18 +201,18 @@ def test_client_key_is_a_keyed_hash():
 def test_bad_trusted_proxies_are_a_configuration_error(monkeypatch):
     monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1,nginx")
     with pytest.raises(settings.ConfigError, match="TRUSTED_PROXIES"):
-        settings.check()
+        get_settings()
     monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
-    assert settings.trusted_proxies() == ["127.0.0.1", "10.0.0.0/8"]
+    assert get_settings().trusted_proxies == ["127.0.0.1", "10.0.0.0/8"]
 
 
 def test_rate_limit_settings(monkeypatch):
-    assert settings.rate_limit_per_session() == 20 and settings.rate_limit_per_address() == 60
+    assert get_settings().rate_limit_per_session == 20 and get_settings().rate_limit_per_address == 60
     monkeypatch.setenv("RATE_LIMIT_PER_ADDRESS", "0")
-    assert settings.rate_limit_per_address() == 0
+    assert get_settings().rate_limit_per_address == 0
     monkeypatch.setenv("RATE_LIMIT_PER_SESSION", "-1")
     with pytest.raises(settings.ConfigError, match="RATE_LIMIT_PER_SESSION"):
-        settings.check()
+        get_settings()
 
 
 # --- the REST channel's body parsing --------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from bot import settings
 from bot.origin_syntax import OriginError, parse_allowed_origins
+from bot.settings import get_settings
 from bot.web.origins import OriginPolicy, own_origin
 
 
@@ -71,12 +72,12 @@ def test_malformed_entries_are_refused_with_one_line(entry):
 
 def test_settings_function_reads_the_environment(monkeypatch):
     monkeypatch.delenv("WIDGET_ALLOWED_ORIGINS", raising=False)
-    assert settings.widget_allowed_origins() == frozenset()
+    assert get_settings().widget_allowed_origins == frozenset()
     monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", "https://www.example.com,https://shop.example.com")
-    assert settings.widget_allowed_origins() == {"https://www.example.com", "https://shop.example.com"}
+    assert get_settings().widget_allowed_origins == {"https://www.example.com", "https://shop.example.com"}
     monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", "https://www.example.com/chat")
     with pytest.raises(settings.ConfigError) as caught:
-        settings.widget_allowed_origins()
+        get_settings()
     assert str(caught.value) == (
         "configuration error: WIDGET_ALLOWED_ORIGINS: 'https://www.example.com/chat' is not an "
         "origin: write scheme://host[:port], e.g. https://www.example.com (no path)"

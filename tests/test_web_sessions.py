@@ -7,6 +7,7 @@ import stat
 import pytest
 
 from bot import settings
+from bot.settings import get_settings
 from bot.web import sessions
 
 SECRET = "test-secret"
@@ -77,15 +78,15 @@ def var_dir(tmp_path, monkeypatch):
 
 
 def test_development_secret_is_private_and_kept(var_dir):
-    first = settings.webchat_session_secret()
+    first = get_settings().webchat_session_secret
     path = var_dir / "webchat-session.secret"
     assert len(first) >= 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert settings.webchat_session_secret() == first  # kept: sessions survive a restart
+    assert get_settings().webchat_session_secret == first  # kept: sessions survive a restart
     assert [p.name for p in var_dir.iterdir()] == ["webchat-session.secret"]  # no temporary left
 
 
 def test_the_configured_secret_wins(var_dir, monkeypatch):
     monkeypatch.setenv("WEBCHAT_SESSION_SECRET", "from-the-environment")
-    assert settings.webchat_session_secret() == "from-the-environment"
+    assert get_settings().webchat_session_secret == "from-the-environment"
     assert not (var_dir / "webchat-session.secret").exists()

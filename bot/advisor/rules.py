@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bot import settings
+from bot.settings import get_settings
 
 MODELS = ("managed_services", "it_outsourcing", "staff_augmentation")
 RECOMMENDATIONS = MODELS + ("mix",)  # the values DESIGN.md names; leads.recommendation holds them
@@ -144,4 +144,4 @@ def load(path: str | Path) -> Rules:
 @lru_cache(maxsize=1)
 def default_rules() -> Rules:
     """The rules in data/advisor_rules.yml (read once per process)."""
-    return load(settings.advisor_rules_yaml())
+    return load(get_settings().advisor_rules_yaml)

@@ -8,8 +8,9 @@ import sys
 from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db, json_output, settings
+from bot import db, json_output
 from bot.knowledge import SIDES
+from bot.settings import get_settings
 
 
 def register(subparsers) -> None:
@@ -49,8 +50,8 @@ def _connect(url: str):
 def cmd_load(args: argparse.Namespace) -> int:
     from bot.catalogue.loader import CatalogueError, load_into, read_catalogue
 
-    path = args.file or settings.catalogue_yaml()
-    url = args.url or settings.sales_db_url()
+    path = args.file or get_settings().catalogue_yaml
+    url = args.url or get_settings().sales_db_url
     try:
         read_catalogue(path)  # a bad file fails before the database is touched
     except CatalogueError as exc:
@@ -71,7 +72,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from bot.catalogue.queries import list_services
 
-    url = args.url or settings.sales_db_url()
+    url = args.url or get_settings().sales_db_url
     try:
         engine = _connect(url)
         with db.session_scope(engine) as session:

@@ -791,9 +791,10 @@ def load_catalogue(session: Session, path: str | Path) -> LoadReport:
 def load_into(url: str, path: str | Path | None = None) -> LoadReport:
     """Publish the catalogue to the database at `url`: validate the file first (a bad
     file never touches the database), apply migrations, sync in one transaction."""
-    from bot import db, settings
+    from bot import db
+    from bot.settings import get_settings
 
-    specs = read_catalogue(path or settings.catalogue_yaml())
+    specs = read_catalogue(path or get_settings().catalogue_yaml)
     db.upgrade(url)
     engine = db.make_engine(url)
     try:

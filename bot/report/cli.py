@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, settings
 from bot.report import data, page
+from bot.settings import get_settings
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -18,11 +19,12 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    sales_url = args.db_url or settings.sales_db_url()
+    current = get_settings()
+    sales_url = args.db_url or current.sales_db_url
     try:
         db.upgrade(sales_url)  # idempotent: a brand-new database gives an empty report
         report = data.build(
-            args.tracker_url or settings.tracker_db_url(), db.engine_for(sales_url), Path(args.domain), since
+            args.tracker_url or current.tracker_db_url, db.engine_for(sales_url), Path(args.domain), since
         )
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()

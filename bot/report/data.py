@@ -7,7 +7,7 @@ so it is tested on rows written by real conversations and on hand-made ones alik
 
 What visitors typed inside the lead form (names, e-mails, companies) never enters the
 report: those messages are form answers, not questions. Messages the assistant did not
-understand are grouped, bounded and masked with bot.sales.logsafe.redact.
+understand are grouped, bounded and masked with bot.logsafe.redact.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.logsafe import redact
 from bot.ratings import RATING_INTENTS, AnswerRating
-from bot.sales.logsafe import redact
 from bot.sales.models import Lead
 
 FORM = "lead_form"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote, urlsplit
 
-from bot import settings
 from bot.sales.models import Lead
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def fill(template: str, name: str | None, email: str | None) -> str:
 
 def link_for(lead: Lead) -> str | None:
     """The visitor's meeting link, or None (not qualified, or no template configured)."""
-    template = usable_template(settings.booking_url_template())
+    template = usable_template(get_settings().booking_url_template)
     if not (template and lead.qualified):
         return None
     return fill(template, lead.name, lead.email)

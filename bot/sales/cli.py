@@ -13,8 +13,9 @@ from contextlib import nullcontext
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db, json_output, settings
+from bot import db, json_output
 from bot.sales import outbox, privacy, repository, routing, sanitize, serialize, transcript, validation
+from bot.settings import get_settings
 
 CSV_FIELDS = (
     "id",
@@ -46,7 +47,7 @@ class CommandError(Exception):
 
 
 def _engine(args):
-    url = args.db_url or settings.sales_db_url()
+    url = args.db_url or get_settings().sales_db_url
     try:
         db.upgrade(url)  # idempotent: the CLI works on a brand-new database too
     except Exception as exc:

@@ -12,18 +12,18 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from bot import settings
 from bot.sales import alerts
+from bot.settings import get_settings
 
 
 def recipients(alert: alerts.Alert) -> list[str]:
-    wanted = settings.sales_notify_emails() + ([alert.owner_email] if alert.owner_email else [])
+    wanted = get_settings().sales_notify_emails + ([alert.owner_email] if alert.owner_email else [])
     return list(dict.fromkeys(address.strip() for address in wanted if address.strip()))
 
 
 def plain_message(subject: str, body: str, to: list[str], message_key: str, urgent: bool) -> EmailMessage:
     """A plain-text alert; its Message-ID comes from `message_key`, so a resend is recognisable."""
-    sender = settings.smtp_from()
+    sender = get_settings().smtp_from
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -54,7 +54,8 @@ def _error(exc: Exception) -> str:
 
 def send(message: EmailMessage, timeout: float) -> str | None:
     """None once the SMTP server accepted the message, else a short reason."""
-    host, port, security = settings.smtp_host(), settings.smtp_port(), settings.smtp_security()
+    current = get_settings()
+    host, port, security = current.smtp_host, current.smtp_port, current.smtp_security
     try:
         if security == "ssl":
             server: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -65,7 +66,7 @@ def send(message: EmailMessage, timeout: float) -> str | None:
         with server:
             if security == "starttls":
                 server.starttls(context=ssl.create_default_context())
-            user, password = settings.smtp_user(), settings.smtp_password()
+            user, password = current.smtp_user, current.smtp_password
             if user and password:
                 server.login(user, password)
             server.send_message(message)

@@ -26,10 +26,11 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db, settings
+from bot import db
 from bot.db import utcnow
 from bot.sales import alerts, incidents, mailer, webhook
 from bot.sales.models import Incident, Lead, OutboxItem
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -56,27 +57,27 @@ CHANNELS = {
     for channel in (
         Channel(
             "email",
-            lambda: bool(settings.sales_notify_emails()),
+            lambda: bool(get_settings().sales_notify_emails),
             lambda session, lead: mailer.message_for(alerts.build(session, lead)),
             mailer.send,
             lambda incident: mailer.plain_message(
                 incidents.subject(incident),
                 incidents.as_text(incident),
-                settings.sales_notify_emails(),
+                get_settings().sales_notify_emails,
                 f"incident-{incident.id}",
                 urgent=True,
             ),
         ),
         Channel(
             "slack",
-            lambda: bool(settings.slack_webhook_url()),
+            lambda: bool(get_settings().sales_slack_webhook_url),
             lambda session, lead: alerts.as_slack(alerts.build(session, lead)),
             webhook.send_slack,
             incidents.as_slack,
         ),
         Channel(
             "webhook",
-            lambda: bool(settings.sales_webhook_url()),
+            lambda: bool(get_settings().sales_webhook_url),
             lambda session, lead: webhook.lead_request(lead),
             webhook.send_lead,
         ),
@@ -117,7 +118,7 @@ def enqueue(session: Session, lead: Lead) -> None:
 
 def backoff(attempts: int, base: timedelta | None = None) -> timedelta:
     """base, 2x base, 4x base, ... after the n-th failed attempt, capped at 6 hours."""
-    base = base or timedelta(seconds=settings.outbox_retry_base())
+    base = base or timedelta(seconds=get_settings().sales_outbox_retry_seconds)
     return min(base * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
 
 
@@ -241,7 +242,8 @@ def run_worker(
 
 def start_worker(interval: float = 5, **kwargs) -> tuple[threading.Thread, threading.Event]:
     """Start run_worker in a daemon thread; set the returned event to stop it."""
-    if settings.sales_webhook_url() and not settings.sales_webhook_secret():
+    current = get_settings()
+    if current.sales_webhook_url and not current.sales_webhook_secret:
         log.warning("SALES_WEBHOOK_SECRET is not set: webhook requests go out unsigned")
     stop = threading.Event()
     thread = threading.Thread(

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, create_engine, delete, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from bot import db, settings
+from bot import db
 from bot.db import utcnow
 from bot.ratings import AnswerRating
 from bot.sales import repository, serialize, spool, transcript, validation
 from bot.sales.models import Contact, Lead, OutboxItem, as_utc
+from bot.settings import get_settings
 
 CONVERSATION_ID_CHARS = 255  # leads.conversation_id keeps this much of a sender id
 _CHUNK = 200
@@ -50,7 +51,7 @@ def identify(email_or_phone: str) -> tuple[str, str | None, str | None]:
 
 
 def _tracker(url: str | None) -> Engine:
-    return create_engine(url or settings.tracker_db_url(), future=True)
+    return create_engine(url or get_settings().tracker_db_url, future=True)
 
 
 def _has_events(engine: Engine) -> bool:

@@ -24,9 +24,9 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import settings
 from bot.catalogue.models import Service
 from bot.sales.models import Lead, RoutingCounter
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def load(path: Path | None = None) -> Routing | None:
     Re-read when the file changes, so sales can edit it without a restart.
     Raises RoutingError for a file that exists but is wrong.
     """
-    path = Path(path or settings.routing_file())
+    path = Path(path or get_settings().sales_routing_file)
     try:
         key = (str(path), path.stat().st_mtime)
     except FileNotFoundError:

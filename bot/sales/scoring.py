@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import settings
 from bot.sales import buckets
 from bot.sales.buckets import Bucket
+from bot.settings import get_settings
 
 FREE_MAIL_PENALTY = 10
 DESCRIBED_NEED_POINTS = 10  # a need in words is less precise than a catalogue service (15)
@@ -35,7 +35,7 @@ class Score:
 
 def threshold() -> int:
     """LEAD_QUALIFIED_THRESHOLD (bot.settings), read per call so a restart isn't needed in tests."""
-    return settings.lead_qualified_threshold()
+    return get_settings().lead_qualified_threshold
 
 
 def _part(table: dict, value: str | None, missing: str, reasons: list[str]) -> int:

@@ -22,10 +22,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db, settings
+from bot import db
 from bot.db import utcnow
 from bot.sales import repository, throttle, validation
 from bot.sales.models import Lead
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class FlushStats:
 
 
 def _folder(folder: Path | None) -> Path:
-    return Path(folder) if folder is not None else settings.lead_spool_dir()
+    return Path(folder) if folder is not None else get_settings().lead_spool_dir
 
 
 def _file_for(folder: Path, conversation_id: str) -> Path:
@@ -156,7 +157,7 @@ def start_worker(
 ) -> tuple[threading.Thread, threading.Event]:
     """Flush the spool every `interval` seconds in a daemon thread; set the event to stop."""
     stop = threading.Event()
-    every = interval or settings.lead_spool_interval()
+    every = interval or get_settings().lead_spool_interval
     thread = threading.Thread(target=run_worker, args=(stop, every, folder), name="lead-spool", daemon=True)
     thread.start()
     return thread, stop

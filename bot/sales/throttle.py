@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import settings
 from bot.sales.models import Lead
+from bot.settings import get_settings
 
 CLIENT_METADATA_KEY = "client_key"
 MAX_CLIENT_KEY_CHARS = 64
@@ -41,11 +41,12 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
+        current = get_settings()
         return cls(
-            window=timedelta(seconds=settings.lead_limit_window()),
-            per_client=settings.lead_limit_per_client(),
-            per_contact=settings.lead_limit_per_contact(),
-            total=settings.lead_limit_total(),
+            window=timedelta(seconds=current.lead_limit_window_seconds),
+            per_client=current.lead_limit_per_client,
+            per_contact=current.lead_limit_per_contact,
+            total=current.lead_limit_total,
         )
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, inspect, text
 
-from bot import settings
+from bot.settings import get_settings
 
 _WHO = {"user": "visitor", "bot": "bot"}
 
@@ -40,7 +40,7 @@ def _text_of(data: str | None) -> str:
 
 def read_transcript(conversation_id: str, tracker_url: str | None = None) -> list[Line]:
     """[(time, who, text), ...] in the order Rasa stored them; [] if nothing is there."""
-    engine = create_engine(tracker_url or settings.tracker_db_url(), future=True)
+    engine = create_engine(tracker_url or get_settings().tracker_db_url, future=True)
     try:
         if not inspect(engine).has_table("events"):
             return []

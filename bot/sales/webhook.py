@@ -20,9 +20,9 @@ import time
 
 import requests
 
-from bot import settings
 from bot.sales import crm
 from bot.sales.models import Lead
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def message_id(lead_id: int) -> str:
 
 def lead_request(lead: Lead, fmt: str | None = None) -> tuple[str, bytes]:
     """(webhook-id, body) for a lead in the configured format."""
-    payload = crm.FORMATS[fmt or settings.sales_webhook_format()](lead)
+    payload = crm.FORMATS[fmt or get_settings().sales_webhook_format](lead)
     return message_id(lead.id), json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -88,19 +88,19 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> str 
 
 def send_lead(request: tuple[str, bytes], timeout: float) -> str | None:
     """Post a prepared lead_request to SALES_WEBHOOK_URL, signed when a secret is set."""
-    url = settings.sales_webhook_url()
+    url = get_settings().sales_webhook_url
     if not url:
         return "SALES_WEBHOOK_URL is not set"
     msg_id, body = request
     try:
-        headers = headers_for(msg_id, body, settings.sales_webhook_secret())
+        headers = headers_for(msg_id, body, get_settings().sales_webhook_secret)
     except SecretError as exc:
         return str(exc)
     return post(url, body, headers, timeout)
 
 
 def send_slack(message: dict, timeout: float) -> str | None:
-    url = settings.slack_webhook_url()
+    url = get_settings().sales_slack_webhook_url
     if not url:
         return "SALES_SLACK_WEBHOOK_URL is not set"
     body = json.dumps(message, ensure_ascii=False).encode()

@@ -4,6 +4,8 @@ Registered in credentials.yml as `bot.web.channel.WebChatInput`; Rasa mounts the
 blueprint at /webhooks/webchat/ and socket.io at `socketio_path` (/socket.io). The demo
 page, the widget and its transport share one origin; a company's own site embeds the
 widget with one script tag when its origin is in WIDGET_ALLOWED_ORIGINS (bot/web/origins.py).
+Importing it changes nothing; its blueprint(), built at the Rasa server's start, installs what
+that process needs first (bot/rasa_server.py: the log policy and the Rasa fixes).
 
 Differences from `rasa.core.channels.socketio.SocketIOInput`:
 - `sio.enter_room()` is awaited when it returns a coroutine (python-socketio >= 5.10);
@@ -36,16 +38,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import rasa_fixes, settings
-from bot.sales import logsafe
+from bot import rasa_server, settings
 from bot.web import clients, limits, origins, packets, ratelimit, sessions
 from bot.web.limits import MAX_MESSAGE_CHARS, TOO_LONG_REPLY, page_url  # noqa: F401 (used by tests)
 
 logger = logging.getLogger(__name__)
-# The Rasa server imports this channel at start-up: from then on its log records have
-# e-mail addresses and phone numbers masked (debug logs carry the visitors' messages).
-logsafe.install()
-rasa_fixes.apply()
 
 STATIC = Path(__file__).parent / "static"
 
@@ -91,9 +88,10 @@ class WebChatInput(SocketIOInput):
         return super().from_credentials(credentials)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rasa_server.install()  # the Rasa server starts here: log policy and Rasa fixes first
         # pages on this server's own origin and on WIDGET_ALLOWED_ORIGINS only (never *);
         # an invalid setting stops the server at start-up with a one-line error
-        settings.check_or_exit()
+        current = settings.check_or_exit()
         origin_policy = origins.policy_from_settings()
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origin_policy)
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
@@ -101,8 +99,8 @@ class WebChatInput(SocketIOInput):
         sio.eio.max_http_buffer_size = limits.MAX_REQUEST_BYTES  # larger packets: 400, socket closed
         packets.guard(sio)  # malformed packets refused before engineio/socketio parse them
         namespace = self.namespace
-        secret = settings.webchat_session_secret()
-        trusted = tuple(settings.trusted_proxies())
+        secret = current.webchat_session_secret
+        trusted = tuple(current.trusted_proxies)
         clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
         visitor_limits = ratelimit.shared()
 

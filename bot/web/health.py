@@ -17,8 +17,8 @@ Any 503 is "something is down" for monitoring, load balancers, `docker compose` 
 checks and the fault drills; the body says what. Without an action endpoint configured,
 "action_server" is left out.
 
-Importing it also applies bot.rasa_fixes (a visitor whose message fails is told so) and
-the log policy of bot.sales.logsafe, whichever channels are configured.
+Its blueprint() also installs bot.rasa_server (the Rasa fixes: a visitor whose message fails
+is told so; the log policy), whichever chat channels are configured.
 """
 
 from __future__ import annotations
@@ -36,12 +36,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import text
 
-from bot import rasa_fixes
-from bot.sales import logsafe
+from bot import rasa_server
 
 logger = logging.getLogger(__name__)
-logsafe.install()
-rasa_fixes.apply()
 
 CHECK_TIMEOUT = 3.0
 
@@ -112,6 +109,7 @@ class HealthInput(InputChannel):
         return "health"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rasa_server.install()  # the Rasa server starts here: log policy and Rasa fixes first
         health = Blueprint("health_webhook", __name__)
 
         @health.route("/", methods=["GET"])

@@ -59,8 +59,8 @@ class OriginPolicy:
 
 def policy_from_settings() -> OriginPolicy:
     """The policy for WIDGET_ALLOWED_ORIGINS; SystemExit with a one-line message if invalid."""
-    settings.check_or_exit()  # WIDGET_ALLOWED_ORIGINS is validated with every other setting
-    allowed = settings.widget_allowed_origins()
+    # WIDGET_ALLOWED_ORIGINS is validated with every other setting
+    allowed = settings.check_or_exit().widget_allowed_origins
     if allowed:
         logger.info(f"webchat: pages on {len(allowed)} other origin(s) may embed the widget")
     return OriginPolicy(allowed)

@@ -19,7 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from bot import settings
+from bot.settings import get_settings
 
 DEFAULT_MAX_KEYS = 20_000
 
@@ -82,7 +82,8 @@ class VisitorLimits:
 
     @classmethod
     def from_settings(cls) -> VisitorLimits:
-        return cls(settings.rate_limit_per_session(), settings.rate_limit_per_address())
+        current = get_settings()
+        return cls(current.rate_limit_per_session, current.rate_limit_per_address)
 
     def allow(self, session: str, address: str) -> bool:
         """True (and one token taken from each bucket) when both limits let the message through.

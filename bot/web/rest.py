@@ -33,13 +33,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_fixes, settings
-from bot.sales import logsafe
+from bot import rasa_server, settings
 from bot.web import clients, limits, ratelimit
 
 logger = logging.getLogger(__name__)
-logsafe.install()
-rasa_fixes.apply()
 
 
 def _refuse(status: int, error: str, message: str, headers: dict | None = None) -> HTTPResponse:
@@ -87,11 +84,12 @@ class RestChannel(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        settings.check_or_exit()  # at the Rasa server's start: a bad setting is one line
+        rasa_server.install()  # the Rasa server starts here: log policy and Rasa fixes first
+        current = settings.check_or_exit()  # at the Rasa server's start: a bad setting is one line
         rest = Blueprint("custom_webhook_RestChannel", __name__)
-        token = settings.rest_token()
-        secret = settings.webchat_session_secret()
-        trusted = tuple(settings.trusted_proxies())
+        token = current.rest_token
+        secret = current.webchat_session_secret
+        trusted = tuple(current.trusted_proxies)
         clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
         visitor_limits = ratelimit.shared()
 

@@ -52,10 +52,9 @@ class SalesStack:
         port = self.servers.action_port
         log = self.servers.log_dir / f"actions-{port}.log"
         env = settings.rasa_env({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{port}/webhook", **self.env})
-        rasa = str(Path(sys.executable).with_name("rasa"))
         with open(log, "ab") as out:
             proc = subprocess.Popen(
-                [rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
+                [sys.executable, "-m", "bot.action_server", "--port", str(port)],
                 cwd=settings.ROOT,
                 env=env,
                 stdout=out,

@@ -11,8 +11,8 @@ import psutil
 import pytest
 import requests
 
-from bot import settings
 from bot.action_server import SECRET_HEADER
+from bot.settings import get_settings
 from tests.catalogue_prices import SOC, price
 
 SOC_PRICE = price(SOC)
@@ -70,7 +70,7 @@ def test_forged_action_calls_are_refused_and_store_nothing(servers, bot_cli):
             timeout=10,
             headers={  # the secret, but not JSON
                 "Content-Type": "text/plain",
-                SECRET_HEADER: settings.action_server_secret(),
+                SECRET_HEADER: get_settings().action_server_secret,
             },
         ),
         requests.post(
@@ -80,7 +80,7 @@ def test_forged_action_calls_are_refused_and_store_nothing(servers, bot_cli):
             headers={
                 "Content-Type": "application/json",
                 "Content-Encoding": "deflate",
-                SECRET_HEADER: settings.action_server_secret(),
+                SECRET_HEADER: get_settings().action_server_secret,
             },
         ),
         requests.get(f"http://127.0.0.1:{servers.action_port}/actions", timeout=10),

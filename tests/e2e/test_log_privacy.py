@@ -3,7 +3,7 @@
 Both servers run at DEBUG level (LOG_LEVEL), where Rasa logs every parsed message, slot
 value and bot reply, and a visitor completes the lead form. Then neither log may contain
 what the visitor typed. The values are unusual on purpose: a match cannot be chance.
-Without the log policy (bot.sales.logsafe) this test fails: the name and company are in
+Without the log policy (bot.logsafe) this test fails: the name and company are in
 Rasa's debug events about 20 times each.
 """
 
@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from bot import settings
 from bot.serve import Servers, free_port
+from bot.settings import get_settings
 from tests.e2e.conftest import Visitor
 
 pytestmark = pytest.mark.e2e
@@ -75,5 +75,5 @@ def test_debug_logs_hold_no_personal_data(debug_servers):
     }
     assert not found, f"personal data in the logs: {found}"
     assert "lead_name: <hidden>" in everything and "characters hidden" in everything
-    assert settings.action_server_secret() not in everything
+    assert get_settings().action_server_secret not in everything
     assert not re.search(r"Quintessa|Zorblat", everything, re.IGNORECASE)
