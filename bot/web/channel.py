@@ -5,7 +5,7 @@ blueprint at /webhooks/webchat/ and socket.io at `socketio_path` (/socket.io). T
 page, the widget and its transport share one origin; a company's own site embeds the
 widget with one script tag when its origin is in WIDGET_ALLOWED_ORIGINS (bot/web/origins.py).
 Importing it changes nothing; its blueprint(), built at the Rasa server's start, installs what
-that process needs first (bot/rasa_server.py: the log policy and the Rasa fixes).
+that process needs first (bot/web/setup.py: the log policy, the Rasa fixes, the settings).
 
 Differences from `rasa.core.channels.socketio.SocketIOInput`:
 - `sio.enter_room()` is awaited when it returns a coroutine (python-socketio >= 5.10);
@@ -38,9 +38,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import rasa_server, settings
-from bot.web import clients, limits, origins, packets, ratelimit, sessions
+from bot.web import clients, limits, origins, packets, sessions
 from bot.web.limits import MAX_MESSAGE_CHARS, TOO_LONG_REPLY, page_url  # noqa: F401 (used by tests)
+from bot.web.setup import set_up_channel
 
 logger = logging.getLogger(__name__)
 
@@ -88,25 +88,17 @@ class WebChatInput(SocketIOInput):
         return super().from_credentials(credentials)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        rasa_server.install()  # the Rasa server starts here: log policy and Rasa fixes first
         # pages on this server's own origin and on WIDGET_ALLOWED_ORIGINS only (never *);
         # an invalid setting stops the server at start-up with a one-line error
-        current = settings.check_or_exit()
         origin_policy = origins.policy_from_settings()
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origin_policy)
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        setup = set_up_channel(webchat)  # the Rasa server starts here: log policy, Rasa fixes
+        secret, trusted, visitor_limits = setup.secret, setup.trusted, setup.visitor_limits
         self.sio = sio
         sio.eio.max_http_buffer_size = limits.MAX_REQUEST_BYTES  # larger packets: 400, socket closed
         packets.guard(sio)  # malformed packets refused before engineio/socketio parse them
         namespace = self.namespace
-        secret = current.webchat_session_secret
-        trusted = tuple(current.trusted_proxies)
-        clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
-        visitor_limits = ratelimit.shared()
-
-        @webchat.listener("main_process_start")
-        async def bound_requests(app: Any, _loop: Any) -> None:
-            limits.bound_sanic(app.config)  # bodies and frames over 16 KB refused before parsing
 
         async def say(room: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room, namespace=namespace)

@@ -33,8 +33,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_server, settings
-from bot.web import clients, limits, ratelimit
+from bot.web import clients, limits
+from bot.web.setup import set_up_channel
 
 logger = logging.getLogger(__name__)
 
@@ -84,18 +84,10 @@ class RestChannel(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        rasa_server.install()  # the Rasa server starts here: log policy and Rasa fixes first
-        current = settings.check_or_exit()  # at the Rasa server's start: a bad setting is one line
         rest = Blueprint("custom_webhook_RestChannel", __name__)
-        token = current.rest_token
-        secret = current.webchat_session_secret
-        trusted = tuple(current.trusted_proxies)
-        clients.trusted_networks(trusted)  # a malformed TRUSTED_PROXIES stops the start-up here
-        visitor_limits = ratelimit.shared()
-
-        @rest.listener("main_process_start")
-        async def bound_requests(app: Any, _loop: Any) -> None:
-            limits.bound_sanic(app.config)  # bodies over 16 KB: 413 before anything parses them
+        setup = set_up_channel(rest)  # the Rasa server starts here: log policy, Rasa fixes, settings
+        token = setup.settings.rest_token
+        secret, trusted, visitor_limits = setup.secret, setup.trusted, setup.visitor_limits
 
         @rest.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
