@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, Row, make_url
 from sqlalchemy.orm import Session, configure_mappers, declarative_base, sessionmaker
 
 from bot.settings import get_settings
@@ -101,6 +102,19 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+def tracker_events(tracker_url: str, sql: str, params: dict[str, Any]) -> list[Row]:
+    """The rows of a query on Rasa's tracker store (its `events` table), read with an engine of
+    its own that is closed afterwards; [] while the table does not exist (no conversation yet)."""
+    engine = create_engine(tracker_url, future=True)
+    try:
+        if not inspect(engine).has_table("events"):
+            return []
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql), params).all())
+    finally:
+        engine.dispose()
 
 
 def utcnow() -> datetime:

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot import db
 from bot.logsafe import redact
 from bot.ratings import RATING_INTENTS, AnswerRating
 from bot.sales.models import Lead
@@ -177,21 +178,13 @@ def funnel(conversations: Conversations, questions: list[str], submitted: set[st
 
 
 def read_events(tracker_url: str, since: datetime) -> list[EventRow]:
-    engine = create_engine(tracker_url, future=True)
-    try:
-        if not inspect(engine).has_table("events"):
-            return []
-        with engine.connect() as conn:
-            result = conn.execute(
-                text(
-                    "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
-                    "WHERE timestamp >= :since ORDER BY sender_id, id"
-                ),
-                {"since": since.timestamp()},
-            )
-            return [EventRow(*row) for row in result]
-    finally:
-        engine.dispose()
+    rows = db.tracker_events(
+        tracker_url,
+        "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
+        "WHERE timestamp >= :since ORDER BY sender_id, id",
+        {"since": since.timestamp()},
+    )
+    return [EventRow(*row) for row in rows]
 
 
 def _band(score: int) -> str:

@@ -10,8 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import create_engine, inspect, text
-
+from bot import db
 from bot.settings import get_settings
 
 _WHO = {"user": "visitor", "bot": "bot"}
@@ -40,20 +39,12 @@ def _text_of(data: str | None) -> str:
 
 def read_transcript(conversation_id: str, tracker_url: str | None = None) -> list[Line]:
     """[(time, who, text), ...] in the order Rasa stored them; [] if nothing is there."""
-    engine = create_engine(tracker_url or get_settings().tracker_db_url, future=True)
-    try:
-        if not inspect(engine).has_table("events"):
-            return []
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT timestamp, type_name, data FROM events "
-                    "WHERE sender_id = :sid AND type_name IN ('user', 'bot') ORDER BY id"
-                ),
-                {"sid": conversation_id},
-            ).all()
-    finally:
-        engine.dispose()
+    rows = db.tracker_events(
+        tracker_url or get_settings().tracker_db_url,
+        "SELECT timestamp, type_name, data FROM events "
+        "WHERE sender_id = :sid AND type_name IN ('user', 'bot') ORDER BY id",
+        {"sid": conversation_id},
+    )
     lines = []
     for timestamp, type_name, data in rows:
         body = _text_of(data)
