@@ -1,84 +1,30 @@
 """The conversation scripts of the benchmark, shared by bench/locustfile.py and bench/profile.py.
 
-(name, weight, [(message, phrases of which the reply must contain one; () = any non-empty reply)])
+(name, weight, [(message, phrases of which the reply must contain one; () = any non-empty reply)]),
+read from bench/conversations.yml: OURS for this assistant, BASELINE for `rasa init`'s bot.
 """
 
 from __future__ import annotations
 
-OURS = [
-    (
-        "billing",
-        2,
-        [
-            ("how are managed services billed?", ("subscription",)),
-            ("and outsourcing?", ("time & material",)),
-        ],
-    ),
-    (
-        "relationship",
-        2,
-        [
-            ("is outsourcing more reactive?", ("reactive",)),
-            ("what about the relationship?", ("transactional",)),
-        ],
-    ),
-    (
-        "catalogue",
-        3,
-        [
-            ("do you do SOC as a service?", ("EUR 2,900",)),
-            ("how much is it?", ("EUR 2,900",)),
-        ],
-    ),
-    (
-        "greet_help",
-        2,
-        [
-            ("hi", ()),
-            ("what can you do?", ()),
-        ],
-    ),
-    (
-        "out_of_scope",
-        1,
-        [
-            ("why does my wifi keep disconnecting?", ("can only help", "not sure I understood")),
-        ],
-    ),
-]
+from pathlib import Path
 
-# The framework's starter bot (`rasa init`): the same shape of conversation.
-BASELINE = [
-    (
-        "greet_sad",
-        4,
-        [
-            ("hello", ("How are you",)),
-            ("I am sad", ("Did that help you?",)),
-        ],
-    ),
-    (
-        "sad_yes",
-        3,
-        [
-            ("I am sad", ("Did that help you?",)),
-            ("yes", ("Great, carry on!",)),
-        ],
-    ),
-    (
-        "greet_great",
-        2,
-        [
-            ("hi", ("How are you",)),
-            ("great", ("Great, carry on!",)),
-        ],
-    ),
-    (
-        "challenge_bye",
-        1,
-        [
-            ("are you a bot?", ("I am a bot",)),
-            ("goodbye", ("Bye",)),
-        ],
-    ),
-]
+import yaml
+
+Script = tuple[str, int, list[tuple[str, tuple[str, ...]]]]
+
+
+def _scripts(bot: str) -> list[Script]:
+    with open(Path(__file__).with_suffix(".yml"), encoding="utf-8") as fh:
+        scripts = yaml.safe_load(fh)[bot]
+    return [
+        (
+            script["name"],
+            script["weight"],
+            [(message, tuple(phrases)) for message, phrases in script["turns"]],
+        )
+        for script in scripts
+    ]
+
+
+OURS = _scripts("ours")
+BASELINE = _scripts("baseline")

@@ -34,20 +34,47 @@ class _Receiver:
         self.stop()
 
 
-class HttpReceiver(_Receiver):
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+class LocalHttpServer(_Receiver):
+    """An HTTP server on 127.0.0.1 at a free port, serving from a thread; handler() answers."""
+
+    def __init__(self):
+        self.port = free_port()
+        self._server: ThreadingHTTPServer | None = None
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+    def start(self):
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler())
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+class HttpReceiver(LocalHttpServer):
     """Answers the first `failures` posts with 500 (after `hang` seconds, if set), then 200."""
 
     def __init__(self, failures: int = 0, hang: float = 0.0, path: str = "/hook"):
+        super().__init__()
         self.failures, self.hang = failures, hang
         self.received: list[tuple[dict[str, str], bytes]] = []
-        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{path}"
-        self._server: ThreadingHTTPServer | None = None
 
-    def _handler(self):
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if receiver.hang:
@@ -58,22 +85,7 @@ class HttpReceiver(_Receiver):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args):  # keep test output clean
-                pass
-
         return Handler
-
-    def start(self) -> HttpReceiver:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
 
 class _Inbox:

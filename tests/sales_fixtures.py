@@ -5,6 +5,30 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from bot.sales.repository import LeadInput
+
+# A visitor who answered every question: qualified (a decision maker, with budget, soon), reachable
+# by e-mail and phone. A test states only what matters to it and takes the rest from here.
+A_LEAD = dict(
+    name="Anna Smith",
+    email="anna@acme.com",
+    company="Acme",
+    company_size="about 50 people",
+    service="managed-helpdesk",
+    budget="20k a month",
+    timeline="asap",
+    role="I'm the CTO",
+    phone="+49 30 1234567",
+    consent=True,
+    consent_text="Yes, you may contact me.",
+    page_url="https://example.com/pricing",
+)
+
+
+def lead_input(conversation_id: str = "conv-1", **fields) -> LeadInput:
+    """A_LEAD in conversation `conversation_id`, with `fields` instead of its own values."""
+    return LeadInput(conversation_id=conversation_id, **{**A_LEAD, **fields})
+
 
 @pytest.fixture
 def tracker_url(tmp_path, monkeypatch):

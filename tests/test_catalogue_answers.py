@@ -9,35 +9,12 @@ import pytest
 
 from bot.catalogue import answers as a
 from bot.catalogue.loader import read_catalogue
-from bot.catalogue.queries import ServiceInfo, SlaTier
+from bot.catalogue.queries import ServiceInfo
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.yml"
 
 
-def _info(spec) -> ServiceInfo:
-    return ServiceInfo(
-        slug=spec.slug,
-        name=spec.name,
-        side=spec.side,
-        themes=spec.themes,
-        description=spec.description,
-        billing_model=spec.billing_model,
-        price_amount=spec.price_amount,
-        currency=spec.currency,
-        price_unit=spec.price_unit,
-        billing_note=spec.billing_note,
-        engagement=spec.engagement,
-        sla_tiers=tuple(SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in spec.sla),
-        included_quantity=spec.included_quantity,
-        quantity_unit=spec.quantity_unit,
-        extra_unit_price=spec.extra_unit_price,
-        minimum_term_months=spec.minimum_term_months,
-        notice_days=spec.notice_days,
-        vat_note=spec.vat_note,
-    )
-
-
-SERVICES = [_info(s) for s in read_catalogue(CATALOGUE)]
+SERVICES = [spec.info() for spec in read_catalogue(CATALOGUE)]
 BY_SLUG = {s.slug: s for s in SERVICES}
 
 

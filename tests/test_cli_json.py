@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-from sales_fixtures import tracker_url  # noqa: F401
+from sales_fixtures import lead_input, tracker_url  # noqa: F401
 
 from bot import cli
 from bot.catalogue.loader import load_into
-from bot.sales.repository import LeadInput, save_lead
+from bot.sales.repository import save_lead
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.yml"
 EMAIL = "anna@acme-json.com"
@@ -50,25 +50,11 @@ def filled(db_url, tracker_url, monkeypatch):  # noqa: F811
     from bot import db
 
     engine = db.make_engine(db_url)
-    save_lead(
-        engine,
-        LeadInput(
-            conversation_id="conv-json",
-            email=EMAIL,
-            name="Anna Smith",
-            company="Acme",
-            company_size="51-200",
-            service="managed-firewall",
-            budget="5k-15k/month",
-            consent=True,
-            advice={
-                "recommendation": "managed_services",
-                "reasons": ["one"],
-                "services": ["managed-firewall"],
-            },
-            recommendation="managed_services",
-        ),
+    advice = {"recommendation": "managed_services", "reasons": ["one"], "services": ["managed-firewall"]}
+    lead = lead_input(
+        "conv-json", email=EMAIL, service="managed-firewall", advice=advice, recommendation="managed_services"
     )
+    save_lead(engine, lead)
     engine.dispose()
     return db_url
 

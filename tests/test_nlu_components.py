@@ -48,22 +48,14 @@ def test_language_guard_takes_over_foreign_messages_only():
     guard = LanguageGuard()
     ranking = [{"name": "ask_catalogue_service", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
     service = {"entity": "service", "value": "helpdesk", "start": 30, "end": 38}
-    polish = Message(
-        data={
-            "text": "Dzień dobry, ile kosztuje u was helpdesk?",
-            "intent": ranking[0],
-            "intent_ranking": ranking,
-            "entities": [service],
-        }
-    )
-    english = Message(
-        data={
-            "text": "how much is the helpdesk?",
-            "intent": ranking[0],
-            "intent_ranking": ranking,
-            "entities": [service],
-        }
-    )
+
+    def classified(text: str) -> Message:  # as the classifier and the entity extractor leave it
+        return Message(
+            data={"text": text, "intent": ranking[0], "intent_ranking": ranking, "entities": [service]}
+        )
+
+    polish = classified("Dzień dobry, ile kosztuje u was helpdesk?")
+    english = classified("how much is the helpdesk?")
     guard.process([polish, english])
     assert polish.get("intent") == {"name": "other_language", "confidence": 1.0}
     assert [e["entity"] for e in polish.get("entities")] == ["language"]

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from receivers import HttpReceiver, SmtpReceiver
+from sales_fixtures import lead_input
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,8 @@ rules:
     owner: anna
 team: [ben]
 """
+# a company name that would ping a Slack channel, link elsewhere and add a mail header
+EVIL = "<!channel> <!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example"
 
 
 @pytest.fixture
@@ -40,33 +43,18 @@ def channels(monkeypatch, tmp_path, engine, db_url):
 
 def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine, channels):
     smtp, slack = channels
-    saved = save_lead(
-        engine,
-        LeadInput(
-            conversation_id="alert-1",
-            name="Jane Doe",
-            email="jane@acme.com",
-            consent=True,
-            company="Acme GmbH",
-            company_size="120",
-            service="soc-as-a-service",
-            budget="20k a month",
-            timeline="asap",
-            role="CTO",
-            phone="+44 20 7946 0958",
-        ),
-    )
+    saved = save_lead(engine, lead_input("alert-1", service="soc-as-a-service", phone="+44 20 7946 0958"))
     assert saved.owner == "anna"  # SOC is a security service
     assert outbox.deliver_pending(engine).delivered == 2
 
     (mail,) = smtp.messages
     assert sorted(smtp.recipients[0]) == ["anna@consultancy.test", "sales@consultancy.test"]
-    assert mail["Subject"] == f"Qualified lead #{saved.id}: Acme GmbH (score {saved.score})"
+    assert mail["Subject"] == f"Qualified lead #{saved.id}: Acme (score {saved.score})"
     assert mail["Message-ID"] == f"<lead-{saved.id}.alert@consultancy.test>"
     body = mail.get_content()
     for expected in (
-        "Name: Jane Doe",
-        "E-mail: jane@acme.com",
+        "Name: Anna Smith",
+        "E-mail: anna@acme.com",
         "Phone: +442079460958",
         "Service: SOC as a service",
         "Country: GB",
@@ -79,7 +67,7 @@ def test_email_and_slack_carry_summary_score_reasons_owner_and_transcript(engine
 
     (slack_post,) = slack.received
     text = json.loads(slack_post[1])["text"]
-    assert f"*Qualified lead #{saved.id}: Acme GmbH" in text and "Anna Berg" in text
+    assert f"*Qualified lead #{saved.id}: Acme" in text and "Anna Berg" in text
     assert f"`bot leads show {saved.id}`" in text
 
 
@@ -102,11 +90,7 @@ def test_visitor_text_cannot_ping_a_channel_or_forge_mail_headers(engine, channe
     save_lead(
         engine,
         LeadInput(
-            conversation_id="alert-3",
-            name="Mallory",
-            email="m@evil.example",
-            consent=True,
-            company="<!channel> <!here> & <https://evil.example|click> Ltd\r\nBcc: v@evil.example",
+            conversation_id="alert-3", name="Mallory", email="m@evil.example", consent=True, company=EVIL
         ),
     )
     outbox.deliver_pending(engine)

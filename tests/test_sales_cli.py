@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from sales_fixtures import count, tracker_url, write_rasa_tracker  # noqa: F401
+from sales_fixtures import count, lead_input, tracker_url, write_rasa_tracker  # noqa: F401
 
 from bot import cli
 from bot.sales import cli as sales_cli
-from bot.sales.repository import LeadInput, save_lead
+from bot.sales.repository import save_lead
 
 # the columns sales get in CSV are in the JSON too (one list: bot.sales.cli.CSV_FIELDS)
 JSON_KEYS = set(sales_cli.CSV_FIELDS)
@@ -29,19 +29,8 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def add(engine, conversation_id, email, **extra):
-    fields = dict(
-        name="Anna Smith",
-        company="Acme",
-        company_size="120 staff",
-        service="managed-helpdesk",
-        budget="20k/month",
-        timeline="next quarter",
-        role="CTO",
-        consent=True,
-    )
-    fields.update(extra)
-    return save_lead(engine, LeadInput(conversation_id=conversation_id, email=email, **fields))
+def add(engine, conversation_id, email, **fields):
+    return save_lead(engine, lead_input(conversation_id, email=email, **fields))
 
 
 def test_list_json_has_the_documented_keys(env, engine, capsys):

@@ -8,28 +8,14 @@ from datetime import timedelta
 import pytest
 from receivers import HttpReceiver, SmtpReceiver
 from sales_fixtures import count, tracker_url  # noqa: F401, F811  (a fixture)
+from sales_fixtures import lead_input as lead
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
 from bot.sales import outbox, privacy
 from bot.sales.models import Lead, OutboxItem, as_utc
-from bot.sales.repository import LeadInput, save_lead
-
-
-def lead(conversation_id="conv-1", **extra):
-    fields = dict(
-        conversation_id=conversation_id,
-        name="Anna Nowak",
-        email="anna@acme.com",
-        consent=True,
-        company="Acme",
-        budget="20k a month",
-        role="CTO",
-        timeline="next month",
-    )
-    fields.update(extra)
-    return LeadInput(**fields)
+from bot.sales.repository import save_lead
 
 
 def unqualified(conversation_id):

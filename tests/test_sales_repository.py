@@ -4,29 +4,12 @@ import threading
 
 import pytest
 from sales_fixtures import count
+from sales_fixtures import lead_input as lead
 from sqlalchemy.orm import Session
 
 from bot.sales import privacy, repository
-from bot.sales.repository import ConsentRequired, LeadInput, get_lead, list_leads, save_lead
+from bot.sales.repository import ConsentRequired, get_lead, list_leads, save_lead
 from bot.sales.validation import InvalidInput
-
-
-def lead(conversation_id="conv-1", email="anna@acme.com", **extra):
-    fields = dict(
-        name="Anna Smith",
-        company="Acme",
-        company_size="about 50 people",
-        service="managed-helpdesk",
-        budget="20k a month",
-        timeline="asap",
-        role="I'm the CTO",
-        phone="+49 30 1234567",
-        consent=True,
-        consent_text="Yes, you may contact me.",
-        page_url="https://example.com/pricing",
-    )
-    fields.update(extra)
-    return LeadInput(conversation_id=conversation_id, email=email, **fields)
 
 
 @pytest.fixture(autouse=True)

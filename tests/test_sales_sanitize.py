@@ -1,6 +1,7 @@
 """Visitor text is stored without control characters, printed escaped, exported inert."""
 
 import pytest
+from sales_fixtures import lead_input
 
 from bot.sales import form, sanitize, validation
 from bot.sales.repository import LeadInput, save_lead
@@ -63,17 +64,8 @@ def test_formula_like_or_odd_names_are_refused(name):
 
 
 def test_name_with_escape_codes_is_stored_clean(engine):
-    saved = save_lead(
-        engine,
-        LeadInput(
-            conversation_id="c1",
-            name="Jane\x1b[2J Doe",
-            email="j@acme.com",
-            consent=True,
-            company="Acme\x07",
-            page_url="javascript:alert(1)",
-        ),
-    )
+    typed = lead_input("c1", name="Jane\x1b[2J Doe", company="Acme\x07", page_url="javascript:alert(1)")
+    saved = save_lead(engine, typed)
     assert (saved.name, saved.company, saved.page_url) == ("Jane Doe", "Acme", None)
 
 

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from receivers import HttpReceiver
+from sales_fixtures import lead_input
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -30,20 +31,8 @@ def receiver(monkeypatch, tmp_path):
 
 
 def jane(conversation_id="crm-1"):
-    return LeadInput(
-        conversation_id=conversation_id,
-        name="Jane Mary Doe",
-        email="jane@acme.com",
-        consent=True,
-        company="Acme GmbH",
-        company_size="120",
-        service="managed-helpdesk",
-        sourcing_model="managed_services",
-        budget="10k a month",
-        timeline="next month",
-        role="CTO",
-        phone="+49 30 901820",
-    )
+    """A qualified lead whose first name has two words, from a German company."""
+    return lead_input(conversation_id, name="Jane Mary Doe", company="Acme GmbH")
 
 
 def delivered(engine, hook, fmt, monkeypatch):
@@ -76,9 +65,9 @@ def test_signed_request_verifies_with_the_reference_library(engine, receiver, mo
 def test_hubspot_contact_properties(engine, receiver, monkeypatch):
     _, headers, body = delivered(engine, receiver, "hubspot", monkeypatch)
     properties = Webhook(SECRET).verify(body, headers)["properties"]
-    assert properties["email"] == "jane@acme.com"
+    assert properties["email"] == "anna@acme.com"
     assert (properties["firstname"], properties["lastname"]) == ("Jane Mary", "Doe")
-    assert properties["company"] == "Acme GmbH" and properties["phone"] == "+4930901820"
+    assert properties["company"] == "Acme GmbH" and properties["phone"] == "+49301234567"
     assert properties["lifecyclestage"] == "salesqualifiedlead" and properties["hs_lead_status"] == "NEW"
     assert "Talks to a decision maker" in properties["message"] and "bot leads show" in properties["message"]
 
@@ -87,7 +76,7 @@ def test_salesforce_lead_fields(engine, receiver, monkeypatch):
     _, headers, body = delivered(engine, receiver, "salesforce", monkeypatch)
     fields = Webhook(SECRET).verify(body, headers)
     assert (fields["FirstName"], fields["LastName"], fields["Company"]) == ("Jane Mary", "Doe", "Acme GmbH")
-    assert fields["Email"] == "jane@acme.com" and fields["Country"] == "DE"
+    assert fields["Email"] == "anna@acme.com" and fields["Country"] == "DE"
     assert fields["Rating"] == "Hot" and fields["LeadSource"] == "Web" and "Score" in fields["Description"]
 
 

@@ -40,32 +40,25 @@ def action_server():
     server.server_close()
 
 
-class Redis:
-    def __init__(self, up: bool):
-        self.up = up
+class Unreachable:
+    """A store whose server is gone: Redis's ping and SQLAlchemy's connect fail as theirs do."""
 
     def ping(self):
-        if not self.up:
-            raise ConnectionError("Connection refused")
-        return True
-
-
-class Engine:
-    def __init__(self, up: bool):
-        self.up = up
+        raise ConnectionError("Connection refused")
 
     def connect(self):
-        if not self.up:
-            raise OSError("could not connect to server")
-        raise AssertionError("not reached in these tests")
+        raise OSError("could not connect to server")
+
+
+REDIS_UP = SimpleNamespace(ping=lambda: True)
 
 
 def agent(action_url: str | None, lock_up: bool = True, tracker_up: bool = True, ready: bool = True):
     return SimpleNamespace(
         is_ready=lambda: ready,
-        lock_store=SimpleNamespace(red=Redis(lock_up)),
+        lock_store=SimpleNamespace(red=REDIS_UP if lock_up else Unreachable()),
         # a tracker store without an engine (the in-memory one) is "ok"; with one, it is asked
-        tracker_store=SimpleNamespace(engine=None if tracker_up else Engine(False)),
+        tracker_store=SimpleNamespace(engine=None if tracker_up else Unreachable()),
         action_endpoint=SimpleNamespace(url=action_url) if action_url else None,
     )
 

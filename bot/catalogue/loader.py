@@ -10,7 +10,7 @@ The caller's session is one transaction (bot.db.session_scope): a failure writes
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalogue.models import Service, ServiceAlias, SlaTierRow, normalize_alias
-from bot.catalogue.queries import SlaTier
+from bot.catalogue.queries import ServiceInfo, ServiceTerms, SlaTier
 from bot.db import utcnow
 from bot.knowledge import SIDES
 
@@ -64,31 +64,20 @@ class CatalogueError(ValueError):
         super().__init__(f"{source}: {len(problems)} problem(s):\n{lines}")
 
 
-@dataclass(frozen=True)
-class ServiceSpec:
-    slug: str
-    name: str
-    side: str
-    themes: tuple[str, ...]
+@dataclass(frozen=True, kw_only=True)
+class ServiceSpec(ServiceTerms):
+    """A service as the catalogue file describes it: its terms, and how visitors name it."""
+
     synonyms: tuple[str, ...]
     misspellings: tuple[str, ...]
-    description: str
-    billing_model: str
-    price_amount: Decimal
-    currency: str
-    price_unit: str
-    billing_note: str
     sla: tuple[SlaTier, ...]
-    engagement: str
     position: int
     # what visitors say they need when they do not name the service ("2 senior java devs")
     needs: tuple[str, ...] = ()
-    included_quantity: int | None = None
-    quantity_unit: str | None = None
-    extra_unit_price: Decimal | None = None
-    minimum_term_months: int | None = None
-    notice_days: int | None = None
-    vat_note: str = ""
+
+    def info(self) -> ServiceInfo:
+        """The service as bot.catalogue.queries returns it once it is loaded."""
+        return ServiceInfo(**self.terms(), sla_tiers=self.sla)
 
     def raw_aliases(self) -> list[tuple[str, str]]:
         """(text, kind) for every way of naming the service, as written in the YAML."""
@@ -525,6 +514,13 @@ def _days(amount: str, unit: str) -> int:
     return int(amount) * {"day": 1, "week": 7, "month": 30}[unit.lower().rstrip("s")]
 
 
+# a field of `terms` -> the phrasings that state it in a text, how to read one, its unit in a message
+TERM_PHRASINGS = {
+    "minimum_term_months": (MIN_TERM, _months, "months"),
+    "notice_days": (NOTICE, _days, "days"),
+}
+
+
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
@@ -614,32 +610,30 @@ def _check_unlimited(spec: ServiceSpec, text: str, say: str, problems: list[str]
             )
 
 
-def _check_terms(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
-    for pattern in MIN_TERM:
+def _check_stated_term(term: str, spec: ServiceSpec, text: str, say: str, problems: list[str]) -> bool:
+    """What the first of the term's phrasings found in the text says must be the spec's value.
+    False when the text states no such term."""
+    patterns, read, unit = TERM_PHRASINGS[term]
+    have = getattr(spec, term)
+    for pattern in patterns:
         if found := pattern.search(text):
-            months = _months(found.group(1), found.group(2))
-            if months != spec.minimum_term_months:
-                have = spec.minimum_term_months
+            said = read(found.group(1), found.group(2))
+            if said != have:
                 problems.append(
-                    f"{say} '{found.group(0)}' ({months} months), but terms.minimum_term_months is "
+                    f"{say} '{found.group(0)}' ({said} {unit}), but terms.{term} is "
                     + ("not set" if have is None else str(have))
                 )
-            break
-    else:
+            return True
+    return False
+
+
+def _check_terms(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
+    if not _check_stated_term("minimum_term_months", spec, text, say, problems):
         if (found := NO_MIN_TERM.search(text)) and spec.minimum_term_months:
             problems.append(
                 f"{say} '{found.group(0)}', but terms.minimum_term_months is {spec.minimum_term_months}"
             )
-    for pattern in NOTICE:
-        if found := pattern.search(text):
-            days = _days(found.group(1), found.group(2))
-            if days != spec.notice_days:
-                have = spec.notice_days
-                problems.append(
-                    f"{say} '{found.group(0)}' ({days} days), but terms.notice_days is "
-                    + ("not set" if have is None else str(have))
-                )
-            break
+    _check_stated_term("notice_days", spec, text, say, problems)
 
 
 def _check_money(spec: ServiceSpec, text: str, say: str, problems: list[str]) -> None:
@@ -685,25 +679,10 @@ def _check_sla_figures(spec: ServiceSpec, text: str, say: str, problems: list[st
 
 
 def _fields(spec: ServiceSpec) -> dict[str, Any]:
-    return dict(
-        name=spec.name,
-        side=spec.side,
-        themes=list(spec.themes),
-        description=spec.description,
-        billing_model=spec.billing_model,
-        price_amount=spec.price_amount,
-        currency=spec.currency,
-        price_unit=spec.price_unit,
-        billing_note=spec.billing_note,
-        engagement=spec.engagement,
-        included_quantity=spec.included_quantity,
-        quantity_unit=spec.quantity_unit,
-        extra_unit_price=spec.extra_unit_price,
-        minimum_term_months=spec.minimum_term_months,
-        notice_days=spec.notice_days,
-        vat_note=spec.vat_note or None,
-        active=True,
-    )
+    """The row's columns from the spec (but the slug: it finds the row)."""
+    fields = spec.terms()
+    del fields["slug"]
+    return {**fields, "themes": list(spec.themes), "vat_note": spec.vat_note or None, "active": True}
 
 
 def _tier_tuples(tiers) -> list[tuple]:
@@ -763,16 +742,7 @@ def sync(session: Session, specs: list[ServiceSpec]) -> LoadReport:
                 touched.add(spec.slug)
         if not row.sla_tiers:
             for i, tier in enumerate(spec.sla):
-                row.sla_tiers.append(
-                    SlaTierRow(
-                        position=i,
-                        name=tier.name,
-                        response_time=tier.response_time,
-                        availability=tier.availability,
-                        hours=tier.hours,
-                        price=tier.price,
-                    )
-                )
+                row.sla_tiers.append(SlaTierRow(position=i, **asdict(tier)))
         if spec.slug in touched:
             row.updated_at = now
             if spec.slug not in report.created:

@@ -6,8 +6,9 @@ then rapidfuzz. Only active services are visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -43,8 +44,11 @@ class SlaTier:
     price: Decimal | None = None  # monthly base price at this tier
 
 
-@dataclass(frozen=True)
-class ServiceInfo:
+@dataclass(frozen=True, kw_only=True)
+class ServiceTerms:
+    """What the catalogue says about a service: the fields the file's form (loader.ServiceSpec)
+    and what queries return (ServiceInfo) share, declared once."""
+
     slug: str
     name: str
     side: str
@@ -55,7 +59,6 @@ class ServiceInfo:
     currency: str
     price_unit: str
     billing_note: str
-    sla_tiers: tuple[SlaTier, ...]
     engagement: str
     included_quantity: int | None = None
     quantity_unit: str | None = None
@@ -64,30 +67,27 @@ class ServiceInfo:
     notice_days: int | None = None
     vat_note: str = ""
 
+    def terms(self) -> dict[str, Any]:
+        """These fields by name: what another record of the same service is made from."""
+        return {f.name: getattr(self, f.name) for f in fields(ServiceTerms)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceInfo(ServiceTerms):
+    sla_tiers: tuple[SlaTier, ...]
+
 
 def _info(row: Service) -> ServiceInfo:
-    return ServiceInfo(
-        slug=row.slug,
-        name=row.name,
-        side=row.side,
+    values = {f.name: getattr(row, f.name) for f in fields(ServiceTerms)}
+    values.update(  # as the dataclass holds them: a tuple, cents, "" for an empty column
         themes=tuple(row.themes or ()),
-        description=row.description,
-        billing_model=row.billing_model,
         price_amount=Decimal(row.price_amount).quantize(Decimal("0.01")),
-        currency=row.currency,
-        price_unit=row.price_unit,
         billing_note=row.billing_note or "",
-        sla_tiers=tuple(
-            SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in row.sla_tiers
-        ),
         engagement=row.engagement or "",
-        included_quantity=row.included_quantity,
-        quantity_unit=row.quantity_unit,
-        extra_unit_price=row.extra_unit_price,
-        minimum_term_months=row.minimum_term_months,
-        notice_days=row.notice_days,
         vat_note=row.vat_note or "",
     )
+    tiers = tuple(SlaTier(t.name, t.response_time, t.availability, t.hours, t.price) for t in row.sla_tiers)
+    return ServiceInfo(**values, sla_tiers=tiers)
 
 
 def _services(session: Session, *where) -> list[Service]:

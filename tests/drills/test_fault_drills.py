@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import re
 import signal
 import subprocess
 import sys
@@ -36,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from bot import settings
 from bot.serve import free_port
+from tests.bot_run import BotRun
 from tests.catalogue_prices import SOC, price
 from tests.conftest import POSTGRES_URL, postgres_admin, postgres_problem, unavailable
 from tests.e2e.conftest import Visitor
@@ -213,57 +212,16 @@ class WebhookReceiver:
 # ----------------------------------------------------------------- the assistant
 
 
-class Assistant:
+class Assistant(BotRun):
     """`bot run` as `make run` starts it, with its console output collected."""
 
     def __init__(self, env: dict[str, str]):
-        self.rasa_port, self.action_port = int(env["RASA_PORT"]), int(env["ACTION_PORT"])
+        super().__init__([sys.executable, "-m", "bot.cli", "run"], env)
         self.rest_url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.output: list[str] = []
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
-            cwd=settings.ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.output.append(line.rstrip())
-            self.lines.put(line.rstrip())
-
-    def expect(self, pattern: str, timeout: float) -> re.Match:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=1)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"bot run exited: {self.output[-20:]}") from None
-                continue
-            match = re.search(pattern, line)
-            if match:
-                return match
-        raise AssertionError(f"bot run never said {pattern!r}: {self.output[-20:]}")
 
     def action_server(self) -> psutil.Process:
         children = psutil.Process(self.proc.pid).children()
         return next(c for c in children if "bot.action_server" in " ".join(c.cmdline()))
-
-    def action_server_up(self) -> bool:
-        try:
-            return requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok
-        except requests.RequestException:
-            return False
-
-    def health(self) -> tuple[int, dict]:
-        response = requests.get(f"http://127.0.0.1:{self.rasa_port}/webhooks/health/", timeout=10)
-        return response.status_code, response.json()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -440,7 +398,7 @@ def test_action_server_restarted_mid_form_the_form_resumes(assistant, sales_db):
 def test_action_server_killed_mid_conversation_never_silent_one_alert(assistant, sales_db, slack):
     """Issue 17: every message gets a non-empty reply while the action server is down, it is back
     within 60 s, catalogue answers return, the lead begun before is stored once, one alert."""
-    wait_for(assistant.action_server_up, 60, "the action server is up")
+    wait_for(assistant.action_server_answers, 60, "the action server is up")
     before = {i["id"] for i in sales_db.incidents()}
     visitor = Visitor(assistant)
     fill_form(visitor, "outage@drill-e2e.com", ANSWERS[:4])
@@ -462,7 +420,9 @@ def test_action_server_killed_mid_conversation_never_silent_one_alert(assistant,
     assert "can't take that down right now" in replies[during[3]]
     assert Visitor(assistant).say_text("talk to sales").strip()  # a form starting: still a reply
     wait_for(
-        assistant.action_server_up, 60 - (time.monotonic() - killed), "the action server is back within 60 s"
+        assistant.action_server_answers,
+        60 - (time.monotonic() - killed),
+        "the action server is back within 60 s",
     )
     recovered_in = time.monotonic() - killed
     assert SOC_PRICE in Visitor(assistant).say_text("do you do SOC as a service?")  # catalogue again
@@ -492,7 +452,7 @@ def test_action_server_killed_mid_conversation_never_silent_one_alert(assistant,
 def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant):
     delays = []
     for _ in range(2):
-        wait_for(assistant.action_server_up, 60, "the action server is up")
+        wait_for(assistant.action_server_answers, 60, "the action server is up")
         assistant.action_server().kill()
         said = assistant.expect(r"the action server exited .*restarting it in (\d+) s", 30)
         delays.append(int(said.group(1)))
@@ -516,7 +476,7 @@ def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant
 def test_redis_down_gives_a_clear_error_a_failing_health_check_and_loses_nothing(
     assistant, sales_db, redis_server
 ):
-    wait_for(assistant.action_server_up, 60, "the action server is up")  # after the restart drill
+    wait_for(assistant.action_server_answers, 60, "the action server is up")  # after the restart drill
     assert assistant.health() == (
         200,
         {"status": "ok", "lock_store": "ok", "tracker_store": "ok", "action_server": "ok"},

@@ -30,14 +30,32 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def e2e_env(tmp_path_factory):
+def fresh_databases(folder: Path) -> dict[str, str]:
+    """SALES_DB_URL and TRACKER_DB_URL: new SQLite files in `folder`, the catalogue loaded."""
     from bot.catalogue import loader
 
-    folder = tmp_path_factory.mktemp("e2e")
     env = {
         "SALES_DB_URL": f"sqlite:///{folder / 'sales.db'}",
         "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+    }
+    loader.load_into(env["SALES_DB_URL"])
+    return env
+
+
+def servers_with(env: dict[str, str], logs: str) -> Servers:
+    """The Rasa and action servers on free ports with `env`, logging to var/logs/<logs>."""
+    return Servers(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        env_overrides=env,
+        log_dir=settings.VAR_DIR / "logs" / logs,
+    )
+
+
+@pytest.fixture(scope="session")
+def e2e_env(tmp_path_factory):
+    return {
+        **fresh_databases(tmp_path_factory.mktemp("e2e")),
         # qualified leads are offered this meeting link (the widget test clicks it)
         "BOOKING_URL_TEMPLATE": BOOKING_URL_TEMPLATE,
         # Every e2e visitor comes from 127.0.0.1: the per-address limit (60/min) is off here;
@@ -47,8 +65,6 @@ def e2e_env(tmp_path_factory):
         # hour) is raised; test_sales_throttle.py and the form tests cover it
         "LEAD_LIMIT_PER_CLIENT": "100000",
     }
-    loader.load_into(env["SALES_DB_URL"])
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -56,12 +72,7 @@ def servers(e2e_env):
     model = settings.ROOT / "models" / "current.tar.gz"
     if not model.exists():
         pytest.fail("no trained model: run `make train` (make test does)")
-    with Servers(
-        rasa_port=free_port(),
-        action_port=free_port(),
-        env_overrides=e2e_env,
-        log_dir=settings.VAR_DIR / "logs" / "e2e",
-    ) as running:
+    with servers_with(e2e_env, "e2e") as running:
         yield running
 
 
@@ -105,6 +116,15 @@ def bot_command(env: dict[str, str]):
     return run
 
 
+def leads_of(cli, conversation_id: str) -> list[dict]:
+    """The leads `bot leads list` shows for one conversation (`cli`: a bot_command)."""
+    return [
+        lead
+        for lead in cli("leads", "list", "--json", as_json=True)
+        if lead["conversation_id"] == conversation_id
+    ]
+
+
 @pytest.fixture
 def bot_cli(e2e_env):
     """Run the `bot` console command against the end-to-end databases."""
@@ -146,23 +166,13 @@ def embedding(tmp_path_factory):
 
     from host_site import CUSTOMER_HTTPS_ORIGIN, HostSite
 
-    from bot.catalogue import loader
-
     allowed, other = HostSite("Allowed customer site").start(), HostSite("Some other site").start()
-    folder = tmp_path_factory.mktemp("embedding")
     env = {
-        "SALES_DB_URL": f"sqlite:///{folder / 'sales.db'}",
-        "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+        **fresh_databases(tmp_path_factory.mktemp("embedding")),
         "WIDGET_ALLOWED_ORIGINS": f"{allowed.origin},{CUSTOMER_HTTPS_ORIGIN}",
     }
-    loader.load_into(env["SALES_DB_URL"])
     try:
-        with Servers(
-            rasa_port=free_port(),
-            action_port=free_port(),
-            env_overrides=env,
-            log_dir=settings.VAR_DIR / "logs" / "e2e-embedding",
-        ) as running:
+        with servers_with(env, "e2e-embedding") as running:
             allowed.chat_server = other.chat_server = running.rasa_url
             yield SimpleNamespace(servers=running, allowed=allowed, other=other)
     finally:

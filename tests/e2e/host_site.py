@@ -7,10 +7,9 @@ only (what the README tells a company to add), from a thread in the test process
 from __future__ import annotations
 
 import html
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from bot.serve import free_port
+from receivers import LocalHttpServer, QuietHandler
 
 # listed in WIDGET_ALLOWED_ORIGINS by the `embedding` fixture too (reached through nginx)
 CUSTOMER_HTTPS_ORIGIN = "https://www.customer.example"
@@ -39,23 +38,22 @@ def host_csp(chat_server: str) -> str:
     )
 
 
-class HostSite:
+class HostSite(LocalHttpServer):
     """http://127.0.0.1:<port>/ serving a page with the widget's tag for `chat_server`."""
 
     def __init__(self, title: str):
+        super().__init__()
         self.title = title
-        self.port = free_port()
         self.chat_server = ""  # set once the chat server's port is known
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> HostSite:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
                 if self.path != "/":
                     self.send_error(404)
@@ -68,14 +66,4 @@ class HostSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *_args):  # keep pytest's output clean
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        return Handler

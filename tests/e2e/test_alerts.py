@@ -16,7 +16,7 @@ from sales_stack import SECRET
 from standardwebhooks import Webhook
 
 from bot import settings
-from tests.e2e.conftest import Visitor, bot_command
+from tests.e2e.conftest import Visitor, bot_command, leads_of
 from tests.e2e.test_rest_lead import ANSWERS, complete_form
 
 pytestmark = pytest.mark.e2e
@@ -36,11 +36,7 @@ ARTIFACTS = settings.ROOT / "tests" / "artifacts"
 
 
 def lead_of(cli, conversation_id: str) -> dict:
-    leads = [
-        lead
-        for lead in cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == conversation_id
-    ]
+    leads = leads_of(cli, conversation_id)
     assert len(leads) == 1
     return leads[0]
 

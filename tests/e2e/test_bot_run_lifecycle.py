@@ -15,21 +15,18 @@ it down (503, "degraded") until `bot run` has restarted it.
 from __future__ import annotations
 
 import os
-import queue
-import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 
 import psutil
 import pytest
-import requests
 
 from bot import settings
 from bot.serve import free_port, port_in_use
+from tests.bot_run import BotRun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -55,47 +52,13 @@ def run_env(tmp_path) -> dict[str, str]:
     return env
 
 
-class Job:
+class Job(BotRun):
     """`make run` or `bot run` in a process group of its own, its output collected."""
 
     def __init__(self, args: list[str], env: dict[str, str]):
-        self.rasa_port, self.action_port = int(env["RASA_PORT"]), int(env["ACTION_PORT"])
-        self.output: list[str] = []
-        self._lines: queue.Queue[str] = queue.Queue()
-        self.proc = subprocess.Popen(
-            args,
-            cwd=settings.ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,  # its own group, as a shell runs a job
-        )
+        super().__init__(args, env)
         self.pgid = self.proc.pid
         self.seen: dict[int, str] = {}  # every process of the job ever seen: pid -> command
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.output.append(line.rstrip())
-            self._lines.put(line.rstrip())
-
-    def tail(self) -> str:
-        return "\n".join(self.output[-25:])
-
-    def expect(self, pattern: str, timeout: float) -> re.Match:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self._lines.get(timeout=1)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"the job exited ({self.proc.returncode}):\n{self.tail()}") from None
-                continue
-            if match := re.search(pattern, line):
-                return match
-        raise AssertionError(f"never said {pattern!r}:\n{self.tail()}")
 
     def processes(self) -> list[psutil.Process]:
         """The job's processes now (the top one and its descendants), remembered in `seen`."""
@@ -119,16 +82,6 @@ class Job:
         proc = self.find(marker)
         assert proc is not None, f"no child process with {marker!r}: {self.seen}"
         return proc
-
-    def action_server_answers(self) -> bool:
-        try:
-            return requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok
-        except requests.RequestException:
-            return False
-
-    def health(self) -> tuple[int, dict]:
-        response = requests.get(f"http://127.0.0.1:{self.rasa_port}/webhooks/health/", timeout=15)
-        return response.status_code, response.json()
 
     def signal_group(self, signum: int) -> None:
         self.processes()  # remember who is there before they go

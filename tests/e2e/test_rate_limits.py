@@ -12,20 +12,19 @@
 from __future__ import annotations
 
 import json
-import queue
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import socketio
 from sqlalchemy import create_engine, text
 
 from bot import settings
 from bot.serve import Servers, free_port
 from bot.web import clients, limits
 from tests.e2e.raw_socketio import RawSocket
+from tests.e2e.socket_chat import SocketChat
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -40,35 +39,12 @@ def rest(url: str, sender: str, message: str, address: str | None = None, **extr
     )
 
 
-class Chat:
+class Chat(SocketChat):
     def __init__(self, url: str, address: str | None = None):
-        self.client = socketio.Client(reconnection=False)
-        self.replies: queue.Queue = queue.Queue()
-        confirmed: queue.Queue = queue.Queue()
-        self.client.on("bot_uttered", self.replies.put)
-        self.client.on("session_confirm", confirmed.put)
-        headers = {"X-Forwarded-For": address} if address else {}
-        self.client.connect(url, socketio_path="socket.io", transports=["polling"], headers=headers)
-        self.client.emit("session_request", {})
-        self.conversation_id = confirmed.get(timeout=15).partition(".")[0]
-
-    def send(self, message: str, **extra) -> None:
-        self.client.emit("user_uttered", {"message": message, **extra})
-
-    def texts(self, quiet: float) -> list[str]:
-        found = []
-        while True:
-            try:
-                found.append(self.replies.get(timeout=quiet).get("text", ""))
-            except queue.Empty:
-                return found
+        super().__init__(url, headers={"X-Forwarded-For": address} if address else {})
 
     def ask(self, message: str) -> str:
-        self.send(message)
-        return self.replies.get(timeout=60).get("text", "")
-
-    def close(self) -> None:
-        self.client.disconnect()
+        return self.first_reply(message)
 
 
 def timed_answer(ask) -> float:

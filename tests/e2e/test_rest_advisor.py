@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import leads_of
+
 pytestmark = pytest.mark.e2e
 
 ADVICE = "My advice:"
@@ -122,11 +124,7 @@ def test_talk_to_sales_after_advice_stores_the_advice_with_the_lead(visitor, bot
     assert not any(
         "leaning towards managed services or IT outsourcing" in t for t in transcript
     ), "the advice answers the model question"
-    leads = [
-        lead
-        for lead in bot_cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == visitor.sender
-    ]
+    leads = leads_of(bot_cli, visitor.sender)
     assert len(leads) == 1
     lead = leads[0]
     assert lead["recommendation"] == "managed_services" and lead["sourcing_model"] == "managed_services"

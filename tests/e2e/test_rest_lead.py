@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.e2e.conftest import leads_of
 from tests.lead_script import CATALOGUE_QUESTION, LEAD_START, SERVICE, lead_answers
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +26,7 @@ def complete_form(visitor, email: str, answers=ANSWERS) -> list[dict]:
 
 def test_completed_form_gives_exactly_one_lead(visitor, bot_cli):
     complete_form(visitor, "jane.doe@acme-e2e.com")
-    leads = [
-        lead
-        for lead in bot_cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == visitor.sender
-    ]
+    leads = leads_of(bot_cli, visitor.sender)
     assert len(leads) == 1
     lead = leads[0]
     assert lead["email"] == "jane.doe@acme-e2e.com" and lead["consent"] is True
@@ -45,11 +42,7 @@ def test_interruption_and_stop_store_nothing(visitor, bot_cli):
     visitor.say("Sam Smith")
     assert "subscription" in visitor.say_text("how are managed services billed?")
     assert "Nothing was stored" in visitor.say_text("stop")
-    assert not [
-        lead
-        for lead in bot_cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == visitor.sender
-    ]
+    assert not leads_of(bot_cli, visitor.sender)
 
 
 def test_twenty_parallel_conversations_give_twenty_leads(servers, bot_cli):

@@ -12,6 +12,8 @@ import collections
 
 import pytest
 
+from tests.e2e.conftest import leads_of
+
 pytestmark = pytest.mark.e2e
 
 SENT = "Our sales team will get in touch"
@@ -460,11 +462,7 @@ def test_a_typed_form_ends_in_exactly_one_lead(persona, lines, expected, visitor
     ), f"{persona}: the form did not end with the lead sent:\n{conversation}"
     repeated = {q: n for q, n in questions_asked(transcript).items() if n > 2}
     assert not repeated, f"{persona}: asked more than twice: {repeated}\n{conversation}"
-    leads = [
-        lead
-        for lead in bot_cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == visitor.sender
-    ]
+    leads = leads_of(bot_cli, visitor.sender)
     assert len(leads) == 1, f"{persona}: {len(leads)} leads"
     lead = leads[0]
     for key, value in expected.items():
@@ -488,11 +486,7 @@ def test_a_refusal_mid_form_stores_nothing(visitor, bot_cli):
     ):
         text = visitor.say_text(line)
     assert "Nothing was stored" in text
-    assert not [
-        lead
-        for lead in bot_cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == visitor.sender
-    ]
+    assert not leads_of(bot_cli, visitor.sender)
 
 
 @pytest.mark.parametrize("refusal", ["please don't contact me", "rather not"])
@@ -507,8 +501,4 @@ def test_a_refusal_at_the_consent_question_stores_nothing(refusal, visitor, bot_
         visitor.say_text(line)
     text = visitor.say_text(refusal)
     assert "haven't stored anything" in text
-    assert not [
-        lead
-        for lead in bot_cli("leads", "list", "--json", as_json=True)
-        if lead["conversation_id"] == visitor.sender
-    ]
+    assert not leads_of(bot_cli, visitor.sender)

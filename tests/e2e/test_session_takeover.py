@@ -18,45 +18,21 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from bot.web import sessions
+from tests.e2e.socket_chat import SocketChat
 
 pytestmark = pytest.mark.e2e
 
 QUESTION = ("how are managed services billed?", "subscription")
 
 
-class Chat:
-    """One browser-like web chat client (python-socketio over polling)."""
-
+class Chat(SocketChat):
     def __init__(self, servers, session_request: dict | None = None):
-        self.client = socketio.Client(reconnection=False)
-        self.replies: queue.Queue = queue.Queue()
-        self.confirmed: queue.Queue = queue.Queue()
-        self.client.on("bot_uttered", self.replies.put)
-        self.client.on("session_confirm", self.confirmed.put)
-        self.client.connect(servers.rasa_url, socketio_path="socket.io", transports=["polling"])
-        self.client.emit("session_request", session_request if session_request is not None else {})
-        self.token = self.confirmed.get(timeout=15)
-        self.conversation_id = self.token.partition(".")[0]
-
-    def send(self, message: str, **extra) -> None:
-        self.client.emit("user_uttered", {"message": message, **extra})
-
-    def texts(self, wait: float) -> list[str]:
-        """Every bot text that arrives within `wait` seconds of quiet."""
-        found = []
-        while True:
-            try:
-                found.append(self.replies.get(timeout=wait).get("text", ""))
-            except queue.Empty:
-                return found
+        super().__init__(servers.rasa_url, session_request)
 
     def ask(self, message: str, **extra) -> str:
-        self.send(message, **extra)
-        first = self.replies.get(timeout=60).get("text", "")
+        """The reply and whatever follows it within 2 s."""
+        first = self.first_reply(message, **extra)
         return " ".join([first, *self.texts(2)])
-
-    def close(self) -> None:
-        self.client.disconnect()
 
 
 @pytest.fixture

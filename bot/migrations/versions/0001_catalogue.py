@@ -1,36 +1,24 @@
-"""Service catalogue: services, service_aliases, sla_tiers.
+"""Service catalogue: services, service_aliases, sla_tiers."""
 
-Revision ID: 0001_catalogue
-Revises:
-Create Date: 2024-01-01
-"""
 from alembic import op
 import sqlalchemy as sa
 
+from bot.migrations.columns import key, parent, required, strings, timestamp
+
 revision = "0001_catalogue"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
         "services",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("slug", sa.String(64), nullable=False),
-        sa.Column("name", sa.String(120), nullable=False),
-        sa.Column("side", sa.String(32), nullable=False),
-        sa.Column("themes", sa.JSON, nullable=False),
-        sa.Column("description", sa.Text, nullable=False),
-        sa.Column("billing_model", sa.String(32), nullable=False),
-        sa.Column("price_amount", sa.Numeric(12, 2), nullable=False),
-        sa.Column("currency", sa.String(3), nullable=False),
-        sa.Column("price_unit", sa.String(32), nullable=False),
-        sa.Column("billing_note", sa.Text, nullable=False),
-        sa.Column("engagement", sa.String(200), nullable=False),
-        sa.Column("position", sa.Integer, nullable=False),
-        sa.Column("active", sa.Boolean, nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        key(),
+        *required(
+            slug=sa.String(64), name=sa.String(120), side=sa.String(32), themes=sa.JSON,
+            description=sa.Text, billing_model=sa.String(32), price_amount=sa.Numeric(12, 2),
+            currency=sa.String(3), price_unit=sa.String(32), billing_note=sa.Text,
+            engagement=sa.String(200), position=sa.Integer, active=sa.Boolean, updated_at=timestamp(),
+        ),
         sa.CheckConstraint("side IN ('managed_services', 'it_outsourcing')", name="ck_services_side"),
         sa.CheckConstraint(
             "billing_model IN ('subscription', 'fixed_price', 'time_and_material')",
@@ -41,25 +29,18 @@ def upgrade() -> None:
     )
     op.create_table(
         "service_aliases",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False
-        ),
-        sa.Column("alias", sa.String(200), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
+        key(),
+        parent("service_id", "services"),
+        *strings(nullable=False, alias=200, kind=16),
         sa.UniqueConstraint("alias", name="uq_service_aliases_alias"),
     )
     op.create_index("ix_service_aliases_service_id", "service_aliases", ["service_id"])
     op.create_table(
         "sla_tiers",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False
-        ),
+        key(),
+        parent("service_id", "services"),
         sa.Column("position", sa.Integer, nullable=False),
-        sa.Column("name", sa.String(64), nullable=False),
-        sa.Column("response_time", sa.String(32), nullable=False),
-        sa.Column("availability", sa.String(32), nullable=False),
+        *strings(nullable=False, name=64, response_time=32, availability=32),
         sa.Column("hours", sa.String(64), nullable=True),
         sa.UniqueConstraint("service_id", "name", name="uq_sla_tiers_service_name"),
     )

@@ -1,16 +1,9 @@
-"""Hardening: the client key of each lead, for the lead throttle.
-
-Revision ID: 0003_hardening
-Revises: 0002_sales
-Create Date: 2026-11-28
-"""
+"""Hardening: the client key of each lead, for the lead throttle."""
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0003_hardening"
 down_revision = "0002_sales"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,17 +1,13 @@
 """Sales alerts: lead owner and recommendation, an outbox row per channel, round-robin
 counters, and visitors' ratings of knowledge answers.
-
-Revision ID: 0004_alerts
-Revises: 0003_hardening
-Create Date: 2024-01-04
 """
 import sqlalchemy as sa
 from alembic import op
 
+from bot.migrations.columns import key, timestamp
+
 revision = "0004_alerts"
 down_revision = "0003_hardening"
-branch_labels = None
-depends_on = None
 
 RECOMMENDATIONS = "'managed_services', 'it_outsourcing', 'staff_augmentation', 'mix'"
 
@@ -44,13 +40,13 @@ def upgrade() -> None:
 
     op.create_table(
         "answer_ratings",
-        sa.Column("id", sa.Integer, primary_key=True),
+        key(),
         sa.Column("conversation_id", sa.String(255), nullable=False),
         sa.Column("message_at", sa.Float, nullable=False),
         sa.Column("response", sa.String(100), nullable=True),
         sa.Column("topic", sa.String(32), nullable=True),
         sa.Column("helpful", sa.Boolean, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", timestamp(), nullable=False),
         sa.UniqueConstraint("conversation_id", "message_at", name="uq_answer_ratings_message"),
     )
     op.create_index("ix_answer_ratings_created_at", "answer_ratings", ["created_at"])

@@ -4,10 +4,6 @@ services: included_quantity, quantity_unit, extra_unit_price, minimum_term_month
 notice_days, vat_note; sla_tiers: price (monthly base price per tier).
 leads: advice (JSON: reasons, services, what it depends on); the recommendation itself is
 leads.recommendation from 0004_alerts.
-
-Revision ID: 0005_advisor
-Revises: 0004_alerts
-Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
@@ -15,8 +11,6 @@ from alembic import op
 
 revision = "0005_advisor"
 down_revision = "0004_alerts"
-branch_labels = None
-depends_on = None
 
 def upgrade() -> None:
     # batch mode: SQLite can only add check constraints by rebuilding the table

@@ -2,10 +2,6 @@
 
 leads: need (the visitor's own words, at most 300 characters; `service` holds only catalogue
 slugs).
-
-Revision ID: 0006_lead_need
-Revises: 0005_advisor
-Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
@@ -13,8 +9,6 @@ from alembic import op
 
 revision = "0006_lead_need"
 down_revision = "0005_advisor"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -3,19 +3,15 @@ one outbox row per alert channel (operators get one alert per outage, not one pe
 
 incidents: kind, opened_at, closed_at; at most one open per kind (a partial unique index).
 outbox: incident_id (an alert is about a lead or an incident, never both).
-
-Revision ID: 0007_incidents
-Revises: 0006_lead_need
-Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
+from bot.migrations.columns import key, timestamp
+
 revision = "0007_incidents"
 down_revision = "0006_lead_need"
-branch_labels = None
-depends_on = None
 
 OPEN = sa.text("closed_at IS NULL")
 
@@ -23,10 +19,10 @@ OPEN = sa.text("closed_at IS NULL")
 def upgrade() -> None:
     op.create_table(
         "incidents",
-        sa.Column("id", sa.Integer, primary_key=True),
+        key(),
         sa.Column("kind", sa.String(32), nullable=False),
-        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", timestamp(), nullable=False),
+        sa.Column("closed_at", timestamp(), nullable=True),
         sa.CheckConstraint("kind IN ('action_server_down')", name="ck_incidents_kind"),
     )
     op.create_index(
