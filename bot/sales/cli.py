@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, json_output, settings
 from bot.sales import outbox, privacy, repository, routing, sanitize, serialize, transcript, validation
+from bot.sales.serialize import ANSWER_COLUMNS
 
 CSV_FIELDS = (
     "id",
@@ -22,13 +23,7 @@ CSV_FIELDS = (
     "name",
     "email",
     "company",
-    "company_size",
-    "service",
-    "need",
-    "sourcing_model",
-    "budget",
-    "timeline",
-    "role",
+    *ANSWER_COLUMNS,
     "phone",
     "consent",
     "score",
@@ -110,13 +105,7 @@ def _cmd_show(args) -> int:
         "email",
         "phone",
         "company",
-        "company_size",
-        "role",
-        "service",
-        "need",
-        "sourcing_model",
-        "budget",
-        "timeline",
+        *ANSWER_COLUMNS,
         "score",
         "qualified",
         "owner",
