@@ -249,6 +249,17 @@ def _choices(bucket_list: tuple[buckets.Bucket, ...]) -> tuple[Choice, ...]:
     return tuple(Choice(b.value, b.title) for b in bucket_list)
 
 
+def _field(name: str, **spec: Any) -> FieldSpec:
+    """lead_<name>, with its label and words (data/messages/en.yml) and hint (domain.yml) by name."""
+    named = dict(
+        slot=f"lead_{name}",
+        label=f"lead.label.{name}",
+        words=f"lead.words.{name}",
+        hint=f"utter_lead_hint_{name}",
+    )
+    return FieldSpec(**{**named, **spec})
+
+
 def _bucket(
     slot: str,
     name: str,
@@ -292,55 +303,43 @@ def show_model(value: str) -> str:
 
 
 LEAD_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec(
-        slot=NAME,
-        label="lead.label.name",
+    _field(
+        "name",
         read=reading.read_name,
         check=check_name,
         required=True,
         on_miss=name_missed,
-        words="lead.words.name",
         replaced_in_passing=True,
-        hint="utter_lead_hint_name",
     ),
-    FieldSpec(
-        slot=EMAIL,
-        label="lead.label.email",
+    _field(
+        "email",
         read=reading.read_email,
         check=check_email,
         required=True,
         on_skip=email_to_phone,
         on_miss=email_to_phone,
         buttons=email_buttons,
-        words="lead.words.email",
         replaced_in_passing=True,
-        unmistakable=True,
-        hint="utter_lead_hint_email",
+        unmistakable=True,  # an address counts even in a message that asks something
     ),
-    FieldSpec(
-        slot=PHONE,
-        label="lead.label.phone",
+    _field(
+        "phone",
         read=reading.read_phone,
         check=check_phone,
         on_skip=skip_phone,
         on_miss=phone_missed,
         buttons=phone_buttons,
-        words="lead.words.phone",
         replaced_in_passing=True,
         unmistakable=True,
-        hint="utter_lead_hint_phone",
     ),
-    FieldSpec(
-        slot=COMPANY,
-        label="lead.label.company",
+    _field(
+        "company",
         read=reading.read_company,
         read_in_intro=reading.read_company_in_intro,
         check=check_company,
         required=True,
         on_miss=company_missed,
-        words="lead.words.company",
         replaced_in_passing=True,
-        hint="utter_lead_hint_company",
     ),
     _bucket(
         "lead_company_size",
