@@ -8,9 +8,6 @@ it in domain.yml (utter_advice_*). The advice is kept in the `advice` slot for t
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,10 +19,11 @@ from actions import forms
 from actions.pricing import focused_service
 from bot import db
 from bot.advisor import form, replies, scorer
+from bot.advisor.fields import fields
 from bot.advisor.rules import default_rules
 from bot.catalogue import queries
 from bot.catalogue.queries import ServiceInfo
-from bot.forms import turns
+from bot.forms import spec
 
 logger = logging.getLogger(__name__)
 
@@ -101,56 +99,18 @@ class ActionPauseAdvisor(Action):
         return [SlotSet(form.PAUSED, True)]
 
 
-class ValidateAdvisorForm(forms.TypedFormValidation):
-    """Runs bot.advisor.form on each message (the loop is actions.forms.TypedFormValidation)."""
-
-    def name(self) -> str:
-        return "validate_advisor_form"
-
-    def questions(self, domain_slots: list[str], values: Mapping[str, Any]) -> list[str]:
-        return form.questions(domain_slots, values)
-
-    def control(self, turn: turns.Turn) -> turns.Outcome | None:
-        return form.control(default_rules(), turn)
-
-    def settle(
-        self, turn: turns.Turn, extracted: dict[str, Any], validated: dict[str, Any]
-    ) -> turns.Outcome | None:
-        return form.settle(turn, validated)
-
-    def focus(self, answers: Mapping[str, Any]) -> str | None:
-        named = form.named_systems(answers)
-        return named[0] if len(named) == 1 else None
-
-
-ADVISOR_QUESTIONS = tuple(default_rules().questions) + (form.SYSTEMS,)
-forms.add_slot_methods(
-    ValidateAdvisorForm,
-    ADVISOR_QUESTIONS,
-    extract=lambda slot, turn: form.extract(default_rules(), slot, turn, find_systems),
-    validate=lambda slot, value, values: form.check(default_rules(), slot, value).value,
+RULES = form.AdvisorRules(find_systems)
+ADVISOR_QUESTIONS = spec.questions(fields(default_rules()))
+ValidateAdvisorForm = forms.validation_action(
+    "ValidateAdvisorForm", "validate_advisor_form", RULES, ADVISOR_QUESTIONS
 )
 
 
-class AskAdvisorQuestion(Action, ABC):
+class AskAdvisorQuestion(forms.AskQuestion):
     """`action_ask_<slot>`: the domain's utter_ask_<slot> with the options as buttons."""
 
-    slot = ""
 
-    @abstractmethod
-    def name(self) -> str:
-        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        dispatcher.utter_message(
-            response=f"utter_ask_{self.slot}", buttons=form.buttons(default_rules(), self.slot, tracker.slots)
-        )
-        return []
-
-
-globals().update(forms.ask_actions(AskAdvisorQuestion, ADVISOR_QUESTIONS))
+ASK_ADVISOR_ACTIONS = forms.ask_actions(AskAdvisorQuestion, RULES, ADVISOR_QUESTIONS)
 
 
 class ActionGiveAdvice(Action):

@@ -1,22 +1,23 @@
 """What the typed forms' actions share: reading the tracker into a bot.forms Turn, and the
 validation loop (control words, extraction, checks, what follows) around a form's own rules.
 
-actions/sales.py (lead form) and actions/advisor.py (sourcing advisor) subclass TypedFormValidation
-and give it their rules from bot.sales.form / bot.advisor.form.
+actions/sales.py (lead form) and actions/advisor.py (sourcing advisor) make their validation and
+ask actions here, from their rules (bot.sales.form.LeadRules, bot.advisor.form.AdvisorRules).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.forms import turns
+from bot.forms.engine import FormRules
 
 
 def form_slots(domain: DomainDict, form_name: str) -> list[str]:
@@ -52,34 +53,21 @@ def say(dispatcher: CollectingDispatcher, says: list[turns.Say]) -> None:
 
 
 class TypedFormValidation(FormValidationAction, ABC):
-    """Runs a form's rules on each message: control words, extraction, checks, misses.
+    """Runs a form's rules (`rules`, a bot.forms.engine.FormRules) on each message: control
+    words, extraction, checks, misses.
 
     The form is the one rasa-sdk derives from name() ("validate_lead_form" -> "lead_form").
-
-    `extract_<slot>` and `validate_<slot>` exist for every question (see add_slot_methods):
-    rasa-sdk calls them for the slots `required_slots` returns. Returning no event for a message
-    that is a question of its own makes Rasa reject the form for this turn, so the digression
-    rules answer it and the form asks again.
+    Each form's class is made by `validation_action`, with an `extract_<slot>` and a
+    `validate_<slot>` per question: rasa-sdk calls them for the slots `required_slots` returns.
+    Returning no event for a message that is a question of its own makes Rasa reject the form
+    for this turn, so the digression rules answer it and the form asks again.
     """
 
-    @abstractmethod
-    def questions(self, domain_slots: list[str], values: Mapping[str, Any]) -> list[str]:
-        """The questions still part of the form, in order."""
+    rules: FormRules
 
     @abstractmethod
-    def control(self, turn: turns.Turn) -> turns.Outcome | None:
-        """Messages about the form itself (stop, skip, skip the rest), else None."""
-
-    @abstractmethod
-    def settle(
-        self, turn: turns.Turn, extracted: dict[str, Any], validated: dict[str, Any]
-    ) -> turns.Outcome | None:
-        """What follows the checks of one message; None when it is a digression."""
-
-    def focus(self, answers: Mapping[str, Any]) -> str | None:
-        """The catalogue service these answers name, kept in focus (the `service` slot) so a
-        follow-up such as "how much does it cost?" mid-form knows what it is about."""
-        return None
+    def name(self) -> str:
+        """validate_<form> (abstract: rasa-sdk registers only the forms' own classes)."""
 
     def turn(self, tracker: Tracker, domain: DomainDict) -> turns.Turn:
         return read_turn(tracker, domain, self.form_name())
@@ -87,24 +75,26 @@ class TypedFormValidation(FormValidationAction, ABC):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        return self.questions(domain_slots, tracker.slots)
+        return self.rules.questions(domain_slots, tracker.slots)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = self.turn(tracker, domain)
-        outcome = self.control(turn)
+        outcome = self.rules.control(turn)
         if outcome is None:
             extracted = await self.get_extraction_events(dispatcher, tracker, domain)
             tracker.add_slots(extracted)
             validated = await self.get_validation_events(dispatcher, tracker, domain)
-            outcome = self.settle(
+            outcome = self.rules.settle(
                 turn, {e["name"]: e["value"] for e in extracted}, {e["name"]: e["value"] for e in validated}
             )
             if outcome is None:
                 return []  # a digression: Rasa rejects the form, the rules answer
         events: list[EventType] = [SlotSet(slot, value) for slot, value in outcome.slots.items()]
-        focused = self.focus(outcome.slots)
+        # the catalogue service these answers name, kept in focus (the `service` slot) so a
+        # follow-up such as "how much does it cost?" mid-form knows what it is about
+        focused = self.rules.focus(outcome.slots)
         if focused:
             events.append(SlotSet("service", focused))
         tracker.add_slots(events)
@@ -115,42 +105,76 @@ class TypedFormValidation(FormValidationAction, ABC):
         return events + [SlotSet("requested_slot", next_slot)]
 
 
-Extract = Callable[[str, turns.Turn], dict[str, Any]]
-Validate = Callable[[str, Any, Mapping[str, Any]], Any]
+def _extractor(slot: str) -> Callable[..., Any]:
+    async def extract(
+        self: TypedFormValidation, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.rules.extract(slot, self.turn(tracker, domain))
+
+    return extract
 
 
-def add_slot_methods(
-    cls: type[TypedFormValidation], slots: list[str] | tuple[str, ...], extract: Extract, validate: Validate
-) -> None:
-    """Give `cls` an extract_<slot> and a validate_<slot> per question, calling the form's rules."""
+def _validator(slot: str) -> Callable[..., Any]:
+    def validate(
+        self: TypedFormValidation,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return {slot: self.rules.check(slot, value, tracker.slots).value}
 
-    def extractor(slot: str):
-        async def method(
-            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-        ) -> dict[str, Any]:
-            return extract(slot, self.turn(tracker, domain))
+    return validate
 
-        return method
 
-    def validator(slot: str):
-        def method(
-            self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-        ) -> dict[str, Any]:
-            return {slot: validate(slot, value, tracker.slots)}
-
-        return method
-
+def validation_action(
+    class_name: str, action_name: str, rules: FormRules, slots: Sequence[str]
+) -> type[TypedFormValidation]:
+    """The `validate_<form>` action of a form: a TypedFormValidation running `rules`, with an
+    extract_<slot> and a validate_<slot> method per question (rasa-sdk finds them by name)."""
+    methods: dict[str, Any] = {"rules": rules, "name": lambda self: action_name}
     for slot in slots:
-        setattr(cls, f"extract_{slot}", extractor(slot))
-        setattr(cls, f"validate_{slot}", validator(slot))
+        methods[f"extract_{slot}"] = _extractor(slot)
+        methods[f"validate_{slot}"] = _validator(slot)
+    return cast(type[TypedFormValidation], type(class_name, (TypedFormValidation,), methods))
 
 
-def ask_actions(base: type, slots: list[str] | tuple[str, ...]) -> dict[str, type]:
-    """One `action_ask_<slot>` class per question, each a subclass of `base` with its slot."""
-    made = {}
-    for slot in slots:
-        action_name = f"action_ask_{slot}"
-        made[f"ActionAsk_{slot}"] = type(
-            f"ActionAsk_{slot}", (base,), {"slot": slot, "name": lambda self, n=action_name: n}
+class AskQuestion(Action, ABC):
+    """`action_ask_<slot>`: the domain's utter_ask_<slot> with the form's buttons. A form's
+    ask actions are made by `ask_actions` (rasa-sdk registers the concrete ones)."""
+
+    slot = ""
+    rules: FormRules
+
+    @abstractmethod
+    def name(self) -> str:
+        """action_ask_<slot>"""
+
+    def extra(self, tracker: Tracker, domain: DomainDict, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """Values for the question's {placeholders} (and anything said before it)."""
+        return {}
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        kwargs = self.extra(tracker, domain, dispatcher)
+        dispatcher.utter_message(
+            response=f"utter_ask_{self.slot}", buttons=self.rules.buttons(self.slot, tracker.slots), **kwargs
         )
-    return made
+        return []
+
+
+def ask_actions(base: type, rules: FormRules, slots: Sequence[str]) -> dict[str, type[AskQuestion]]:
+    """One `action_ask_<slot>` class per question, each a subclass of `base` with its slot, by
+    action name."""
+    return {
+        f"action_ask_{slot}": cast(
+            type[AskQuestion],
+            type(
+                f"ActionAsk_{slot}",
+                (base,),
+                {"slot": slot, "rules": rules, "name": lambda self, n=f"action_ask_{slot}": n},
+            ),
+        )
+        for slot in slots
+    }

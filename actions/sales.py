@@ -2,14 +2,13 @@
 
 The form's questions are the domain's `lead_form.required_slots`; what each answer means,
 when to ask again and when to stop are decided in bot.sales.form. The texts are domain
-responses (utter_ask_<slot>, utter_lead_*); buttons come from bot.sales.form.buttons.
+responses (utter_ask_<slot>, utter_lead_*); buttons come from the fields' specs (bot.sales.fields).
+The form's actions are made from its rules by actions/forms.py and named here.
 """
 
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
-from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,10 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import forms
 from actions.pricing import focused_service
 from bot import db
+from bot.settings import get_settings
 from bot.advisor import handoff
 from bot.catalogue import queries
 from bot.sales import booking, form, repository, spool, throttle, validation
-from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -116,70 +115,41 @@ class ActionStartLead(Action):
         return [SlotSet(slot, value) for slot, value in prefill.items()]
 
 
-class ValidateLeadForm(forms.TypedFormValidation):
-    """Runs bot.sales.form on each message (the loop is actions.forms.TypedFormValidation)."""
+class Catalogue:
+    """The lead form's look-ups in the service catalogue (bot.sales.fields.Catalogue)."""
 
-    def name(self) -> str:
-        return "validate_lead_form"
+    def find_service(self, text: str) -> str | None:
+        return find_service(text)
 
-    def questions(self, domain_slots: list[str], values: Mapping[str, Any]) -> list[str]:
-        return form.required_slots(domain_slots, values)
+    def side_of(self, slug: str) -> str | None:
+        return side_of(slug)
 
-    def control(self, turn: form.Turn) -> form.Outcome | None:
-        return form.control(turn)
-
-    def settle(
-        self, turn: form.Turn, extracted: dict[str, Any], validated: dict[str, Any]
-    ) -> form.Outcome | None:
-        return form.settle(turn, extracted, validated, side_of)
-
-    def focus(self, answers: Mapping[str, Any]) -> str | None:
-        service = answers.get("lead_service")
-        return service if isinstance(service, str) and service not in (form.NOT_SURE, form.SKIPPED) else None
+    def service_names(self) -> dict[str, str]:
+        return service_names()
 
 
-forms.add_slot_methods(
-    ValidateLeadForm,
-    tuple(form.CHECKS),
-    extract=lambda slot, turn: form.extract(slot, turn, find_service),
-    validate=lambda slot, value, values: form.check(slot, value, values, find_service).value,
-)
+RULES = form.LeadRules(Catalogue())
+ValidateLeadForm = forms.validation_action("ValidateLeadForm", "validate_lead_form", RULES, form.QUESTIONS)
 
 
-class AskLeadQuestion(Action, ABC):
-    """`action_ask_<slot>`: the domain's utter_ask_<slot> with the form's buttons."""
+class AskLeadQuestion(forms.AskQuestion):
+    """`action_ask_<slot>`: the domain's utter_ask_<slot> with the form's buttons; the
+    confirmation shows the summary (and the privacy notice when consent came early)."""
 
-    slot = ""
-
-    @abstractmethod
-    def name(self) -> str:
-        """action_ask_<slot> (abstract: rasa-sdk registers only the subclasses made for each question)."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        values = _values(tracker, domain)
-        kwargs: dict[str, Any] = {}
-        names: dict[str, str] = {}
-        if self.slot in ("lead_service", "lead_confirmed"):
-            names = service_names()
-        if self.slot == "lead_confirmed":
-            advice = handoff.recommendation_title(tracker.get_slot("advice"))
-            kwargs["summary"] = form.summary(values, names, advice)
+    def extra(self, tracker: Tracker, domain: DomainDict, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         if self.slot == "lead_consent":
-            kwargs["privacy_url"] = get_settings().privacy_url
-        if self.slot == "lead_confirmed" and values.get(form.CONSENT_EARLY):
+            return {"privacy_url": get_settings().privacy_url}
+        if self.slot != "lead_confirmed":
+            return {}
+        values = _values(tracker, domain)
+        if values.get(form.CONSENT_EARLY):
             # consent came before its question: the notice is shown before the visitor confirms
             dispatcher.utter_message(response=EARLY_CONSENT, privacy_url=get_settings().privacy_url)
-        dispatcher.utter_message(
-            response=f"utter_ask_{self.slot}",
-            buttons=form.buttons(self.slot, values, list(names.items())),
-            **kwargs,
-        )
-        return []
+        advice = handoff.recommendation_title(tracker.get_slot("advice"))
+        return {"summary": form.summary(values, service_names(), advice)}
 
 
-globals().update(forms.ask_actions(AskLeadQuestion, tuple(form.CHECKS)))
+ASK_LEAD_ACTIONS = forms.ask_actions(AskLeadQuestion, RULES, form.QUESTIONS)
 
 
 # ----------------------------------------------------------------------------- the end of the form

@@ -165,9 +165,9 @@ def test_earlier_questions_are_not_taken_as_answers_but_name_systems(catalogue):
 
 
 def test_the_lead_summary_says_the_advice_is_sent_along(catalogue):
-    from actions.sales import ActionAsk_lead_confirmed  # type: ignore[attr-defined]
+    from actions.sales import ASK_LEAD_ACTIONS
 
     advice = {"recommendation": "mix", "reasons": [], "services": []}
     slots = {**FILLED, "lead_confirmed": None, "advice": advice}
-    messages, _ = run_action(ActionAsk_lead_confirmed(), make_tracker(slots=slots))
+    messages, _ = run_action(ASK_LEAD_ACTIONS["action_ask_lead_confirmed"](), make_tracker(slots=slots))
     assert "Our advice: a mix, managed services plus a project or specialist team" in messages[0]["summary"]

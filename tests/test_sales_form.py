@@ -582,10 +582,10 @@ def test_consent_given_early_counts_when_its_question_comes(catalogue, monkeypat
 
 
 def test_early_consent_shows_the_notice_before_the_confirmation_and_is_stored_with_it(sales_db):
-    from actions.sales import ActionAsk_lead_confirmed  # type: ignore[attr-defined]
+    from actions.sales import ASK_LEAD_ACTIONS
 
     slots = {**FILLED, form.CONSENT_EARLY: True, "lead_confirmed": None}
-    messages, _ = run_action(ActionAsk_lead_confirmed(), make_tracker(slots=slots))
+    messages, _ = run_action(ASK_LEAD_ACTIONS["action_ask_lead_confirmed"](), make_tracker(slots=slots))
     assert [m["response"] for m in messages] == ["utter_lead_consent_noted", "utter_ask_lead_confirmed"]
     assert messages[0]["privacy_url"]
     run_action(

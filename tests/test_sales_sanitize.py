@@ -3,7 +3,8 @@
 import pytest
 from sales_fixtures import lead_input
 
-from bot.sales import form, sanitize, validation
+from bot.forms.turns import Say
+from bot.sales import fields, sanitize, validation
 from bot.sales.repository import LeadInput, save_lead
 
 
@@ -38,7 +39,7 @@ def test_for_csv_leaves_other_values_alone():
 @pytest.mark.parametrize("name", ["Jane Doe", "Anne-Marie O'Brien", "José Müller", "李小龍", "Dr. Smith"])
 def test_names_people_have_are_accepted(name):
     assert validation.validate_name(name) == name
-    assert form.check_name(name).value == name
+    assert fields.check_name(name).value == name
 
 
 @pytest.mark.parametrize(
@@ -59,8 +60,8 @@ def test_names_people_have_are_accepted(name):
 def test_formula_like_or_odd_names_are_refused(name):
     with pytest.raises(validation.InvalidInput):
         validation.validate_name(name)
-    check = form.check_name(name)
-    assert check.value is None and check.hint == form.Say("utter_lead_hint_name")
+    check = fields.check_name(name)
+    assert check.value is None and check.hint == Say("utter_lead_hint_name")
 
 
 def test_name_with_escape_codes_is_stored_clean(engine):

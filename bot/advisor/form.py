@@ -10,38 +10,27 @@ actions/advisor.py only moves values between the tracker and these functions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.advisor import reading
-from bot.advisor.rules import Rules
-from bot.forms import words
-from bot.forms.turns import (
-    NOT_SURE,
-    SKIPPED,
-    Check,
-    Outcome,
-    Say,
-    Turn,
-    asked_before,
-    count_miss,
-    is_digression,
-    value_button,
+from bot.advisor.fields import (  # noqa: F401  (FORM: form.* for the actions)
+    ATTEMPTS,
+    FORM,
+    MAX_SYSTEMS,
+    SYSTEMS,
+    advisor_form,
 )
+from bot.advisor.rules import Rules, default_rules
+from bot.forms import engine, words
+from bot.forms.turns import NOT_SURE, SKIPPED, Check, Outcome, Turn, is_digression
 
-FORM = "advisor_form"
-SYSTEMS = "advice_systems"
-ATTEMPTS = "advice_attempts"  # {question: answers that did not fit}
 CANCELLED = "advice_cancelled"  # the visitor stopped the advisor: no advice
 SKIP_REST = "advice_skip_rest"  # "just give me the advice": no more questions
 PAUSED = "advice_paused"  # the visitor asked something else mid-way: carry on when they say so
 FLAGS = (ATTEMPTS, CANCELLED, SKIP_REST, PAUSED)
-MAX_SYSTEMS = 6
 
 FindSystems = Callable[[str], list[str]]  # text -> catalogue slugs it names (in order)
-
-SKIP_BUTTON = value_button("Skip", "skip")
-NOT_SURE_BUTTON = value_button("Not sure", NOT_SURE)
-ADVICE_NOW_BUTTON = value_button("Just give me the advice", "just give me the advice")
 
 
 def questions(form_slots: Sequence[str], values: Mapping[str, Any]) -> list[str]:
@@ -102,18 +91,10 @@ def extract(rules: Rules, slot: str, turn: Turn, find_systems: FindSystems) -> d
 
 def check(rules: Rules, slot: str, value: Any) -> Check:
     """The stored answer, or None and a hint (what the buttons offer is always accepted)."""
-    if value in (SKIPPED, NOT_SURE):
-        return Check(value)
-    if slot == SYSTEMS:
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return Check(value[:MAX_SYSTEMS])
-        return Check(None, Say("utter_advice_hint_systems"))
-    if str(value) in rules.questions[slot].options:
-        return Check(str(value))
-    return Check(None, Say(f"utter_advice_hint_{slot.removeprefix('advice_')}"))
+    return engine.check(advisor_form(rules), slot, value, {})
 
 
-def settle(turn: Turn, validated: Mapping[str, Any]) -> Outcome | None:
+def settle(rules: Rules, turn: Turn, validated: Mapping[str, Any]) -> Outcome | None:
     """What follows the checks of one message; None when it is a digression.
 
     Answers to other questions given in passing are kept; a pending question that was not
@@ -129,28 +110,15 @@ def settle(turn: Turn, validated: Mapping[str, Any]) -> Outcome | None:
         return outcome  # something else was answered in passing: ask this one again
     if is_digression(turn):
         return None
-    slot = turn.requested or ""
-    attempts, last_ask = count_miss(turn, ATTEMPTS)
-    outcome.slots[ATTEMPTS] = attempts
-    if last_ask:
-        outcome.slots[slot] = SKIPPED
-        outcome.say.append(Say("utter_advice_skipped"))
-    else:
-        outcome.say.append(Say(f"utter_advice_hint_{slot.removeprefix('advice_')}"))
+    missed = engine.missed(advisor_form(rules), turn, None)
+    outcome.slots.update(missed.slots)
+    outcome.say.extend(missed.say)
     return outcome
 
 
 def buttons(rules: Rules, slot: str, values: Mapping[str, Any]) -> list[dict]:
     """The options as quick replies, "Not sure", and after a miss a way to skip."""
-    options = (
-        []
-        if slot == SYSTEMS
-        else [value_button(option.title, option.value) for option in rules.questions[slot].options.values()]
-    )
-    options.append(NOT_SURE_BUTTON)
-    if asked_before(values, ATTEMPTS, slot) or slot == SYSTEMS:
-        options.append(SKIP_BUTTON)
-    return options + [ADVICE_NOW_BUTTON]
+    return engine.buttons(advisor_form(rules), slot, values)
 
 
 def answers(values: Mapping[str, Any], form_slots: Sequence[str]) -> dict[str, Any]:
@@ -179,3 +147,41 @@ def answers_next_question(
     if slot == SYSTEMS:
         return isinstance(value, list)  # catalogue services named, not any free text
     return value not in (None, NOT_SURE, SKIPPED)
+
+
+# ----------------------------------------------------------------------------- for the actions
+
+
+@dataclass(frozen=True)
+class AdvisorRules:
+    """The advisor as actions/forms.py runs it (engine.FormRules), with the catalogue's look-up."""
+
+    find_systems: FindSystems
+
+    @property
+    def form(self) -> engine.Form:
+        return advisor_form(default_rules())
+
+    def questions(self, domain_slots: Sequence[str], values: Mapping[str, Any]) -> list[str]:
+        return questions(domain_slots, values)
+
+    def control(self, turn: Turn) -> Outcome | None:
+        return control(default_rules(), turn)
+
+    def extract(self, slot: str, turn: Turn) -> dict[str, Any]:
+        return extract(default_rules(), slot, turn, self.find_systems)
+
+    def check(self, slot: str, value: Any, values: Mapping[str, Any]) -> Check:
+        return check(default_rules(), slot, value)
+
+    def settle(
+        self, turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any]
+    ) -> Outcome | None:
+        return settle(default_rules(), turn, validated)
+
+    def focus(self, answers: Mapping[str, Any]) -> str | None:
+        named = named_systems(answers)
+        return named[0] if len(named) == 1 else None
+
+    def buttons(self, slot: str, values: Mapping[str, Any]) -> list[dict]:
+        return buttons(default_rules(), slot, values)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from bot.advisor.rules import Rules
 from bot.forms import words
 from bot.forms.turns import NOT_SURE
-from bot.sales import validation
+from bot.text import numbers
 
 Reader = Callable[[str, bool], "str | None"]
 
@@ -134,7 +134,7 @@ _TEAM = re.compile(
 def read_capacity(text: str | None, pending: bool = True) -> str | None:
     """'nobody, the office manager does it' (none), 'one overloaded admin' (some), 'a team of 8' (team)."""
     text = words.clean(text)
-    lowered = validation.words_to_digits(text.lower())
+    lowered = numbers.words_to_digits(text.lower())
     if not pending and not re.search(
         r"\b(it|admin\w*|team|department|staff|engineers?|sysadmin|" r"developers?|techie|in[- ]house)\b",
         lowered,
@@ -294,7 +294,7 @@ _ONE_OFF = re.compile(
 def read_duration(text: str | None, pending: bool = True) -> str | None:
     """'for years, we want a partner' (ongoing), 'about 6 months' (months), 'two weeks' (one-off)."""
     text = words.clean(text)
-    lowered = validation.words_to_digits(text.lower())
+    lowered = numbers.words_to_digits(text.lower())
     span = re.search(r"(\d+(?:[.,]\d+)?)\s*\+?\s*(day|week|wk|month|mo|year|yr)s?\b", lowered)
     if span:
         n = float(span.group(1).replace(",", "."))

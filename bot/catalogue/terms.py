@@ -15,7 +15,7 @@ from bot.catalogue import answers
 from bot.catalogue.answers import _fit
 from bot.catalogue.queries import ServiceInfo
 from bot.forms import words
-from bot.sales import validation
+from bot.text import numbers
 
 # "what's included?", "what do we get?", "is that covered?" (a question about VAT is about VAT)
 INCLUDED = re.compile(r"\b(includ\w*|what do (i|we) get|what'?s in|covered|cover)\b", re.I)
@@ -67,7 +67,7 @@ def aspects(text: str | None) -> list[str]:
 
 def months_asked(text: str | None) -> int | None:
     """6 in "can we cancel after 6 months?" ("half a year" too)."""
-    lowered = validation.words_to_digits(words.clean(text).lower())
+    lowered = numbers.words_to_digits(words.clean(text).lower())
     if re.search(r"\bhalf a year\b", lowered):
         return 6
     m = re.search(r"\b(\d{1,3})\s*(months?|years?)\b", lowered)

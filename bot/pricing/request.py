@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.forms import words
 from bot.pricing.estimate import BASE, TOP
-from bot.sales import validation
+from bot.text import numbers
 
 MAX_QUANTITY = 100_000  # more units than this is not a real request
 MAX_MONTHS = 120
@@ -115,7 +115,7 @@ def quantities(text: str) -> dict[str, int]:
 
 def read(text: str | None, services: tuple[str, ...] = ()) -> CostRequest:
     """The request in one message (services are found by the caller, in the catalogue)."""
-    text = validation.words_to_digits(words.clean(text).lower())
+    text = numbers.words_to_digits(words.clean(text).lower())
     tier = TOP if _TOP.search(text) else BASE if _BASE.search(text) else None
     months = None
     years = _YEARS.search(text)

@@ -14,8 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Service
+from bot.forms import engine
 from bot.sales import routing
+from bot.sales.fields import ANSWERS
 from bot.sales.models import Lead
+from bot.text import messages
 
 LABELS = {
     "managed_services": "managed services",
@@ -49,23 +52,27 @@ def _plain(value: object) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
+def answers(lead: Lead, service_names: dict[str, str] | None = None) -> list[tuple[str, str | None]]:
+    """(label, value) of each answer the lead form stored, as sales read them (bot.sales.fields)."""
+    found = []
+    for spec in ANSWERS:
+        value = getattr(lead, spec.stored.column) if spec.stored else None
+        found.append((engine.export_label(spec), engine.shown(spec, value, service_names) if value else None))
+    return found
+
+
 def build(session: Session, lead: Lead) -> Alert:
     service = None
     if lead.service:
         service = session.scalars(select(Service.name).where(Service.slug == lead.service)).first()
     country = routing.country_of(lead.phone)
+    names = {lead.service: service} if lead.service and service else {}
     fields = (
-        ("Name", lead.name),
-        ("E-mail", lead.email),
-        ("Phone", lead.phone),
-        ("Company", lead.company),
-        ("Company size", lead.company_size),
-        ("Service", service or lead.service),
-        ("Need", lead.need),
-        ("Model", LABELS.get(lead.sourcing_model or "", lead.sourcing_model)),
-        ("Budget", lead.budget),
-        ("Start", lead.timeline),
-        ("Role", lead.role),
+        (messages.text("lead.label.name"), lead.name),
+        (messages.text("lead.label.email"), lead.email),
+        (messages.text("lead.label.phone"), lead.phone),
+        (messages.text("lead.label.company"), lead.company),
+        *answers(lead, names),
         ("Country", country),
         ("Page", lead.page_url),
     )

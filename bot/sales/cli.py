@@ -14,8 +14,9 @@ from contextlib import nullcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, json_output
-from bot.sales import outbox, privacy, repository, routing, sanitize, serialize, transcript, validation
 from bot.settings import get_settings
+from bot.sales import outbox, privacy, repository, routing, sanitize, serialize, transcript, validation
+from bot.sales.serialize import ANSWER_COLUMNS
 
 CSV_FIELDS = (
     "id",
@@ -23,13 +24,7 @@ CSV_FIELDS = (
     "name",
     "email",
     "company",
-    "company_size",
-    "service",
-    "need",
-    "sourcing_model",
-    "budget",
-    "timeline",
-    "role",
+    *ANSWER_COLUMNS,
     "phone",
     "consent",
     "score",
@@ -111,13 +106,7 @@ def _cmd_show(args) -> int:
         "email",
         "phone",
         "company",
-        "company_size",
-        "role",
-        "service",
-        "need",
-        "sourcing_model",
-        "budget",
-        "timeline",
+        *ANSWER_COLUMNS,
         "score",
         "qualified",
         "owner",

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.forms import engine
 from bot.sales import alerts, routing
+from bot.sales.fields import ANSWERS
 from bot.sales.models import Lead
 from bot.sales.serialize import lead_to_dict
 
@@ -29,14 +31,11 @@ def _notes(lead: Lead) -> str:
     lines = [f"Score {lead.score}/100 ({'qualified' if lead.qualified else 'not qualified'})"]
     lines += [f"- {reason}" for reason in lead.reasons or []]
     facts = [
-        ("Service", lead.service),
-        ("Need", lead.need),
-        ("Model", lead.sourcing_model),
-        ("Budget", lead.budget),
-        ("Start", lead.timeline),
-        ("Company size", lead.company_size),
-        ("Advisor's recommendation", lead.recommendation),
+        (engine.export_label(spec), getattr(lead, spec.stored.column))
+        for spec in ANSWERS
+        if spec.stored and spec.stored.in_notes
     ]
+    facts.append(("Advisor's recommendation", lead.recommendation))
     lines += [f"{label}: {value}" for label, value in facts if value]
     lines.append(f"Transcript: {alerts.transcript_command(lead.id)} (conversation {lead.conversation_id})")
     return "\n".join(lines)

@@ -1,7 +1,10 @@
 """The lead form's rules, without Rasa: which questions to ask, what a typed answer means,
 what to say back, and when to stop asking.
 
-actions/sales.py only moves values between the tracker and these functions. The form:
+What each field is (its reader, check, buttons, what a skip or a second miss does, its words and
+label) is its spec in bot.sales.fields, run by bot.forms.engine; this module is what the lead form
+does across its fields. actions/sales.py only moves values between the tracker and these
+functions. The form:
 - takes an answer that fits the pending question whatever intent NLU picked (bot.sales.reading
   reads the sentence), and an answer that fits another question of the form there (a budget
   typed where the start was asked, "we're about 40 people", "yes, you may contact me"), then
@@ -21,10 +24,12 @@ actions/sales.py only moves values between the tracker and these functions. The 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from bot.forms import engine
+from bot.forms.spec import questions
 from bot.forms.turns import (  # noqa: F401  (the lead form's adapter and tests use them as form.*)
     MAX_ASKS,
     NOT_SURE,
@@ -33,44 +38,51 @@ from bot.forms.turns import (  # noqa: F401  (the lead form's adapter and tests 
     Outcome,
     Say,
     Turn,
-    asked_before,
-    count_miss,
-    earlier_messages,
     is_digression,
-    message_text,
-    value_button,
 )
 from bot.forms.turns import fresh_message as _fresh_message
-from bot.sales import buckets, reading, validation
-from bot.sales.repository import LeadInput
-
-FORM = "lead_form"
-
-# Slots the form keeps besides the answers.
-ATTEMPTS = "lead_attempts"  # {slot: answers that did not fit}
-CANCELLED = "lead_cancelled"  # why the form ended early (nothing is stored): STOPPED or GAVE_UP
-SKIP_OPTIONAL = "lead_skip_optional"  # "skip the rest"
-PHONE_WANTED = "lead_phone_wanted"  # a phone number instead of (or before) the rest
-NEED = "lead_need"  # a need described in words where no catalogue service matched
-CONSENT_EARLY = "lead_consent_early"  # consent said before its question: the confirmation shows the notice
-FLAGS = (ATTEMPTS, CANCELLED, SKIP_OPTIONAL, PHONE_WANTED, NEED, CONSENT_EARLY)
-NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: NLU unsure (the form reads the message first)
-STOPPED = "stopped"  # the visitor asked to stop
-GAVE_UP = "gave_up"  # a required answer was missed twice
-
-REQUIRED = ("lead_name", "lead_email", "lead_company")
-CLOSING = ("lead_consent", "lead_confirmed")
-YES_NO = CLOSING
-# questions whose "not sure" is not an answer of its own: it skips them
-BUCKETS_WITHOUT_NOT_SURE = frozenset(
-    slot for slot, choices in buckets.BY_SLOT.items() if NOT_SURE not in buckets.values(choices)
+from bot.sales import reading
+from bot.sales.fields import (  # noqa: F401  (the lead form's adapter and tests use them as form.*)
+    ANSWERS,
+    ATTEMPTS,
+    CANCELLED,
+    CONSENT,
+    CONSENT_EARLY,
+    EMAIL,
+    FLAGS,
+    FORM,
+    GAVE_UP,
+    LEAD,
+    LEAD_FIELDS,
+    MODEL,
+    NEED,
+    PHONE,
+    PHONE_WANTED,
+    SERVICE,
+    SKIP_OPTIONAL,
+    STOPPED,
+    Catalogue,
+    as_given,
+    check_phone,
+    phone_needed,
+    usable_email,
 )
+from bot.sales.repository import LeadInput
+from bot.text import messages
 
-FindService = Callable[[str], "str | None"]  # text or slug -> catalogue slug
+NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: NLU unsure (the form reads the message first)
+
+QUESTIONS = questions(LEAD_FIELDS)
+YES_NO = tuple(spec.slot for spec in LEAD_FIELDS if spec.yes_no)
+# every question's check, by slot (a check takes the raw answer, the form's values, the catalogue)
+CHECKS: dict[str, Callable[..., Check]] = {
+    spec.slot: spec.check for spec in LEAD_FIELDS if spec.asked and spec.check
+}
+PHONE_INSTEAD_BUTTON = engine.button("lead.phone_instead", "a phone number instead")
 
 
 def is_optional(slot: str) -> bool:
-    return slot not in REQUIRED and slot not in CLOSING
+    return LEAD.spec(slot).optional
 
 
 def fresh_message(events: Sequence[Mapping[str, Any]]) -> bool:
@@ -79,14 +91,6 @@ def fresh_message(events: Sequence[Mapping[str, Any]]) -> bool:
 
 
 # ----------------------------------------------------------------------------- which questions
-
-
-def _usable_email(values: Mapping[str, Any]) -> bool:
-    return values.get("lead_email") not in (None, SKIPPED)
-
-
-def phone_needed(values: Mapping[str, Any]) -> bool:
-    return values.get("lead_email") == SKIPPED or bool(values.get(PHONE_WANTED))
 
 
 def required_slots(form_slots: Sequence[str], values: Mapping[str, Any]) -> list[str]:
@@ -100,10 +104,10 @@ def required_slots(form_slots: Sequence[str], values: Mapping[str, Any]) -> list
         return []
     slots = [s for s in form_slots if not (values.get(SKIP_OPTIONAL) and is_optional(s))]
     if phone_needed(values):
-        slots = [s for s in slots if s != "lead_phone"]
-        at = slots.index("lead_email") + 1 if "lead_email" in slots else 0
-        slots.insert(at, "lead_phone")
-    if values.get("lead_consent") is False:
+        slots = [s for s in slots if s != PHONE]
+        at = slots.index(EMAIL) + 1 if EMAIL in slots else 0
+        slots.insert(at, PHONE)
+    if values.get(CONSENT) is False:
         slots = [s for s in slots if s != "lead_confirmed"]
     return slots
 
@@ -111,7 +115,12 @@ def required_slots(form_slots: Sequence[str], values: Mapping[str, Any]) -> list
 # ----------------------------------------------------------------------------- what a message says
 
 
-def control(turn: Turn) -> Outcome | None:
+def _reads_own_answer(slot: str | None, text: str) -> bool:
+    spec = LEAD.spec(slot) if slot and LEAD.has(slot) else None
+    return bool(spec and spec.read and spec.read(text, True) is not None)
+
+
+def control(turn: Turn, catalogue: Catalogue | None = None) -> Outcome | None:
     """Messages about the form itself: stop, skip the rest, a phone instead, skip this one."""
     if not turn.answering:
         return None
@@ -122,231 +131,47 @@ def control(turn: Turn) -> Outcome | None:
         return Outcome({CANCELLED: STOPPED})
     if reading.wants_to_skip_all(text):
         return Outcome({SKIP_OPTIONAL: True}, [Say("utter_lead_skip_rest")])
-    if slot == "lead_email" and not reading.read_email(text) and reading.read_phone(text, pending=False):
-        phone = check_phone(reading.read_phone(text) or "", {"lead_email": "x"}).value
+    if slot == EMAIL and not reading.read_email(text) and reading.read_phone(text, pending=False):
+        phone = check_phone(reading.read_phone(text) or "", {EMAIL: "x"}).value
         if phone not in (None, SKIPPED):  # a phone number where the e-mail was asked: take it instead
-            return Outcome({"lead_phone": phone, "lead_email": SKIPPED, PHONE_WANTED: True})
-    if slot != "lead_phone" and reading.offers_phone_instead(text):
+            return Outcome({PHONE: phone, EMAIL: SKIPPED, PHONE_WANTED: True})
+    if slot != PHONE and reading.offers_phone_instead(text):
         outcome = Outcome({PHONE_WANTED: True})
-        if not _usable_email(values):
-            outcome.slots["lead_email"] = SKIPPED
-        phone = check_phone(reading.read_phone(text) or "", {"lead_email": "x"}).value
+        if not usable_email(values):
+            outcome.slots[EMAIL] = SKIPPED
+        phone = check_phone(reading.read_phone(text) or "", {EMAIL: "x"}).value
         if phone not in (None, SKIPPED):
-            outcome.slots["lead_phone"] = phone  # the number came with the offer
+            outcome.slots[PHONE] = phone  # the number came with the offer
         return outcome
     if reading.wants_to_skip(text) or (
-        slot in BUCKETS_WITHOUT_NOT_SURE
+        LEAD.has(slot)
+        and LEAD.spec(slot or "").not_sure_skips
         and reading.reads_not_sure(text)
-        and READERS[slot](text, True) is None
+        and not _reads_own_answer(slot, text)
         and not (reading.reads_money(text) or reading.reads_start(text))  # "maybe 5 to 10k a month"
     ):
-        return skip(turn)
+        return engine.skip(LEAD, turn, catalogue)
     return None
 
 
-def skip(turn: Turn) -> Outcome | None:
-    """'skip' for the pending question: optional ones are left out; required ones can't be."""
-    slot, values = turn.requested, turn.values
-    if slot == "lead_email":
-        return Outcome({slot: SKIPPED, PHONE_WANTED: True}, [Say("utter_lead_email_to_phone")])
-    if slot == "lead_phone":
-        if not _usable_email(values):
-            return missed(turn, Say("utter_lead_need_contact"))
-        return Outcome({slot: SKIPPED})
-    if slot in YES_NO:
-        return None  # "no" answers a yes/no question
-    if not slot or not is_optional(slot):
-        return None  # name and company can't be skipped: the check's hint explains
-    return Outcome({slot: NOT_SURE if slot == "lead_model" else SKIPPED})
+def extract(slot: str, turn: Turn, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """{slot: raw value} when this message answers or corrects `slot`, else {} (bot.forms.engine)."""
+    return engine.extract(LEAD, slot, turn, catalogue)
 
 
-def _answer(slot: str, text: str, turn: Turn, find_service: FindService) -> Any | None:
-    """The raw answer to `slot` in the message being read (None: not answered)."""
-    pending = turn.answering and slot == turn.requested
-    if slot == "lead_service":
-        if not (pending or turn.starting):
-            return None  # a service named in passing mid-form is too easily a company's name
-        named = [find_service(v) for v in turn.entities.get("service") or ()]
-        if any(named):
-            return next(n for n in named if n)
-        if not pending or reading.answers_something_else(text):
-            return None  # "talk to sales", "yes, you may contact me", "5k a month": not a service
-        if reading.reads_not_sure(text) or reading.read_model(text) == NOT_SURE:
-            return NOT_SURE
-        return text  # a catalogue service (the check looks it up), else perhaps a described need
-    if slot in YES_NO:
-        if not pending:
-            # "yes, you may contact me" before the consent question: it counts when it comes
-            early = slot == "lead_consent" and turn.answering and reading.gives_consent(text)
-            return True if early else None
-        answer = reading.read_yes_no(text)
-        if answer is None and turn.intent in ("affirm", "deny"):
-            answer = turn.intent == "affirm"
-        return answer
-    if slot == "lead_model" and (turn.entities.get("sourcing_model") or ()):
-        return turn.entities["sourcing_model"][0]
-    reader = READERS[slot]
-    return reader(text, pending)
-
-
-def extract(slot: str, turn: Turn, find_service: FindService) -> dict[str, Any]:
-    """{slot: raw value} when this message answers or corrects `slot`, else {}.
-
-    The pending question takes a bare answer; other questions only explicit statements
-    ("my e-mail is ...", "change the company to ..."). When the form starts, the earlier
-    messages of the conversation are read too, so nothing is asked twice.
-    """
-    if not (turn.answering or turn.starting):
-        return {}  # back from a digression: that message was not an answer
-    if turn.answering and reading.looks_like_question(turn.text) and turn.intent in turn.digressions:
-        # a question of its own: only unmistakable details (an address, a number) count
-        if slot not in ("lead_email", "lead_phone"):
-            return {}
-    corrected = reading.corrections(turn.text).get(slot) if turn.answering else None
-    if corrected is not None:
-        return {slot: corrected}
-    value = _answer(slot, turn.text, turn, find_service)
-    if value is None and turn.answering and turn.requested == "lead_name" and slot in INTRO_READERS:
-        value = INTRO_READERS[slot](turn.text)  # "Maria Rossi, CIO at Vento Srl"
-    if value is None and turn.starting and slot not in YES_NO and turn.values.get(slot) is None:
-        for earlier in reversed(turn.history):
-            if slot == "lead_service":
-                break  # services named earlier are prefilled from the conversation's `service` slot
-            value = READERS[slot](earlier, False)
-            if value is not None:
-                break
-    if value is None:
-        return {}
-    if (
-        slot != turn.requested
-        and turn.values.get(slot) not in (None, SKIPPED)
-        and slot not in ("lead_email", "lead_phone", "lead_name", "lead_company")
-    ):
-        return {}  # an answer given earlier is only replaced by an explicit correction
-    return {slot: value}
-
-
-# ----------------------------------------------------------------------------- checks
-
-
-def check_name(text: str, values: Mapping[str, Any] | None = None) -> Check:
-    try:  # read from the sentence, then the stored form's rules (no formulas, markup, digits)
-        return Check(validation.validate_name(reading.read_name(text) or ""))
-    except validation.InvalidInput:
-        return Check(None, Say("utter_lead_hint_name"))
-
-
-def check_email(text: str, values: Mapping[str, Any] | None = None) -> Check:
-    if text == SKIPPED:
-        return Check(SKIPPED)
-    try:
-        email, _free = validation.validate_email(reading.read_email(text) or text)
-    except validation.EmailTypo as exc:
-        return Check(None, Say("utter_lead_hint_email_typo", {"suggestion": exc.suggestion}))
-    except validation.InvalidInput:
-        return Check(None, Say("utter_lead_hint_email"))
-    return Check(email)
-
-
-def check_company(text: str, values: Mapping[str, Any] | None = None) -> Check:
-    company = reading.read_company(text) if text != SKIPPED else SKIPPED
-    if not company:
-        return Check(None, Say("utter_lead_hint_company"))
-    return Check(company)
-
-
-def _bucket(slot: str, parse: Callable[[str], str | None]) -> Callable[..., Check]:
-    allowed = buckets.values(buckets.BY_SLOT[slot])
-
-    def check(text: str, values: Mapping[str, Any] | None = None) -> Check:
-        value = (text or "").strip()
-        if value in allowed or value == SKIPPED:
-            return Check(value)
-        parsed = parse(value)
-        return Check(parsed) if parsed else Check(None, Say(f"utter_lead_hint_{slot.removeprefix('lead_')}"))
-
-    return check
-
-
-check_company_size = _bucket("lead_company_size", reading.read_company_size)
-check_budget = _bucket("lead_budget", reading.read_budget)
-check_timeline = _bucket("lead_timeline", reading.read_timeline)
-check_role = _bucket("lead_role", reading.read_role)
-check_model = _bucket("lead_model", reading.read_model)
-
-
-def check_phone(text: str, values: Mapping[str, Any] | None = None, region: str | None = None) -> Check:
-    values = values or {}
-    if text == SKIPPED or reading.wants_to_skip(text):
-        if not _usable_email(values):
-            return Check(None, Say("utter_lead_need_contact"))
-        return Check(SKIPPED)
-    try:
-        return Check(validation.validate_phone(reading.read_phone(text) or text, region))
-    except validation.InvalidInput:
-        return Check(None, Say("utter_lead_hint_phone"))
-
-
-def check_service(
-    text: str, values: Mapping[str, Any] | None = None, find_service: FindService | None = None
-) -> Check:
-    """A catalogue slug, "not sure", or None with a hint (buttons show on the second ask)."""
-    if text in (NOT_SURE, SKIPPED):
-        return Check(text)
-    slug = find_service(text) if find_service else None
-    if slug:
-        return Check(slug)
-    return Check(None, Say("utter_lead_hint_service"))
-
-
-def check_yes_no(value: Any, values: Mapping[str, Any] | None = None) -> Check:
-    if isinstance(value, bool):
-        return Check(value)
-    answer = reading.read_yes_no(str(value or ""))
-    return Check(answer) if answer is not None else Check(None, Say("utter_lead_hint_yes_no"))
-
-
-READERS: dict[str, Callable[[str, bool], Any]] = {
-    "lead_name": reading.read_name,
-    "lead_email": reading.read_email,
-    "lead_company": reading.read_company,
-    "lead_company_size": reading.read_company_size,
-    "lead_model": reading.read_model,
-    "lead_budget": reading.read_budget,
-    "lead_timeline": reading.read_timeline,
-    "lead_role": reading.read_role,
-    "lead_phone": reading.read_phone,
-}
-# what a self-introduction may say besides the name
-INTRO_READERS: dict[str, Callable[[str], Any]] = {
-    "lead_company": reading.read_company_in_intro,
-    "lead_role": reading.read_role_in_intro,
-}
-CHECKS: dict[str, Callable[..., Check]] = {
-    "lead_name": check_name,
-    "lead_email": check_email,
-    "lead_company": check_company,
-    "lead_company_size": check_company_size,
-    "lead_service": check_service,
-    "lead_model": check_model,
-    "lead_budget": check_budget,
-    "lead_timeline": check_timeline,
-    "lead_role": check_role,
-    "lead_phone": check_phone,
-    "lead_consent": check_yes_no,
-    "lead_confirmed": check_yes_no,
-}
-
-
-def check(slot: str, value: Any, values: Mapping[str, Any], find_service: FindService) -> Check:
+def check(slot: str, value: Any, values: Mapping[str, Any], catalogue: Catalogue | None = None) -> Check:
     """The stored value for an extracted answer, or None and a hint."""
-    if value is None:
-        return Check(None)
-    if slot == "lead_service":
-        return check_service(str(value), values, find_service)
-    if slot in YES_NO:
-        return check_yes_no(value, values)
-    return CHECKS[slot](str(value), values)
+    return engine.check(LEAD, slot, value, values, catalogue)
+
+
+def missed(turn: Turn, hint: Say | None, catalogue: Catalogue | None = None) -> Outcome:
+    """The answer did not fit: say why and ask again, or after the second miss move on."""
+    return engine.missed(LEAD, turn, hint, catalogue)
+
+
+def buttons(slot: str, values: Mapping[str, Any], catalogue: Catalogue | None = None) -> list[dict]:
+    """Quick replies for a question; after a miss, also a way to skip it."""
+    return engine.buttons(LEAD, slot, values, catalogue)
 
 
 # ----------------------------------------------------------------------------- after an answer
@@ -354,30 +179,30 @@ def check(slot: str, value: Any, values: Mapping[str, Any], find_service: FindSe
 
 def after_answer(slot: str, value: Any, side_of: Callable[[str], str | None]) -> dict[str, Any]:
     """Slots implied by an answer: a catalogue service tells the model (no need to ask)."""
-    if slot == "lead_service" and value not in (None, NOT_SURE, SKIPPED):
+    if slot == SERVICE and value not in (None, NOT_SURE, SKIPPED):
         side = side_of(str(value))
         if side:
-            return {"lead_model": side}
+            return {MODEL: side}
     return {}
 
 
 def _noted(slots: Mapping[str, Any]) -> str:
     """What a message answered besides the pending question, as the visitor hears it back."""
-    labels = dict(FIELD_LABELS)
     parts = []
     for slot, value in slots.items():
-        if slot == "lead_consent" and value is True:
-            parts.append("that we may contact you")
-        elif slot in labels and value not in (None, SKIPPED) and slot != "lead_service":
-            shown = MODEL_LABELS.get(str(value), str(value)) if slot == "lead_model" else str(value)
-            parts.append(f"your {labels[slot].lower()} ({shown})")
-    return " and ".join(parts) or "that"
+        spec = LEAD.spec(slot) if slot and LEAD.has(slot) else None
+        if slot == CONSENT and value is True:
+            parts.append(messages.text("lead.noted_consent"))
+        elif spec and spec.label and value not in (None, SKIPPED) and slot != SERVICE:
+            shown = engine.shown(spec, value)
+            parts.append(messages.text("lead.noted_field", label=engine.label(spec).lower(), value=shown))
+    return messages.text("lead.noted_and").join(parts) or messages.text("lead.noted_nothing")
 
 
 def _need(turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any]) -> str | None:
     """A need described in words where a service was asked (or corrected) and none matched."""
-    typed = extracted.get("lead_service")
-    if typed in (None, NOT_SURE, SKIPPED) or validated.get("lead_service") is not None:
+    typed = extracted.get(SERVICE)
+    if typed in (None, NOT_SURE, SKIPPED) or validated.get(SERVICE) is not None:
         return None
     return reading.read_need(str(typed))
 
@@ -430,18 +255,18 @@ def settle(
         if slot == turn.requested or value is not None or extracted.get(slot) is None:
             continue
         outcome.slots[slot] = turn.values.get(slot)
-        hint = check(slot, extracted[slot], turn.values, lambda _text: None).hint
-        if hint and slot != "lead_service":
+        hint = check(slot, extracted[slot], turn.values).hint
+        if hint and slot != SERVICE:
             outcome.say.append(hint)
     need = _need(turn, extracted, validated)
     if need:
-        outcome.slots.update({"lead_service": SKIPPED, NEED: need})
+        outcome.slots.update({SERVICE: SKIPPED, NEED: need})
         outcome.say.append(Say("utter_lead_need_noted"))
     for slot, value in validated.items():
         for implied, implied_value in after_answer(slot, value, side_of).items():
             if turn.values.get(implied) in (None, NOT_SURE):
                 outcome.slots[implied] = implied_value
-    if turn.answering and turn.requested != "lead_consent" and validated.get("lead_consent") is True:
+    if turn.answering and turn.requested != CONSENT and validated.get(CONSENT) is True:
         outcome.slots[CONSENT_EARLY] = True
     if not turn.answering or outcome.slots.get(turn.requested or "") is not None:
         return outcome
@@ -466,134 +291,14 @@ def settle(
         return None
     hint = None
     if extracted.get(turn.requested or "") is not None:
-        hint = check(
-            turn.requested or "", extracted[turn.requested or ""], turn.values, lambda _text: None
-        ).hint
+        hint = check(turn.requested or "", extracted[turn.requested or ""], turn.values).hint
     missed_outcome = missed(turn, hint)
     outcome.slots.update(missed_outcome.slots)
     outcome.say.extend(missed_outcome.say)
     return outcome
 
 
-def as_given(text: str) -> str | None:
-    """The visitor's words, kept when a question was missed twice (bounded, one line)."""
-    text = reading.clean(text)
-    if (
-        not text
-        or "@" in text
-        or reading.looks_like_question(text)
-        or len(text) > 80
-        or len(text.split()) > 6
-        or not any(c.isalpha() for c in text)
-        or reading.wants_to_skip(text)
-        or reading.wants_to_stop(text)
-        or reading.answers_something_else(text)
-    ):
-        return None
-    return text
-
-
-def _valid_name(text: str) -> str | None:
-    try:
-        return validation.validate_name(text)
-    except validation.InvalidInput:
-        return None
-
-
-def missed(turn: Turn, hint: Say | None) -> Outcome:
-    """The answer did not fit: say why and ask again, or after the second miss move on."""
-    slot = turn.requested or ""
-    attempts, last_ask = count_miss(turn, ATTEMPTS)
-    outcome = Outcome({ATTEMPTS: attempts})
-    if not last_ask:
-        outcome.say.append(hint or Say(f"utter_lead_hint_{slot.removeprefix('lead_')}"))
-        return outcome
-    values = turn.values
-    if slot in ("lead_name", "lead_company"):
-        taken = as_given(turn.text)
-        if taken and slot == "lead_name":
-            taken = _valid_name(taken)
-        if taken:
-            outcome.slots[slot] = taken
-        elif slot == "lead_company" or reading.wants_to_skip(turn.text):
-            outcome.slots[slot] = SKIPPED
-        else:
-            outcome.slots[CANCELLED] = GAVE_UP
-    elif slot == "lead_email":
-        outcome.slots.update({slot: SKIPPED, PHONE_WANTED: True})
-        outcome.say.append(Say("utter_lead_email_to_phone"))
-    elif slot == "lead_phone":
-        if _usable_email(values):
-            outcome.slots[slot] = SKIPPED
-            outcome.say.append(Say("utter_lead_skipped"))
-        else:
-            outcome.slots[CANCELLED] = GAVE_UP
-    elif slot == "lead_service":
-        # never the visitor's words as a service name (a need in words is kept by `settle`)
-        outcome.slots[slot] = NOT_SURE
-        outcome.say.append(Say("utter_lead_skipped"))
-    elif slot == "lead_model":
-        outcome.slots[slot] = NOT_SURE
-    elif slot in YES_NO:
-        outcome.slots[slot] = False
-    else:
-        outcome.slots[slot] = SKIPPED
-        outcome.say.append(Say("utter_lead_skipped"))
-    return outcome
-
-
-# ----------------------------------------------------------------------------- asking
-
-
-SKIP_REST_BUTTON = value_button("Skip the rest", "skip the rest")
-SKIP_BUTTON = value_button("Skip", "skip")
-PHONE_INSTEAD_BUTTON = value_button("Give a phone number instead", "a phone number instead")
-YES_NO_BUTTONS = {
-    "lead_consent": [{"title": "Yes, contact me", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
-    "lead_confirmed": [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
-}
-
-
-def buttons(slot: str, values: Mapping[str, Any], services: Sequence[tuple[str, str]] = ()) -> list[dict]:
-    """Quick replies for a question; after a miss, also a way to skip it."""
-    retry = asked_before(values, ATTEMPTS, slot)
-    if slot in YES_NO_BUTTONS:
-        return list(YES_NO_BUTTONS[slot])
-    if slot == "lead_email":
-        return [PHONE_INSTEAD_BUTTON] if retry else []
-    if slot == "lead_phone":
-        return [] if phone_needed(values) else [SKIP_BUTTON]
-    if not is_optional(slot):
-        return []
-    if slot == "lead_service":
-        options = [
-            {"title": name, "payload": "/inform" + json.dumps({"service": slug}, separators=(",", ":"))}
-            for slug, name in services
-        ]
-        options.append(value_button("Not sure", NOT_SURE))
-    else:
-        options = [value_button(b.title, b.value) for b in buckets.BY_SLOT[slot]]
-    if retry:
-        options.append(SKIP_BUTTON)
-    return options + [SKIP_REST_BUTTON]
-
-
 # ----------------------------------------------------------------------------- the result
-
-FIELD_LABELS = (
-    ("lead_name", "Name"),
-    ("lead_email", "E-mail"),
-    ("lead_phone", "Phone"),
-    ("lead_company", "Company"),
-    ("lead_company_size", "Size"),
-    ("lead_service", "Service"),
-    ("lead_need", "Need"),
-    ("lead_model", "Model"),
-    ("lead_budget", "Budget"),
-    ("lead_timeline", "Start"),
-    ("lead_role", "Role"),
-)
-MODEL_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
 
 
 def summary(
@@ -601,19 +306,9 @@ def summary(
 ) -> str:
     """What will be sent to sales, for the visitor to confirm ("Name: ...; E-mail: ...");
     `advice` is the advisor's recommendation as the visitor heard it, sent along with the lead."""
-    parts = []
-    for key, label in FIELD_LABELS:
-        value = values.get(key)
-        if value is None or value in ("", SKIPPED):
-            continue
-        value = str(value)
-        if key == "lead_service":
-            value = (service_names or {}).get(value, value)
-        if key == "lead_model":
-            value = MODEL_LABELS.get(value, value)
-        parts.append(f"{label}: {value}")
+    parts = engine.summary(LEAD_FIELDS, values, service_names or {})
     if advice:
-        parts.append(f"Our advice: {advice}")
+        parts.append(messages.text("lead.summary_advice", advice=advice))
     return "; ".join(parts)
 
 
@@ -624,30 +319,62 @@ def lead_input(
     consent_text: str,
     advice: Mapping[str, Any] | None = None,
 ) -> LeadInput:
-    def field_value(key: str) -> Any:
+    def given(key: str, keeps_not_sure: bool = False) -> Any:
         value = values.get(key)
-        return None if value in (None, "", SKIPPED, NOT_SURE) else value
+        empty = (None, "", SKIPPED) if keeps_not_sure else (None, "", SKIPPED, NOT_SURE)
+        return None if value in empty else value
 
-    def bucket(key: str) -> Any:  # "not sure" is an answer here (it scores)
-        value = values.get(key)
-        return None if value in (None, "", SKIPPED) else value
-
+    # "not sure" is an answer where it is one of the choices that score (budget, start)
+    answers = {
+        spec.stored.column: given(spec.slot, keeps_not_sure=spec.stored.keeps_not_sure)
+        for spec in ANSWERS
+        if spec.stored
+    }
     return LeadInput(
         conversation_id=conversation_id,
         name=values["lead_name"],
-        email=field_value("lead_email"),
-        consent=bool(values.get("lead_consent")),
+        email=given(EMAIL),
+        consent=bool(values.get(CONSENT)),
         consent_text=consent_text,
-        company=field_value("lead_company"),
-        company_size=field_value("lead_company_size"),
-        service=field_value("lead_service"),
-        sourcing_model=field_value("lead_model"),
-        budget=bucket("lead_budget"),
-        timeline=bucket("lead_timeline"),
-        role=field_value("lead_role"),
-        phone=field_value("lead_phone"),
-        need=field_value(NEED),
+        company=given("lead_company"),
+        phone=given(PHONE),
         page_url=page_url,
         recommendation=(advice or {}).get("recommendation"),
         advice=dict(advice) if advice else None,
+        **answers,
     )
+
+
+# ----------------------------------------------------------------------------- for the actions
+
+
+@dataclass(frozen=True)
+class LeadRules:
+    """The lead form as actions/forms.py runs it (engine.FormRules), with the catalogue's look-ups."""
+
+    catalogue: Catalogue
+    form: engine.Form = LEAD
+
+    def questions(self, domain_slots: Sequence[str], values: Mapping[str, Any]) -> list[str]:
+        return required_slots(domain_slots, values)
+
+    def control(self, turn: Turn) -> Outcome | None:
+        return control(turn, self.catalogue)
+
+    def extract(self, slot: str, turn: Turn) -> dict[str, Any]:
+        return extract(slot, turn, self.catalogue)
+
+    def check(self, slot: str, value: Any, values: Mapping[str, Any]) -> Check:
+        return check(slot, value, values, self.catalogue)
+
+    def settle(
+        self, turn: Turn, extracted: Mapping[str, Any], validated: Mapping[str, Any]
+    ) -> Outcome | None:
+        return settle(turn, extracted, validated, self.catalogue.side_of)
+
+    def focus(self, answers: Mapping[str, Any]) -> str | None:
+        service = answers.get(SERVICE)
+        return service if isinstance(service, str) and service not in (NOT_SURE, SKIPPED) else None
+
+    def buttons(self, slot: str, values: Mapping[str, Any]) -> list[dict]:
+        return buttons(slot, values, self.catalogue)

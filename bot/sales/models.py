@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from bot.db import Base, utcnow
+from bot.sales.fields import ANSWERS
 
 RECOMMENDATIONS = ("managed_services", "it_outsourcing", "staff_augmentation", "mix")
 
@@ -71,7 +72,21 @@ class Contact(Base):
     leads = relationship("Lead", back_populates="contact")
 
 
-class Lead(Base):
+# The columns holding the lead form's answers, one per stored field (bot.sales.fields: service,
+# need, sourcing_model, company_size, budget, timeline, role, ...): a mixin, whose columns
+# SQLAlchemy copies into Lead. A field added there comes with its migration.
+LeadAnswers = type(
+    "LeadAnswers",
+    (),
+    {
+        spec.stored.column: Column(String(spec.stored.length), nullable=True)
+        for spec in ANSWERS
+        if spec.stored
+    },
+)
+
+
+class Lead(LeadAnswers, Base):  # type: ignore[misc, valid-type]
     __tablename__ = "leads"
     __table_args__ = (
         # One lead per conversation: the database, not the caller, enforces idempotency.
@@ -90,14 +105,8 @@ class Lead(Base):
     email = Column(String(254), nullable=True, index=True)  # None: phone only
     email_domain = Column(String(253), nullable=True)
     company = Column(String(200), nullable=True)
-    company_size = Column(String(16), nullable=True)
-    service = Column(String(64), nullable=True)  # catalogue slug; no FK, the catalogue is reseeded
-    # the visitor's own words when no catalogue service matched (revision 0006_lead_need)
-    need = Column(String(300), nullable=True)
-    sourcing_model = Column(String(32), nullable=True)
-    budget = Column(String(32), nullable=True)
-    timeline = Column(String(32), nullable=True)
-    role = Column(String(32), nullable=True)
+    # the answers (LeadAnswers): `service` a catalogue slug (no FK, the catalogue is reseeded),
+    # `need` the visitor's own words when no catalogue service matched (revision 0006_lead_need)
     phone = Column(String(20), nullable=True)  # E.164
     consent = Column(Boolean, nullable=False)
     consent_text = Column(Text, nullable=False)

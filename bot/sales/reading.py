@@ -4,9 +4,10 @@ Pure functions, no Rasa and no database. Each `read_<field>` takes the visitor's
 returns the raw value it holds, or None when the message does not answer that question:
 - `pending=True`: the question was just asked, so a bare answer counts ("Patrick O'Brien",
   "Nowak Logistics, we're a freight company", "a small team of 8").
-- `pending=False`: the message may mention it in passing or correct it ("my e-mail is ...",
-  "change the company to ...", "we're 120 people"); only explicit statements count.
-The checks that turn a raw value into a stored one (and their hints) are in bot.sales.form;
+- `pending=False`: the message may mention it in passing ("my e-mail is ...", "we're 120
+  people"); only explicit statements count. Corrections ("change the company to ...") are read
+  by bot.forms.engine with each field's words (data/messages/en.yml).
+The checks that turn a raw value into a stored one (and their hints) are in bot.sales.fields;
 the words every form understands (stop, skip, yes/no, not sure) are in bot.forms.words.
 """
 
@@ -30,6 +31,7 @@ from bot.forms.words import (  # noqa: F401  (the lead form's readers use them a
     wants_to_stop,
 )
 from bot.sales import buckets, validation
+from bot.text import numbers
 
 # ----------------------------------------------------------------------------- a phone instead
 
@@ -46,44 +48,6 @@ _PHONE_INSTEAD = re.compile(
 def offers_phone_instead(text: str | None) -> bool:
     """'can I give a phone instead?', 'I'd rather you call me', 'I don't have a work e-mail'."""
     return bool(_PHONE_INSTEAD.search(clean(text)))
-
-
-# ----------------------------------------------------------------------------- corrections
-
-# words visitors use for each field, e.g. in "change the company to ..."
-FIELD_WORDS = {
-    "lead_name": r"(full )?name",
-    "lead_email": r"(e-?mail|mail)( address)?|address",
-    "lead_company": r"company( name)?|employer|organi[sz]ation|firm",
-    "lead_phone": r"(phone|mobile|cell|telephone)( number)?|number",
-    "lead_company_size": r"(company )?size|headcount|head count",
-    "lead_service": r"service",
-    "lead_budget": r"budget",
-    "lead_timeline": r"(start( date)?|timeline|timing)",
-    "lead_role": r"role|(job )?title|position",
-}
-
-
-def corrections(text: str | None) -> dict[str, str]:
-    """{slot: new raw value} for 'change the company to X', 'actually my e-mail is Y'."""
-    text = clean(text)
-    found: dict[str, str] = {}
-    for slot, words in FIELD_WORDS.items():
-        patterns = (
-            rf"\b(change|update|correct|fix|set|make|switch)\s+(the\s+|my\s+|our\s+)?({words})\s+(to|into|as|:)\s+(?P<v>.+)",
-            rf"\b(actually|sorry|oops|correction|wait|no)\b[\s,:]+(my\s+|the\s+|our\s+)?({words})\s+(is|was|should be|'s|:)\s+(actually\s+)?(?P<v>.+)",
-            rf"^(my\s+|the\s+|our\s+)({words})\s+(should be|is actually|is really)\s+(?P<v>.+)",
-            rf"\b(the\s+|my\s+|our\s+)?({words})\s+should be\s+(?P<v>.+)",
-        )
-        for pattern in patterns:
-            m = re.search(pattern, text, re.I)
-            if m:
-                value = re.split(r"\s+(?:and|but|please|thanks|thank you)\b|[;!?]", m.group("v"))[0]
-                value = value.strip(" ,")
-                if value:
-                    found[slot] = value
-                break
-    return found
 
 
 # ----------------------------------------------------------------------------- contact details
@@ -266,10 +230,10 @@ def read_role_in_intro(text: str | None) -> str | None:
 
 _PEOPLE = r"(?:people|persons?|employees?|staff|users?|seats?|heads?|fte'?s?|colleagues|workers|members|folks|guys|souls)"
 _PEOPLE_NUMBER = re.compile(
-    rf"(?:{validation.NUM}\s*(?:k\b)?\s*(?:-|to|and)\s*)?{validation.NUM}\s*(?:k\b)?\+?\s*(?:-\s*)?(?:person|people|employee|staff|strong)\b"
-    rf"|{validation.NUM}\s*(?:k\b)?\+?\s+(?:\w+\s+)?{_PEOPLE}\b"
-    rf"|\b(?:team|company|firm|business|organi[sz]ation|staff|headcount) of (?:about |around |roughly |approx\.? |~)?{validation.NUM}"
-    rf"|\bwe(?:'re| are) (?:about |around |roughly |approx\.? |~|only |just )?{validation.NUM}\b(?!\s*(?:%|k\b|eur|euro|usd|years?|months?|servers?|sites?|offices?))",
+    rf"(?:{numbers.NUM}\s*(?:k\b)?\s*(?:-|to|and)\s*)?{numbers.NUM}\s*(?:k\b)?\+?\s*(?:-\s*)?(?:person|people|employee|staff|strong)\b"
+    rf"|{numbers.NUM}\s*(?:k\b)?\+?\s+(?:\w+\s+)?{_PEOPLE}\b"
+    rf"|\b(?:team|company|firm|business|organi[sz]ation|staff|headcount) of (?:about |around |roughly |approx\.? |~)?{numbers.NUM}"
+    rf"|\bwe(?:'re| are) (?:about |around |roughly |approx\.? |~|only |just )?{numbers.NUM}\b(?!\s*(?:%|k\b|eur|euro|usd|years?|months?|servers?|sites?|offices?))",
     re.I,
 )
 
@@ -283,7 +247,7 @@ def read_company_size(text: str | None, pending: bool = True) -> str | None:
     if typed:
         return typed.value
     if not pending:
-        m = _PEOPLE_NUMBER.search(validation.words_to_digits(text.lower()))
+        m = _PEOPLE_NUMBER.search(numbers.words_to_digits(text.lower()))
         return validation.parse_company_size(m.group(0)) if m else None
     if reads_money(text) and _SURELY_MONEY.search(text):
         return None  # "5 to 10k a month" is a budget, not 10,000 people (a bare "10k" may be people)
@@ -397,7 +361,7 @@ _PERIOD = (
     r"monthly|annually|yearly|annual|a month|a year|p\.?\s?a\.?(?!\w)|per annum|pcm|p/m)"
 )
 _MONEY_PHRASE = re.compile(
-    rf"(?:[€$£]\s*)?{validation.NUM}(?:\s*(?:-|–|to|and)\s*(?:[€$£]\s*)?{validation.NUM})?"
+    rf"(?:[€$£]\s*)?{numbers.NUM}(?:\s*(?:-|–|to|and)\s*(?:[€$£]\s*)?{numbers.NUM})?"
     r"\s*(?:k\b|grand\b|thousand\b|mln\b|million\b|m\b)?"
     r"(?:\s*(?:eur(?:os?)?|usd|dollars?|gbp|pounds?|pln|zł|zl|chf|bucks)\b|\s*[€$£])?"
     rf"(?:\s*{_PERIOD})?",

@@ -8,9 +8,9 @@ action-server workers (or a retried request) can never create a second lead.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.advisor import handoff
 from bot.db import utcnow
-from bot.sales import outbox, routing, sanitize, scoring, throttle, validation
+from bot.sales import fields, outbox, routing, sanitize, scoring, throttle, validation
 from bot.sales.models import Contact, Lead, as_utc
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,8 @@ class ConsentRequired(ValueError):
 
 
 @dataclass
-class LeadInput:
-    """What the lead form collected. Free text is accepted for the bucketed fields."""
+class _LeadDetails:
+    """What the lead form collected besides its answers: who, how to reach them, where from."""
 
     conversation_id: str
     name: str
@@ -44,13 +44,6 @@ class LeadInput:
     consent: bool
     consent_text: str | None = None
     company: str | None = None
-    company_size: str | None = None
-    service: str | None = None  # a catalogue slug
-    need: str | None = None  # a need described in words that no catalogue service matched
-    sourcing_model: str | None = None
-    budget: str | None = None
-    timeline: str | None = None
-    role: str | None = None
     phone: str | None = None
     phone_region: str | None = None  # ISO region for numbers typed without +CC
     page_url: str | None = None
@@ -58,6 +51,25 @@ class LeadInput:
     submitted_at: str | None = None  # ISO time the visitor confirmed (set when spooled)
     recommendation: str | None = None  # the sourcing advisor's model, when the visitor asked for advice
     advice: dict | None = None  # the advice behind it: reasons, services, what it depends on
+
+
+if TYPE_CHECKING:
+
+    class LeadInput(_LeadDetails):
+        """What the lead form collected (the answers are keyword arguments, one per stored field)."""
+
+        def __init__(self, *args: Any, **answers: Any) -> None: ...
+
+        def __getattr__(self, column: str) -> Any: ...
+
+else:
+    # The details, plus one field per answer the lead form stores (bot.sales.fields.ANSWERS:
+    # service, need, budget, ...). Free text is accepted for the bucketed fields.
+    LeadInput = make_dataclass(
+        "LeadInput",
+        [(spec.stored.column, "str | None", field(default=None)) for spec in fields.ANSWERS],
+        bases=(_LeadDetails,),
+    )
 
 
 def _clean(value: str | None, limit: int = 200) -> str | None:
@@ -93,17 +105,17 @@ def _build_lead(data: LeadInput) -> Lead:
         raise validation.InvalidInput(
             "Please leave an e-mail address or a phone number so our team can reach you."
         )
-    fields: dict[str, Any] = dict(
-        company_size=validation.parse_company_size(data.company_size or ""),
-        budget=validation.parse_budget(data.budget or ""),
-        timeline=validation.parse_timeline(data.timeline or ""),
-        role=validation.parse_role(data.role or ""),
-        service=_clean(data.service, 64),
-        sourcing_model=_clean(data.sourcing_model, 32),
-    )
-    need = _clean(data.need, 300)
+    answers: dict[str, Any] = {}
+    for spec in fields.ANSWERS:  # each answer as its field stores it (a bucket, clean text)
+        if spec.stored:
+            value = getattr(data, spec.stored.column)
+            convert = spec.stored.convert
+            answers[spec.stored.column] = convert(value) if convert else _clean(value, spec.stored.length)
     result = scoring.score_lead(
-        free_mail=free_mail, has_email=email is not None, described_need=need, **fields
+        free_mail=free_mail,
+        has_email=email is not None,
+        described_need=answers.get("need"),
+        **{part: answers.get(part) for part in scoring.SCORED},
     )
     advice = handoff.sanitized({**(data.advice or {}), "recommendation": data.recommendation})
     now = _submitted_at(data)
@@ -114,7 +126,6 @@ def _build_lead(data: LeadInput) -> Lead:
         email=email,
         email_domain=email.rsplit("@", 1)[1] if email else None,
         company=_clean(data.company),
-        need=need,
         phone=phone,
         consent=True,
         consent_text=_clean(data.consent_text, 2000) or DEFAULT_CONSENT_TEXT,
@@ -127,7 +138,7 @@ def _build_lead(data: LeadInput) -> Lead:
         client_key=_clean(data.client_key, throttle.MAX_CLIENT_KEY_CHARS),
         recommendation=advice["recommendation"] if advice else None,
         advice={k: v for k, v in advice.items() if k != "recommendation"} if advice else None,
-        **fields,
+        **answers,
     )
 
 

@@ -47,6 +47,10 @@ def _part(table: dict, value: str | None, missing: str, reasons: list[str]) -> i
     return 0
 
 
+# the lead's answers that score (bot.sales.fields names their columns)
+SCORED = ("budget", "role", "service", "sourcing_model", "company_size", "timeline")
+
+
 def score_lead(
     *,
     budget: str | None = None,

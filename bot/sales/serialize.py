@@ -8,7 +8,11 @@ the other.
 
 from __future__ import annotations
 
+from bot.sales.fields import ANSWERS
 from bot.sales.models import Lead, as_utc
+
+# the form's answers, one column each, in the order of its fields (bot.sales.fields)
+ANSWER_COLUMNS = tuple(spec.stored.column for spec in ANSWERS if spec.stored)
 
 
 def lead_to_dict(lead: Lead) -> dict:
@@ -19,13 +23,7 @@ def lead_to_dict(lead: Lead) -> dict:
         "name": lead.name,
         "email": lead.email,
         "company": lead.company,
-        "company_size": lead.company_size,
-        "service": lead.service,
-        "need": lead.need,
-        "sourcing_model": lead.sourcing_model,
-        "budget": lead.budget,
-        "timeline": lead.timeline,
-        "role": lead.role,
+        **{column: getattr(lead, column) for column in ANSWER_COLUMNS},
         "phone": lead.phone,
         "consent": bool(lead.consent),
         "consent_text": lead.consent_text,
