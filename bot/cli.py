@@ -14,7 +14,7 @@ import sys
 from bot import settings
 
 # Modules that expose `register(subparsers)`; each adds one top-level sub-command.
-COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli")
+COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli", "bot.text.cli")
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
