@@ -16,8 +16,8 @@ from bot.catalogue import queries
 from bot.catalogue.answers import (
     allowance,
     format_money,
-    note,
     included_units,
+    note,
     plural,
     price_with_allowance,
     starting_price,
