@@ -103,6 +103,7 @@ lint: $(INSTALLED)
 
 validate: $(INSTALLED)
 	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
+	$(BIN)/bot messages check
 
 # held-out split: Rasa's report, confusion matrix and histogram (kept), macro-F1 and entity
 # gates; then ours vs the TF-IDF + logistic-regression baseline (fitted now, same training

@@ -26,6 +26,7 @@ from bot.dialogue import focus, last_turn
 from bot.knowledge import SALES_BUTTON
 from bot.pricing import commercial, inhouse, request
 from bot.pricing import replies as costs
+from bot.text import buttons
 
 logger = logging.getLogger(__name__)
 
@@ -120,14 +121,14 @@ class ActionContractTerms(Action):
                 dispatcher.utter_message(
                     response="utter_contract_terms",
                     terms=terms.service_terms(service, text),
-                    buttons=[{"title": "What would it cost?", "payload": "/ask_service_price"}, sales],
+                    buttons=[buttons.ESTIMATE, sales],
                 )
                 return [SlotSet("service", service.slug)]
             services = queries.list_services(session)
             dispatcher.utter_message(
                 response="utter_contract_terms",
                 terms=terms.catalogue_terms(services, text),
-                buttons=[{"title": "Our services", "payload": "/ask_catalogue_service"}, sales],
+                buttons=[buttons.SERVICES, sales],
             )
             return []
 

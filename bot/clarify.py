@@ -8,8 +8,8 @@ the ranking underneath is kept. `decide` reads that ranking:
     or B?" with a button per in-scope candidate (up to three) and "Something else";
   - otherwise (the best guess is out of scope, or nothing stands out): the honest
     "I can't help with that" answer with what the assistant can do.
-The sentences live in domain.yml (utter_clarify, utter_out_of_scope); this module holds the
-labels of the intents, one place for all of them.
+The sentences live in domain.yml (utter_clarify, utter_out_of_scope), the labels of the intents
+in the message catalogue (clarify.*).
 """
 
 from __future__ import annotations
@@ -17,23 +17,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-# intent -> (how the question names it, button title)
+from bot.text import buttons, messages
+
+# intent -> (how the question names it, button title): data/messages/<language>.yml, clarify.*
+# (not `faq`: a button cannot carry the fact the visitor meant, so it gets no candidate)
+_QUESTIONS = messages.section("clarify.question")
+_BUTTONS = messages.section("clarify.button")
 INTENT_LABELS: dict[str, tuple[str, str]] = {
-    "ask_difference_overview": ("the difference between outsourcing and managed services", "The difference"),
-    "ask_scope_responsibility": ("who is responsible for what", "Scope & responsibility"),
-    "ask_proactivity": ("how proactive the provider is", "Proactivity"),
-    "ask_billing_model": ("how each model is billed", "Billing model"),
-    "ask_relationship": ("the kind of relationship", "Relationship"),
-    "ask_service_examples": ("typical services in each model", "Typical services"),
-    "ask_catalogue_service": ("the services we offer", "Our services"),
-    "ask_service_price": ("our prices", "Our prices"),
-    "ask_service_sla": ("our SLAs and response times", "Our SLAs"),
-    "request_sales_contact": ("talking to our sales team", "Talk to sales"),
-    "help": ("what I can help with", "What can you do?"),
-    "ask_advice": ("which model fits your situation", "Which fits us?"),
-    # not `faq`: a button cannot carry the fact the visitor meant, so it gets no candidate
+    intent: (_QUESTIONS[intent], _BUTTONS[intent]) for intent in _QUESTIONS
 }
-SOMETHING_ELSE = {"title": "Something else", "payload": "/help"}
+SOMETHING_ELSE = buttons.SOMETHING_ELSE
 # entities carried into a candidate's button, so "our prices" still knows the service
 CARRIED_ENTITIES = ("service", "sourcing_model")
 
@@ -59,7 +52,11 @@ def options_text(labels: list[str]) -> str:
     """'A', 'A, or B', 'A, B, or C'."""
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + ", or " + labels[-1]
+    return (
+        messages.text("clarify.options.separator").join(labels[:-1])
+        + messages.text("clarify.options.last")
+        + labels[-1]
+    )
 
 
 def decide(ranking: list[dict], entities: list[dict] | None = None) -> Clarification:

@@ -15,7 +15,7 @@ from bot import settings
 from bot.settings import get_settings
 
 # Modules that expose `register(subparsers)`; each adds one top-level sub-command.
-COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli")
+COMMAND_MODULES = ("bot.catalogue.cli", "bot.sales.cli", "bot.nlp.cli", "bot.report.cli", "bot.text.cli")
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

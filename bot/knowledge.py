@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.text import buttons, messages
+
 SIDES = ("managed_services", "it_outsourcing")
 
 # intent -> topic; the topic names are the values of the `topic` slot
@@ -24,24 +26,16 @@ TOPIC_BY_INTENT = {
 TOPICS = tuple(TOPIC_BY_INTENT.values())
 INTENT_BY_TOPIC = {topic: intent for intent, topic in TOPIC_BY_INTENT.items()}
 
-TOPIC_TITLES = {
-    "overview": "The difference",
-    "scope_responsibility": "Scope & responsibility",
-    "proactivity": "Proactivity",
-    "billing_model": "Billing",
-    "relationship": "Relationship",
-    "service_examples": "Typical services",
-}
-SALES_BUTTON = {"title": "Talk to sales", "payload": "/request_sales_contact"}
-ADVICE_BUTTON = {"title": "Which fits us?", "payload": "/ask_advice"}
+# topic -> its button title (data/messages/<language>.yml, knowledge.topic.*)
+TOPIC_TITLES = messages.section("knowledge.topic")
+SALES_BUTTON = buttons.SALES
+ADVICE_BUTTON = buttons.ADVICE
 # after this many different topics the visitor is offered the sourcing advisor (once)
 TOPICS_BEFORE_ADVICE = 2
 
 # "and outsourcing?", "what about the billing?", "how about msp" continue the
 # conversation; a full question ("how is the relationship different?") starts afresh.
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|same for|and what about|what of|and for|and the)\b", re.I
-)
+_FOLLOW_UP = re.compile(rf"^\s*({messages.pattern('follow_up_openers')})\b", re.I)
 # "summarize the difference in one sentence", "tl;dr?", "in a nutshell": the article's summary, short
 _BRIEF = re.compile(
     r"\b(one|1|a single|single) (sentence|line|liner)\b|\bone[- ]liner\b|\btl;? ?dr\b|\bin a nutshell\b|"

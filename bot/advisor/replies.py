@@ -16,9 +16,11 @@ from bot.catalogue.answers import starting_price
 from bot.catalogue.queries import ServiceInfo
 from bot.forms.turns import Say
 from bot.knowledge import SALES_BUTTON
+from bot.text import buttons
+from bot.text import messages as texts  # `messages` is this module's answer
 
-ESTIMATE_BUTTON = {"title": "What would it cost?", "payload": "/ask_service_price"}
-AGAIN_BUTTON = {"title": "Start over", "payload": "/ask_advice"}
+ESTIMATE_BUTTON = buttons.ESTIMATE
+AGAIN_BUTTON = buttons.START_OVER
 
 
 def reasons_text(advice: Advice) -> str:
@@ -35,7 +37,7 @@ def messages(rules: Rules, advice: Advice, services: Sequence[ServiceInfo]) -> l
     """The advice as domain responses with their buttons: the recommendation and its reasons,
     then the matching services with their "from" prices; or what the advice depends on."""
     if advice.recommendation is None:
-        depends = "; and ".join(advice.depends_on)
+        depends = texts.text("advisor.depends.and").join(advice.depends_on)
         return [(Say("utter_advice_depends", {"depends": depends}), [SALES_BUTTON, AGAIN_BUTTON])]
     said: list[tuple[Say, list[dict]]] = [
         (

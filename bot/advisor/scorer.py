@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.advisor.rules import MODELS, Option, Rules
+from bot.text import messages
 
 SIDE_OF = {"managed_services": "managed_services", "it_outsourcing": "it_outsourcing"}
 
@@ -105,9 +106,17 @@ def reasons(
             said.append((_systems_said(rules, systems), dict.fromkeys(models, 1)))
         support = next((text for text, points in said if _supports(points, recommendation, partner)), None)
         if support:
-            out.append(Reason(criterion, title, f"{support}, so {terms}", True))
+            out.append(
+                Reason(
+                    criterion,
+                    title,
+                    messages.text("advisor.reason.supports", said=support, terms=terms),
+                    True,
+                )
+            )
         elif said:
-            out.append(Reason(criterion, title, f"{terms}, although {said[0][0]}", False))
+            caveat = messages.text("advisor.reason.caveat", said=said[0][0], terms=terms)
+            out.append(Reason(criterion, title, caveat, False))
         else:
             out.append(Reason(criterion, title, terms, True))
     return tuple(out)
@@ -120,7 +129,14 @@ def _pulling_apart(rules: Rules, chosen: Mapping[str, Option], first: str, secon
         for slot, option in chosen.items():
             if option.points.get(model, 0) > option.points.get(first if model == second else second, 0):
                 title = rules.criteria[rules.questions[slot].criterion].lower()
-                parts.append(f"{title}: {option.said}, which points to {rules.recommendations[model]}")
+                parts.append(
+                    messages.text(
+                        "advisor.depends.points_to",
+                        title=title,
+                        said=option.said,
+                        model=rules.recommendations[model],
+                    )
+                )
                 break
     return tuple(parts)
 

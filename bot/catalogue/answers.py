@@ -11,16 +11,14 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.catalogue.queries import ServiceInfo
+from bot.catalogue.queries import ServiceInfo, SlaTier
 from bot.pricing import estimate
+from bot.text import messages
 
 MAX_WORDS = 80
-SIDE_LABELS = {"managed_services": "managed services", "it_outsourcing": "IT outsourcing"}
-BILLING_LABELS = {
-    "subscription": "a monthly subscription with a guaranteed SLA",
-    "fixed_price": "a fixed price for the project",
-    "time_and_material": "time & material",
-}
+# the texts: data/messages/<language>.yml, catalogue.*
+SIDE_LABELS = messages.section("catalogue.side")
+BILLING_LABELS = messages.section("catalogue.billing")
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -32,7 +30,11 @@ def format_money(amount: Decimal, currency: str) -> str:
 
 def starting_price(service: ServiceInfo) -> str:
     """'from EUR 1,200 per month'."""
-    return f"from {format_money(service.price_amount, service.currency)} {service.price_unit}"
+    return messages.text(
+        "catalogue.from_price",
+        price=format_money(service.price_amount, service.currency),
+        unit=service.price_unit,
+    )
 
 
 def plural(unit: str, count: int) -> str:
@@ -54,7 +56,8 @@ def extra_unit(service: ServiceInfo) -> str:
     """'EUR 19 per extra user' ('' without included units)."""
     if not has_allowance(service):
         return ""
-    return f"{format_money(service.extra_unit_price or Decimal(0), service.currency)} per extra {service.quantity_unit}"
+    price = format_money(service.extra_unit_price or Decimal(0), service.currency)
+    return messages.text("catalogue.extra_unit", price=price, unit=service.quantity_unit)
 
 
 def included_units(service: ServiceInfo) -> str:
@@ -62,7 +65,8 @@ def included_units(service: ServiceInfo) -> str:
     if not has_allowance(service):
         return ""
     count = service.included_quantity or 0
-    return ("up to " if count > 1 else "") + units(count, service.quantity_unit or "")
+    counted = units(count, service.quantity_unit or "")
+    return messages.text("catalogue.up_to", units=counted) if count > 1 else counted
 
 
 def allowance(service: ServiceInfo) -> str:
@@ -75,7 +79,9 @@ def allowance(service: ServiceInfo) -> str:
 def price_with_allowance(service: ServiceInfo) -> str:
     """'from EUR 1,100 per month for up to 50 users, EUR 19 per extra user'."""
     covered = allowance(service)
-    return starting_price(service) + (f" for {covered}" if covered else "")
+    return starting_price(service) + (
+        messages.text("catalogue.for_allowance", allowance=covered) if covered else ""
+    )
 
 
 def tiers_differ(service: ServiceInfo) -> bool:
@@ -91,7 +97,7 @@ def tier_prices(service: ServiceInfo) -> str:
         f"{t.name} {format_money(t.price or Decimal(0), service.currency)}"
         for t, _ in estimate.tier_surcharges(service)
     ]
-    return ", ".join(priced) + " a month"
+    return messages.text("catalogue.a_month", prices=", ".join(priced))
 
 
 def word_count(text: str) -> int:
@@ -109,6 +115,15 @@ def _surcharges(service: ServiceInfo) -> dict[str, Decimal]:
     return {t.name: more for t, more in estimate.tier_surcharges(service)} if tiers_differ(service) else {}
 
 
+def tier_text(tier: SlaTier, name: bool = True) -> str:
+    """'Premium 30 min response, 99.9% availability, 24/7' (without `name`: from 'gives' on)."""
+    hours = f", {tier.hours}" if tier.hours else ""
+    said = messages.text(
+        "catalogue.sla.tier", response=tier.response_time, availability=tier.availability, hours=hours
+    )
+    return f"{tier.name} {said}" if name else said
+
+
 def _sla_summary(service: ServiceInfo, prices: bool = False) -> str:
     """'Standard 2 h response, ...; Premium 30 min response, ..., 24/7 (EUR 500 more a month)'.
 
@@ -116,16 +131,17 @@ def _sla_summary(service: ServiceInfo, prices: bool = False) -> str:
     more = _surcharges(service)
     parts = []
     for tier in service.sla_tiers:
-        hours = f", {tier.hours}" if tier.hours else ""
-        text = f"{tier.name} {tier.response_time} response, {tier.availability} availability{hours}"
+        text = tier_text(tier)
         extra = more.get(tier.name)
         if prices and tier.name in more:
             cost = format_money(tier.price or Decimal(0), service.currency)
-            text += f", {cost} a month" + (
-                f" ({format_money(extra or Decimal(0), service.currency)} more)" if extra else ""
+            text += messages.text("catalogue.sla.tier_price", price=cost) + (
+                messages.text("catalogue.sla.more", price=format_money(extra or Decimal(0), service.currency))
+                if extra
+                else ""
             )
         elif extra:
-            text += f" ({format_money(extra, service.currency)} more a month)"
+            text += messages.text("catalogue.sla.more_a_month", price=format_money(extra, service.currency))
         parts.append(text)
     return "; ".join(parts)
 
@@ -134,31 +150,41 @@ def _no_sla(service: ServiceInfo) -> str:
     """Why a service has no SLA tiers, in the catalogue's own terms: a fixed-price project, or
     work billed per day as its description says (body leasing: specialists under your direction)."""
     if service.billing_model == "fixed_price":
-        return (
-            f"it is project work at a fixed price, agreed per project with scope, milestones and "
-            f"acceptance criteria. Typical engagement: {service.engagement}."
-        )
-    note = f" ({service.billing_note})" if service.billing_note else ""
-    return (
-        f"it is billed {service.price_unit}{note}, not a managed service. {service.description} "
-        f"Typical engagement: {service.engagement}."
+        return messages.text("catalogue.no_sla.project", engagement=service.engagement)
+    return messages.text(
+        "catalogue.no_sla.billed",
+        unit=service.price_unit,
+        note=note(service),
+        description=service.description,
+        engagement=service.engagement,
     )
+
+
+def note(service: ServiceInfo) -> str:
+    """' (billed per user and month)': the billing note in brackets ('' without one)."""
+    return f" ({service.billing_note})" if service.billing_note else ""
+
+
+def billing_label(service: ServiceInfo) -> str:
+    return BILLING_LABELS.get(service.billing_model, service.billing_model)
 
 
 def describe(service: ServiceInfo) -> str:
-    side = SIDE_LABELS.get(service.side, service.side)
-    text = (
-        f"{service.name} ({side}): {service.description} "
-        f"Billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}, "
-        f"{price_with_allowance(service)}"
-        + (f" ({service.billing_note})." if service.billing_note and not has_allowance(service) else ".")
+    text = messages.text(
+        "catalogue.describe",
+        name=service.name,
+        side=SIDE_LABELS.get(service.side, service.side),
+        description=service.description,
+        billing=billing_label(service),
+        price=price_with_allowance(service),
+        note="" if has_allowance(service) else note(service),
     )
     if service.sla_tiers:
-        text += f" SLA: {_sla_summary(service)}."
+        text += messages.text("catalogue.describe.sla", tiers=_sla_summary(service))
     elif service.billing_model == "fixed_price":
-        text += f" No SLA tiers: project work ({service.engagement})."
+        text += messages.text("catalogue.describe.project", engagement=service.engagement)
     else:
-        text += f" No SLA tiers; engagement: {service.engagement}."
+        text += messages.text("catalogue.describe.no_sla", engagement=service.engagement)
     return _fit(text)
 
 
@@ -177,20 +203,28 @@ def asks_duration(text: str | None) -> bool:
 def duration_text(service: ServiceInfo) -> str:
     """How long the service usually runs: the catalogue's engagement, with what it is."""
     return _fit(
-        f"{service.name} typically runs {service.engagement}. {service.description} "
-        f"Yours depends on its scope: our sales team can plan it with you."
+        messages.text(
+            "catalogue.duration",
+            name=service.name,
+            engagement=service.engagement,
+            description=service.description,
+        )
     )
 
 
 def price_text(service: ServiceInfo) -> str:
-    note = f" ({service.billing_note})" if service.billing_note else ""
     tiers = tier_prices(service)
     text = (
-        f"{service.name} is billed as {BILLING_LABELS.get(service.billing_model, service.billing_model)}: "
-        f"{price_with_allowance(service)}{note}. "
-        + (f"SLA tiers: {tiers}. " if tiers else "")
-        + f"Typical engagement: {service.engagement}. "
-        f"Prices are indicative; sales can send you an exact quote."
+        messages.text(
+            "catalogue.price",
+            name=service.name,
+            billing=billing_label(service),
+            price=price_with_allowance(service),
+        )
+        + note(service)
+        + ". "
+        + (messages.text("catalogue.price.tiers", tiers=tiers) if tiers else "")
+        + messages.text("catalogue.price.end", engagement=service.engagement)
     )
     return _fit(text)
 
@@ -199,41 +233,44 @@ def included_text(service: ServiceInfo) -> str:
     """What the price covers: the service, the units and their limit, the note, the tiers' prices."""
     covered = allowance(service)
     price = (
-        f"The price, {starting_price(service)}, covers {covered}"
+        messages.text("catalogue.included.covers", price=starting_price(service), allowance=covered)
         if covered
-        else f"The price: {starting_price(service)}"
+        else messages.text("catalogue.included.price", price=starting_price(service))
     )
-    note = f" ({service.billing_note})" if service.billing_note else ""
     tiers = tier_prices(service)
     if tiers:
-        tiers = f" SLA tiers: {tiers}."
+        tiers = messages.text("catalogue.included.tiers", tiers=tiers)
     elif service.sla_tiers:
-        tiers = f" SLA tiers: {', '.join(t.name for t in service.sla_tiers)}."
-    return f"{service.description} {price}{note}.{tiers}"
+        tiers = messages.text("catalogue.included.tiers", tiers=", ".join(t.name for t in service.sla_tiers))
+    return f"{service.description} {price}{note(service)}.{tiers}"
 
 
 def sla_text(service: ServiceInfo) -> str:
     if not service.sla_tiers:
-        text = f"{service.name} has no SLA tiers: {_no_sla(service)}"
-    elif tiers_differ(service):
+        return _fit(messages.text("catalogue.sla.none", name=service.name, why=_no_sla(service)))
+    if tiers_differ(service):
+        summary = _sla_summary(service, prices=True)
         covered = allowance(service)
-        text = f"{service.name} SLA tiers: {_sla_summary(service, prices=True)}." + (
-            f" Each tier's price covers {covered}." if covered else ""
-        )
+        after = messages.text("catalogue.sla.covers", allowance=covered) if covered else ""
     elif any(t.price is not None for t in service.sla_tiers) or len(service.sla_tiers) == 1:
-        text = f"{service.name} SLA tiers: {_sla_summary(service)}. Included in the monthly subscription."
+        summary, after = _sla_summary(service), messages.text("catalogue.sla.included")
     else:
-        text = f"{service.name} SLA tiers: {_sla_summary(service)}. Sales quote each tier's price."
-    return _fit(text)
+        summary, after = _sla_summary(service), messages.text("catalogue.sla.quoted")
+    return _fit(messages.text("catalogue.sla.tiers", name=service.name, tiers=summary) + after)
 
 
 def list_text(services: Sequence[ServiceInfo], side: str | None = None, theme: str | None = None) -> str:
     scope = " ".join(filter(None, [theme and f"{theme.lower()}", SIDE_LABELS.get(side or "", "")]))
-    label = f"{scope} services" if scope and not scope.endswith("services") else (scope or "services")
+    plain = messages.text("catalogue.list.services")
+    label = (
+        messages.text("catalogue.list.scoped", scope=scope)
+        if scope and not scope.endswith(plain)
+        else (scope or plain)
+    )
     if not services:
-        return f"We have no {label} in the catalogue right now. Shall I put you in touch with sales?"
-    head = f"Our {label}: "
-    tail = ". Which one would you like to know more about?"
+        return messages.text("catalogue.list.none", label=label)
+    head = messages.text("catalogue.list.head", label=label)
+    tail = messages.text("catalogue.list.tail")
     names = [s.name for s in services]
     budget = MAX_WORDS - word_count(head) - word_count(tail) - 3  # room for "and N more"
     shown: list[str] = []
@@ -242,20 +279,18 @@ def list_text(services: Sequence[ServiceInfo], side: str | None = None, theme: s
             break
         shown.append(name)
     rest = len(names) - len(shown)
-    listed = ", ".join(shown) + (f" and {rest} more" if rest else "")
+    listed = ", ".join(shown) + (messages.text("catalogue.list.more", count=rest) if rest else "")
     return head + listed + tail
 
 
 def not_found_text(query: str, suggestions: Sequence[ServiceInfo]) -> str:
     words = " ".join(str(query or "").split()[:8])  # quote the visitor briefly, never at length
-    subject = f'"{words}"' if words else "that"
-    if not suggestions:
-        return (
-            f"I couldn't find {subject} in our service catalogue. "
-            f"I can list what we offer, or pass your question to our sales team."
-        )
-    names = ", ".join(s.name for s in suggestions[:3])
-    return (
-        f"I couldn't find {subject} in our service catalogue. Closest matches: {names}. "
-        f"Want details on one of them, or shall I pass your question to sales?"
+    subject = (
+        messages.text("catalogue.not_found.quoted", words=words)
+        if words
+        else messages.text("catalogue.not_found.that")
     )
+    if not suggestions:
+        return messages.text("catalogue.not_found", subject=subject)
+    names = ", ".join(s.name for s in suggestions[:3])
+    return messages.text("catalogue.not_found.closest", subject=subject, names=names)

@@ -15,33 +15,14 @@ from sqlalchemy.orm import Session
 from bot.catalogue import answers, queries
 from bot.catalogue.queries import ServiceInfo
 from bot.knowledge import SALES_BUTTON
+from bot.text import buttons, messages
 
 MAX_SERVICE_BUTTONS = 6
 
 # Words that make up "what services do you offer?"-style questions; what is left after
-# removing them is the thing asked about ("mainframe hosting").
-_GENERIC = set(
-    """a an and the of to for in on at our us you your yours we i me my with do does did can could
-    would will is are be been being any some anything something what which whats what's who how
-    much many offer offers offering provide provides providing have has had sell run do doing
-    help support service services it its it's there this that these those please tell know about
-    list show all available kind kinds type types sort sorts options option catalogue catalog
-    portfolio price prices pricing cost costs terms term company firm yes also else other
-    managed manage outsourcing outsource outsourced msp it_outsourcing managed_services
-    work guys get got does include included includes plan plans need want like looking
-    hi hello hey ok okay so then just really currently
-    u ur r ya yall y'all pls plz wat wot wht whats sth stuff thing things guys folks""".split()
-)
-THEME_WORDS = {
-    "security": ("security", "secure", "cyber", "cybersecurity", "soc", "threat"),
-    "infrastructure": ("infrastructure", "infra"),
-    "cloud": ("cloud",),
-    "support": ("support", "helpdesk", "help desk", "service desk"),
-    "software": ("software", "development", "developers", "apps", "applications"),
-    "people": ("people", "staff", "staffing", "contractors", "engineers", "team"),
-    "compliance": ("compliance", "licence", "license", "audit", "gdpr", "iso"),
-    "consulting": ("consulting", "consultancy", "advice", "advisory"),
-}
+# removing them is the thing asked about ("mainframe hosting"). Theme -> the words that name it.
+_GENERIC = frozenset(messages.words("catalogue_question"))
+THEME_WORDS: dict[str, list[str]] = messages.words("catalogue_themes")
 
 
 @dataclass(frozen=True)
@@ -57,11 +38,7 @@ def _service_button(service: ServiceInfo) -> dict:
 
 
 def _detail_buttons() -> list[dict]:
-    return [
-        {"title": "Price", "payload": "/ask_service_price"},
-        {"title": "SLA", "payload": "/ask_service_sla"},
-        SALES_BUTTON,
-    ]
+    return [buttons.PRICE, buttons.SLA, SALES_BUTTON]
 
 
 def leftover_query(text: str) -> str:
@@ -104,21 +81,20 @@ def list_reply(session: Session, side: str | None, theme: str | None) -> Reply:
 def overview_reply(session: Session) -> Reply:
     managed = queries.list_services(session, side="managed_services")
     outsourcing = queries.list_services(session, side="it_outsourcing")
-    text = (
-        f"We offer {len(managed)} managed services (monthly subscription with an SLA) and "
-        f"{len(outsourcing)} IT outsourcing services (fixed price or time & material). "
-        "Which side interests you, or which service?"
-    )
-    buttons = [
-        {
-            "title": "Managed services",
-            "payload": '/ask_catalogue_service{"sourcing_model":"managed_services"}',
-        },
-        {"title": "IT outsourcing", "payload": '/ask_catalogue_service{"sourcing_model":"it_outsourcing"}'},
-        {"title": "Security services", "payload": "/ask_catalogue_service" + '{"theme":"security"}'},
+    text = messages.text("catalogue.overview", managed=len(managed), outsourcing=len(outsourcing))
+    offered = [
+        messages.button(
+            "catalogue.side_button.managed_services",
+            '/ask_catalogue_service{"sourcing_model":"managed_services"}',
+        ),
+        messages.button(
+            "catalogue.side_button.it_outsourcing",
+            '/ask_catalogue_service{"sourcing_model":"it_outsourcing"}',
+        ),
+        messages.button("catalogue.theme_button.security", "/ask_catalogue_service" + '{"theme":"security"}'),
         SALES_BUTTON,
     ]
-    return Reply(text, buttons)
+    return Reply(text, offered)
 
 
 def answer_question(
@@ -168,8 +144,4 @@ def sla_reply(session: Session, text: str, mentions: list[str], last_service: st
     return Reply(answers.sla_text(service), [_detail_buttons()[0], SALES_BUTTON], service.slug)
 
 
-UNAVAILABLE = Reply(
-    "Sorry, I can't look up our service details right now. Please try again in a moment, "
-    "or leave your details and our sales team will answer you directly.",
-    [SALES_BUTTON],
-)
+UNAVAILABLE = Reply(messages.text("catalogue.unavailable"), [SALES_BUTTON])

@@ -15,7 +15,7 @@ from bot.catalogue import answers
 from bot.catalogue.answers import _fit
 from bot.catalogue.queries import ServiceInfo
 from bot.forms import words
-from bot.text import numbers
+from bot.text import messages, numbers
 
 # "what's included?", "what do we get?", "is that covered?" (a question about VAT is about VAT)
 INCLUDED = re.compile(r"\b(includ\w*|what do (i|we) get|what'?s in|covered|cover)\b", re.I)
@@ -78,25 +78,29 @@ def months_asked(text: str | None) -> int | None:
 
 def _minimum(s: ServiceInfo) -> str:
     if s.minimum_term_months:
-        renewal = ", then renewed yearly" if s.billing_model == "subscription" else ""
-        return f"{s.name} has a {s.minimum_term_months}-month minimum term{renewal}."
-    return f"{s.name} has no minimum term: {s.engagement}."
+        renewal = messages.text("terms.renewed_yearly") if s.billing_model == "subscription" else ""
+        return messages.text("terms.minimum", name=s.name, months=s.minimum_term_months, renewal=renewal)
+    return messages.text("terms.no_minimum", name=s.name, engagement=s.engagement)
 
 
 def _cancel(s: ServiceInfo, after: int | None) -> str:
-    notice = f"{s.notice_days} days' notice" if s.notice_days else "notice as agreed in the contract"
+    notice = (
+        messages.text("terms.notice_days", days=s.notice_days)
+        if s.notice_days
+        else messages.text("terms.notice_agreed")
+    )
     if s.billing_model == "fixed_price":
-        return f"{s.name} is a project at a fixed price: it ends when the project is delivered."
+        return messages.text("terms.cancel.project", name=s.name)
     if s.minimum_term_months and after is not None and after < s.minimum_term_months:
-        return (
-            f"After {after} months you are still inside the {s.minimum_term_months}-month minimum term, "
-            f"so the contract runs to its end; after it you can cancel with {notice}. "
-            "Sales can discuss an early exit."
-        )
+        return messages.text("terms.cancel.inside", after=after, months=s.minimum_term_months, notice=notice)
     if s.minimum_term_months:
-        when = "before each yearly renewal" if s.billing_model == "subscription" else "once it has passed"
-        return f"After the {s.minimum_term_months}-month minimum term you can cancel with {notice} {when}."
-    return f"You can end {s.name} with {notice}."
+        when = (
+            messages.text("terms.cancel.before_renewal")
+            if s.billing_model == "subscription"
+            else messages.text("terms.cancel.once_passed")
+        )
+        return messages.text("terms.cancel.after", months=s.minimum_term_months, notice=notice, when=when)
+    return messages.text("terms.cancel.any_time", name=s.name, notice=notice)
 
 
 def service_terms(service: ServiceInfo, text: str | None) -> str:
@@ -127,18 +131,18 @@ def catalogue_terms(services: Sequence[ServiceInfo], text: str | None) -> str:
         (term, notice), _ = Counter((s.minimum_term_months, s.notice_days) for s in managed).most_common(1)[0]
         if term:
             parts.append(
-                f"Managed services: {term}-month minimum term, renewed yearly"
-                + (f", cancel with {notice} days' notice before renewal." if notice else ".")
+                messages.text("terms.summary.managed", months=term)
+                + (messages.text("terms.summary.managed_notice", days=notice) if notice else ".")
             )
     notices = sorted({s.notice_days for s in day_rate if s.notice_days})
     if notices:
         span = f"{notices[0]}" if len(notices) == 1 else f"{notices[0]}-{notices[-1]}"
-        parts.append(f"Day-rate work: {span} days' notice.")
+        parts.append(messages.text("terms.summary.day_rate", days=span))
     for s in day_rate:
         if s.minimum_term_months:
-            parts.append(f"{s.name}: {s.minimum_term_months}-month minimum.")
+            parts.append(messages.text("terms.summary.minimum", name=s.name, months=s.minimum_term_months))
     if any(s.billing_model == "fixed_price" for s in services):
-        parts.append("Fixed-price projects end on delivery.")
+        parts.append(messages.text("terms.summary.projects"))
     if vat and "vat" in asked:
         parts.append(vat)
     return _fit(" ".join(parts))

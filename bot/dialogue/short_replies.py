@@ -16,6 +16,7 @@ import re
 from bot.dialogue.follow_up import is_unsure
 from bot.dialogue.last_turn import LastTurn, Option
 from bot.forms import words
+from bot.text import messages
 
 MAX_WORDS = 5  # "yes that one please" is short; a sentence says more than a choice
 NOT_SURE = "/inform"  # "not sure" outside a form: action_follow_up offers the advisor
@@ -31,28 +32,12 @@ YES_MEANS = {
 _WAY_OUT = {"/help", "/goodbye", "/deny", "/stop"}
 _SALES = "/request_sales_contact"
 
-_ORDINALS = {
-    "first": 0,
-    "1st": 0,
-    "second": 1,
-    "2nd": 1,
-    "third": 2,
-    "3rd": 2,
-    "fourth": 3,
-    "4th": 3,
-    "fifth": 4,
-    "5th": 4,
-    "sixth": 5,
-    "6th": 5,
-    "last": -1,
-    "final": -1,
-    "bottom": -1,
-    "top": 0,
-}
+# "the second", "last one": ordinal -> index of the option (-1: the last)
+_ORDINALS: dict[str, int] = messages.words("ordinals")
 _ORDINAL = re.compile(
     r"^(?:(?:ok(?:ay)?|yes|yeah|yep|sure)[, ]+)?(?:i'?ll take |let'?s (?:go with |do |take )|i'?d like |"
     r"(?:go|going) with )?(?:the |option |number |no\.? ?|nr\.? ?|#)?"
-    r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|last|final|bottom|top|[1-6])"
+    rf"({'|'.join(_ORDINALS)}|[1-6])"
     r"(?: one| option| choice| item| service)?(?: please| pls| plz)?[.!]*$",
     re.I,
 )
@@ -91,9 +76,7 @@ def _answers(options: tuple[Option, ...]) -> list[Option]:
 
 MIN_PART = 4  # "helpdesk" picks "Managed helpdesk"; shorter words pick too easily
 # words that are in many titles and name none of them on their own
-_GENERIC = frozenset(
-    "service services managed support the our your price prices more details info about with".split()
-)
+_GENERIC = frozenset(messages.words("generic_title_words"))
 
 
 def _by_title(text: str, options: tuple[Option, ...], partly: bool = True) -> Option | None:

@@ -34,6 +34,7 @@ from bot.forms.turns import Say
 from bot.knowledge import SALES_BUTTON
 from bot.pricing import request
 from bot.pricing.replies import SERVICES_BUTTON, CostReply
+from bot.text import buttons, messages
 
 BASIS = "basis"
 INCLUDED = "included"
@@ -89,15 +90,13 @@ DISCOUNT_KINDS = (
         ),
     ),
 )
-DISCOUNT_FOR = {
-    "nonprofit": " for non-profits, education or start-ups",
-    "bundle": " for taking several services",
-    "volume": " for volume",
-    "term": " for longer contracts",
-}
+# the kind of discount asked about, as the discount answer names it (pricing.discount_for.*)
+DISCOUNT_FOR = messages.section("pricing.discount_for")
 
 # the units catalogue prices count, as visitors name them after "per" ("per seat", "per device")
-_UNIT_AFTER_PER = tuple(request.UNIT_WORDS) + (("seat|head|person|licen[cs]e", "user"),)
+_UNIT_AFTER_PER = tuple(request.UNIT_WORDS) + tuple(
+    ("|".join(patterns), unit) for unit, patterns in messages.words("units_after_per").items()
+)
 _PER = r"(?:\bper|\beach|\bby the|/)[- ]?(?:extra |additional )?"
 _PER_UNIT = re.compile(rf"{_PER}({'|'.join(p for p, _ in _UNIT_AFTER_PER)})\b", re.I)
 _PER_OTHER = re.compile(rf"{_PER}(month|day|hour|project)\b", re.I)
@@ -214,7 +213,7 @@ def basis_text(service: ServiceInfo, unit: str | None = None) -> str:
     """How the service is charged: a flat fee covering so many units and a price per extra unit
     (the estimator's figures), a flat fee without units, a day rate or a project price."""
     s = service
-    note = f" ({s.billing_note})" if s.billing_note else ""
+    note = answers.note(s)
     tiers = answers.tier_prices(s)
     start = answers.starting_price(s)
     prices = f"{tiers}." if tiers else f"{start[0].upper()}{start[1:]}."
@@ -223,22 +222,38 @@ def basis_text(service: ServiceInfo, unit: str | None = None) -> str:
         counted = s.quantity_unit or ""
         lead = ""
         if unit and unit.lower() != counted.lower():
-            lead = f"{s.name} counts {_unit_label(counted)}, not {_unit_label(unit)}. "
-        return (
-            f"{lead}{s.name} is a flat monthly fee that covers {answers.included_units(s)}{note}; "
-            f"each extra {counted} costs {answers.format_money(s.extra_unit_price or Decimal(0), s.currency)} "
-            f"a month, whichever tier. {prices}"
+            lead = messages.text(
+                "pricing.basis.counts", name=s.name, counted=_unit_label(counted), asked=_unit_label(unit)
+            )
+        return lead + messages.text(
+            "pricing.basis.allowance",
+            name=s.name,
+            included=answers.included_units(s) + note,
+            unit=counted,
+            price=answers.format_money(s.extra_unit_price or Decimal(0), s.currency),
+            prices=prices,
         )
+    price = answers.starting_price(s) + note
     if s.billing_model == "subscription":
-        return f"{s.name} is a flat monthly fee, not per {not_unit or 'user or device'}{note}. {prices}"
+        unit_named = not_unit or messages.text("pricing.basis.any_unit")
+        return messages.text("pricing.basis.flat", name=s.name, unit=unit_named + note, prices=prices)
     if s.billing_model == "fixed_price":
-        return (
-            f"{s.name} is a fixed price per project, not a monthly{' per-' + not_unit if not_unit else ''} "
-            f"fee: {answers.starting_price(s)}{note}. Typical engagement: {s.engagement}."
+        per = messages.text("pricing.basis.per_unit", unit=not_unit) if not_unit else ""
+        return messages.text(
+            "pricing.basis.project", name=s.name, per=per, price=price, engagement=s.engagement
         )
-    return (
-        f"{s.name} is billed {s.price_unit}, not {'per ' + not_unit if not_unit else 'per user'} or as a "
-        f"flat fee: {answers.starting_price(s)}{note}. Typical engagement: {s.engagement}."
+    unit_named = (
+        messages.text("pricing.basis.per", unit=not_unit)
+        if not_unit
+        else messages.text("pricing.basis.per_user")
+    )
+    return messages.text(
+        "pricing.basis.rate",
+        name=s.name,
+        billed=s.price_unit,
+        unit=unit_named,
+        price=price,
+        engagement=s.engagement,
     )
 
 
@@ -250,9 +265,15 @@ def included_answer(service: ServiceInfo) -> str:
 def discount_context(service: ServiceInfo | None) -> str:
     """The list price to start from (the estimator's units), or where to find one."""
     if service is None:
-        return "Ask me what a service costs at list price, or ask our sales team."
-    term = f"; {service.minimum_term_months}-month minimum term" if service.minimum_term_months else ""
-    return f"List price: {service.name} {answers.price_with_allowance(service)}{term}."
+        return messages.text("pricing.discount.no_service")
+    term = (
+        messages.text("pricing.discount.term", months=service.minimum_term_months)
+        if service.minimum_term_months
+        else ""
+    )
+    return messages.text(
+        "pricing.discount.list_price", name=service.name, price=answers.price_with_allowance(service) + term
+    )
 
 
 # ----------------------------------------------------------------------------- replies
@@ -260,7 +281,7 @@ def discount_context(service: ServiceInfo | None) -> str:
 
 def _price_button(service: ServiceInfo) -> dict:
     payload = "/ask_service_price" + json.dumps({"service": service.slug}, separators=(",", ":"))
-    return {"title": "What would it cost?", "payload": payload}
+    return messages.button("buttons.estimate", payload)
 
 
 def reply(session: Session, text: str, mentions: list[str], focus: str | None) -> CostReply | None:
@@ -287,7 +308,7 @@ def reply(session: Session, text: str, mentions: list[str], focus: str | None) -
         answer = included_answer(service)
     else:
         return None
-    sla = [{"title": "SLA", "payload": "/ask_service_sla"}] if service.sla_tiers else []
+    sla = [buttons.SLA] if service.sla_tiers else []
     return CostReply(
         Say("utter_cost_basis", {"answer": answer}),
         [_price_button(service), *sla, SALES_BUTTON],

@@ -17,9 +17,11 @@ from bot.catalogue.answers import (
     allowance,
     format_money,
     included_units,
+    note,
     plural,
     price_with_allowance,
     starting_price,
+    tier_text,
     units,
 )
 from bot.catalogue.choices import candidates as services_to_offer
@@ -31,8 +33,9 @@ from bot.forms.turns import Say
 from bot.knowledge import SALES_BUTTON
 from bot.pricing import estimate, inhouse, request
 from bot.pricing.estimate import DayRateLine, Estimate, MonthlyLine
+from bot.text import buttons, messages
 
-SERVICES_BUTTON = {"title": "Our services", "payload": "/ask_catalogue_service"}
+SERVICES_BUTTON = buttons.SERVICES
 MAX_SERVICES = 4
 
 
@@ -50,13 +53,16 @@ def money(amount: Decimal, currency: str) -> str:
 
 def _line_text(line: MonthlyLine) -> str:
     s = line.service
-    tier = f", {line.tier.name} tier" if line.tier else ""
+    tier = messages.text("pricing.line.tier", tier=line.tier.name) if line.tier else ""
     head = f"{s.name}{tier}: {money(line.base, s.currency)}"
     if line.extra_units and s.quantity_unit and s.included_quantity:
         unit = s.quantity_unit
-        return (
-            f"{head} (incl. {units(s.included_quantity, unit)}) + {line.extra_units} "
-            f"extra {plural(unit, line.extra_units)} × {money(line.extra_price, s.currency)}"
+        return head + messages.text(
+            "pricing.line.extra",
+            included=units(s.included_quantity, unit),
+            count=line.extra_units,
+            units=plural(unit, line.extra_units),
+            price=money(line.extra_price, s.currency),
         )
     covered = included_units(s)
     return f"{head} ({covered})" if covered else head
@@ -66,11 +72,15 @@ def arithmetic(result: Estimate) -> str:
     """'A: EUR 1,650 (incl. 10 servers) + 30 extra servers × EUR 95 = EUR 4,500 per month; × 12 = ...'"""
     currency = result.lines[0].service.currency
     parts = [_line_text(line) for line in result.lines]
-    text = (
-        " + ".join(parts) if len(parts) > 1 else parts[0]
-    ) + f" = {money(result.monthly, currency)} per month"
+    text = (" + ".join(parts) if len(parts) > 1 else parts[0]) + messages.text(
+        "pricing.per_month", total=money(result.monthly, currency)
+    )
     if result.months > 1:
-        period = "per year" if result.months == 12 else f"over {result.months} months"
+        period = (
+            messages.text("pricing.per_year")
+            if result.months == 12
+            else messages.text("pricing.over_months", months=result.months)
+        )
         text += f"; × {result.months} = {money(result.total, currency)} {period}"
     return text + "."
 
@@ -79,7 +89,7 @@ def terms_text(result: Estimate) -> str:
     term = result.minimum_term
     parts = []
     if term:
-        parts.append(f"Minimum term {term} months.")
+        parts.append(messages.text("pricing.minimum_term", months=term))
     vat = result.lines[0].service.vat_note
     if vat:
         parts.append(vat)
@@ -88,9 +98,14 @@ def terms_text(result: Estimate) -> str:
 
 def _day_rate_text(line: DayRateLine, working_days: int) -> str:
     s = line.service
-    return (
-        f"{s.name}: {line.people} × {line.days} days × {money(s.price_amount, s.currency)} per day = "
-        f"{money(line.total, s.currency)} (a month counted as {working_days} working days)."
+    return messages.text(
+        "pricing.day_rate",
+        name=s.name,
+        people=line.people,
+        days=line.days,
+        rate=money(s.price_amount, s.currency),
+        total=money(line.total, s.currency),
+        working_days=working_days,
     )
 
 
@@ -117,14 +132,24 @@ def compare_reply(service: ServiceInfo, req: request.CostRequest, facts: inhouse
         service, facts, round_the_clock=req.tier == estimate.TOP, quantity=req.quantities.get(unit)
     )
     c = service.currency
-    coverage = "24/7" if result.round_the_clock else "office hours"
+    coverage = (
+        messages.text("pricing.compare.round_the_clock")
+        if result.round_the_clock
+        else messages.text("pricing.compare.office_hours")
+    )
     tier = f", {result.managed.tier.name}" if result.managed.tier else ""
-    figures = (
-        f"In-house, {coverage}: {result.people} people × {money(result.salary, c)} salary × "
-        f"{result.factor} = {money(result.staff_per_year, c)} "
-        f"+ tools {money(result.tooling_per_month, c)} × 12"
-        f" = {money(result.in_house_per_year, c)} a year. {service.name}{tier}: "
-        f"{money(result.managed.monthly, c)} × 12 = {money(result.managed_per_year, c)} a year."
+    figures = messages.text(
+        "pricing.compare",
+        coverage=coverage,
+        people=result.people,
+        salary=money(result.salary, c),
+        factor=result.factor,
+        staff=money(result.staff_per_year, c),
+        tools=money(result.tooling_per_month, c),
+        in_house=money(result.in_house_per_year, c),
+        service=f"{service.name}{tier}",
+        monthly=money(result.managed.monthly, c),
+        managed=money(result.managed_per_year, c),
     )
     return CostReply(
         Say("utter_cost_compare", {"arithmetic": figures}),
@@ -146,16 +171,14 @@ def difference_reply(service: ServiceInfo, req: request.CostRequest, text: str =
     covered = allowance(service)
     if not found:
         if service.sla_tiers:
-            said = (
-                f"{service.name}: every SLA tier costs the same, {starting_price(service)}"
-                + (f" for {covered}" if covered else "")
-                + "."
+            said = messages.text(
+                "pricing.difference.same", name=service.name, price=price_with_allowance(service)
             )
         else:
-            note = f" ({service.billing_note})" if service.billing_note else ""
-            said = (
-                f"{service.name} has no SLA tiers, so there is no tier surcharge: it is billed "
-                f"{price_with_allowance(service)}{note}."
+            said = messages.text(
+                "pricing.difference.no_tiers",
+                name=service.name,
+                price=price_with_allowance(service) + note(service),
             )
         return CostReply(
             Say("utter_cost_difference", {"arithmetic": said}),
@@ -168,20 +191,29 @@ def difference_reply(service: ServiceInfo, req: request.CostRequest, text: str =
     if request.ROUND_THE_CLOCK.search(words.clean(text)):
         with_24_7 = [t for t, _ in estimate.tier_surcharges(service) if _running_round_the_clock(t)]
         if with_24_7 and with_24_7[0] == cheap:
-            lead = (
-                f"24/7 is already in the {cheap.name} tier, {money(cheap.price or Decimal(0), c)} a month. "
+            lead = messages.text(
+                "pricing.difference.round_the_clock_included",
+                tier=cheap.name,
+                price=money(cheap.price or Decimal(0), c),
             )
         elif with_24_7:
             dear = with_24_7[0]
             more = (dear.price or Decimal(0)) - (cheap.price or Decimal(0))
         else:
-            lead = f"No {service.name} tier runs 24/7; the longest hours are {dear.name}'s. "
+            lead = messages.text("pricing.difference.no_round_the_clock", name=service.name, tier=dear.name)
     said = (
-        f"{lead}{service.name}: {dear.name} costs {money(dear.price or Decimal(0), c)} per month, "
-        f"{money(more, c)} more than {cheap.name} at {money(cheap.price or Decimal(0), c)}. {dear.name} "
-        f"gives {dear.response_time} response, {dear.availability} availability"
-        f"{', ' + dear.hours if dear.hours else ''}."
-        + (f" Each tier's price covers {covered}." if covered else "")
+        lead
+        + messages.text(
+            "pricing.difference",
+            name=service.name,
+            dear=dear.name,
+            price=money(dear.price or Decimal(0), c),
+            more=money(more, c),
+            cheap=cheap.name,
+            cheap_price=money(cheap.price or Decimal(0), c),
+            gives=tier_text(dear, name=False),
+        )
+        + (messages.text("catalogue.sla.covers", allowance=covered) if covered else "")
     )
     return CostReply(
         Say("utter_cost_difference", {"arithmetic": said}),
@@ -225,16 +257,15 @@ def cheaper_reply(services: Sequence[ServiceInfo], req: request.CostRequest) -> 
     ranked = sorted(options, key=lambda o: o[1].monthly)
     (best, low), (_, next_) = ranked[0], ranked[1]
     if low.monthly == next_.monthly:
-        verdict = "They cost the same."
+        verdict = messages.text("pricing.cheaper.same")
     else:
-        verdict = f"{best} is cheaper by {money(next_.monthly - low.monthly, c)} a month."
+        verdict = messages.text("pricing.cheaper.by", name=best, price=money(next_.monthly - low.monthly, c))
     notes = []
     if len(services) == 1:
         dear = ranked[-1][1].tier
         if dear and dear != low.tier:
             notes.append(
-                f"{dear.name} buys {dear.response_time} response, {dear.availability} availability"
-                + (f", {dear.hours}." if dear.hours else ".")
+                messages.text("pricing.cheaper.buys", tier=dear.name, buys=tier_text(dear, name=False))
             )
     else:
         asked = [plural("TB" if u == "tb" else u, 2) for u in req.quantities]
@@ -242,13 +273,22 @@ def cheaper_reply(services: Sequence[ServiceInfo], req: request.CostRequest) -> 
             unit = (s.quantity_unit or "").lower()
             if asked and s.quantity_unit and unit not in req.quantities:
                 notes.append(
-                    f"{s.name} counts {plural(s.quantity_unit, 2)}, not {' or '.join(asked)}: "
-                    "that figure is its base price."
+                    messages.text(
+                        "pricing.cheaper.counts",
+                        name=s.name,
+                        units=plural(s.quantity_unit, 2),
+                        asked=messages.text("pricing.cheaper.or").join(asked),
+                    )
                 )
         for s in services:
             if s not in monthly:
-                notes.append(f"{s.name} ({starting_price(s)}) is not a monthly fee, so it is left out.")
-    said = f"Per month{' for ' + case if case else ''}: {lines}. {verdict}" + "".join(" " + n for n in notes)
+                notes.append(
+                    messages.text("pricing.cheaper.not_monthly", name=s.name, price=starting_price(s))
+                )
+    case = messages.text("pricing.cheaper.case", case=case) if case else ""
+    said = messages.text("pricing.cheaper", case=case, lines=lines, verdict=verdict) + "".join(
+        " " + n for n in notes
+    )
     return CostReply(
         Say("utter_cost_cheaper", {"arithmetic": said}),
         [SALES_BUTTON, SERVICES_BUTTON],
@@ -320,7 +360,7 @@ def estimate_reply(
             {
                 "service": first.name,
                 "price": starting_price(first),
-                "note": first.billing_note or "as quoted",
+                "note": first.billing_note or messages.text("pricing.as_quoted"),
             },
         ),
         [SALES_BUTTON, SERVICES_BUTTON],

@@ -13,29 +13,19 @@ from typing import Any
 
 from bot.forms import words
 from bot.pricing.estimate import BASE, TOP
-from bot.text import numbers
+from bot.text import messages, numbers
 
 MAX_QUANTITY = 100_000  # more units than this is not a real request
 MAX_MONTHS = 120
 
-# words for the units catalogue prices count (the catalogue's billing.per), singular
-UNIT_WORDS = (
-    (r"network devices?|switch(?:es)?|access points?|aps", "network device"),
-    (r"users?|people|persons|employees|staff|seats|colleagues|heads", "user"),
-    (r"servers?|vms?|virtual machines?", "server"),
-    (r"devices?|laptops?|pcs?|desktops?|workstations?|computers?|notebooks?", "device"),
-    (r"endpoints?", "endpoint"),
-    (r"tb|terabytes?", "tb"),
-    (r"firewalls?", "firewall"),
-)
+# words for the units catalogue prices count (the catalogue's billing.per, singular; checked in
+# the order listed: "network devices" before "devices"), as regex alternations
+UNIT_WORDS = tuple(("|".join(patterns), unit) for unit, patterns in messages.words("units").items())
 _NUMBER = r"(\d{1,3}(?:[ ,.]\d{3})+|\d+)"
-_ROUND_THE_CLOCK = r"24/7|24x7|24 ?h(ours)? a day|round the clock|around the clock"
+_ROUND_THE_CLOCK = messages.pattern("round_the_clock")
 ROUND_THE_CLOCK = re.compile(rf"\b({_ROUND_THE_CLOCK})\b", re.I)
-_TOP = re.compile(
-    rf"\b(premium|top|highest|best|gold|fastest|critical|{_ROUND_THE_CLOCK}|1 ?h(our)? response)\b",
-    re.I,
-)
-_BASE = re.compile(r"\b(standard|basic|cheapest|lowest|business hours|office hours|mon-fri)\b", re.I)
+_TOP = re.compile(rf"\b({messages.pattern('top_tier')}|{_ROUND_THE_CLOCK})\b", re.I)
+_BASE = re.compile(rf"\b({messages.pattern('base_tier')})\b", re.I)
 # "how much more is premium?", "is 24/7 extra?", "does premium cost more?", "is 24/7 included?"
 # (with a top tier named: "20 extra users" alone asks for an estimate, not a surcharge)
 _DIFFERENCE = re.compile(

@@ -20,12 +20,8 @@ from bot.sales.fields import ANSWERS
 from bot.sales.models import Lead
 from bot.text import messages
 
-LABELS = {
-    "managed_services": "managed services",
-    "it_outsourcing": "IT outsourcing",
-    "staff_augmentation": "staff augmentation",
-    "mix": "a mix of managed services and outsourcing",
-}
+# the texts: data/messages/<language>.yml, alerts.*
+LABELS = messages.section("alerts.model")
 MAX_VALUE = 200  # a typed value longer than this is cut in the alert (the lead keeps it)
 
 
@@ -73,8 +69,8 @@ def build(session: Session, lead: Lead) -> Alert:
         (messages.text("lead.label.phone"), lead.phone),
         (messages.text("lead.label.company"), lead.company),
         *answers(lead, names),
-        ("Country", country),
-        ("Page", lead.page_url),
+        (messages.text("alerts.field.country"), country),
+        (messages.text("alerts.field.page"), lead.page_url),
     )
     owner = routing.owner(lead.owner)
     if owner:
@@ -95,26 +91,32 @@ def build(session: Session, lead: Lead) -> Alert:
 
 
 def _who(alert: Alert) -> str:
-    return dict(alert.details).get("Company") or dict(alert.details).get("Name") or "a visitor"
+    given = dict(alert.details)
+    return (
+        given.get(messages.text("alerts.field.company"))
+        or given.get(messages.text("alerts.field.name"))
+        or messages.text("alerts.a_visitor")
+    )
 
 
 def subject(alert: Alert) -> str:
-    kind = "Qualified lead" if alert.qualified else "New lead"
-    return f"{kind} #{alert.lead_id}: {_who(alert)} (score {alert.score})"
+    kind = messages.text("alerts.qualified_lead") if alert.qualified else messages.text("alerts.new_lead")
+    return messages.text("alerts.subject", kind=kind, id=alert.lead_id, who=_who(alert), score=alert.score)
 
 
 def as_text(alert: Alert) -> str:
     """The e-mail body."""
     lines = [subject(alert), ""]
     if alert.recommendation:
-        lines += [f"Advisor's recommendation: {alert.recommendation}", ""]
+        lines += [messages.text("alerts.recommendation", recommendation=alert.recommendation), ""]
     lines += [f"{label}: {value}" for label, value in alert.details]
-    lines += ["", f"Score {alert.score}/100 ({'qualified' if alert.qualified else 'not qualified'}). Why:"]
+    state = messages.text("alerts.qualified") if alert.qualified else messages.text("alerts.not_qualified")
+    lines += ["", messages.text("alerts.score", score=alert.score, state=state)]
     lines += [f"  - {reason}" for reason in alert.reasons]
     lines += [
         "",
-        f"Owner: {alert.owner or 'nobody yet (no routing rule)'}",
-        f"Transcript: run `{alert.transcript}`",
+        messages.text("alerts.owner", owner=alert.owner or messages.text("alerts.no_owner")),
+        messages.text("alerts.transcript", command=alert.transcript),
         "",
     ]
     return "\n".join(lines)
@@ -129,8 +131,16 @@ def as_slack(alert: Alert) -> dict:
     esc = slack_escape
     lines = [f"*{esc(subject(alert))}*"]
     if alert.recommendation:
-        lines.append(f"Advisor's recommendation: *{esc(alert.recommendation)}*")
+        lines.append(messages.text("alerts.recommendation", recommendation=f"*{esc(alert.recommendation)}*"))
     lines += [f"{esc(label)}: {esc(value)}" for label, value in alert.details]
-    lines.append(f"Score {alert.score}/100. Why: " + "; ".join(esc(r) for r in alert.reasons))
-    lines.append(f"Owner: {esc(alert.owner or 'nobody yet')} · Transcript: `{esc(alert.transcript)}`")
+    lines.append(
+        messages.text("alerts.slack.score", score=alert.score) + "; ".join(esc(r) for r in alert.reasons)
+    )
+    lines.append(
+        messages.text(
+            "alerts.slack.owner",
+            owner=esc(alert.owner or messages.text("alerts.slack.no_owner")),
+            command=esc(alert.transcript),
+        )
+    )
     return {"text": "\n".join(lines)}

@@ -19,16 +19,17 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from bot import db
 from bot.db import utcnow
 from bot.sales.models import Incident, OutboxItem
+from bot.text import messages
 
 log = logging.getLogger(__name__)
 
 ACTION_SERVER_DOWN = "action_server_down"
 CHANNELS = ("email", "slack")  # who is told; the CRM webhook takes leads only
+# kind -> (what happened, what it means for visitors): data/messages/<language>.yml, incidents.*
 WHAT = {
     ACTION_SERVER_DOWN: (
-        "The chat assistant's action server does not answer",
-        "Visitors still get the article's answers; catalogue, price and lead-form answers are "
-        "unavailable until it is back. Leads in progress resume then.",
+        messages.text("incidents.action_server_down"),
+        messages.text("incidents.action_server_down.effect"),
     )
 }
 
@@ -79,12 +80,16 @@ def close_incident(kind: str, engine: Engine | None = None, now: datetime | None
 
 
 def subject(incident: Incident) -> str:
-    return f"Incident #{incident.id}: {WHAT[incident.kind][0]}"
+    return messages.text("incidents.subject", id=incident.id, what=WHAT[incident.kind][0])
 
 
 def as_text(incident: Incident) -> str:
     since = incident.opened_at.strftime("%Y-%m-%d %H:%M UTC")
-    state = f"since {since}" if incident.closed_at is None else f"from {since}; it is back now"
+    state = (
+        messages.text("incidents.since", since=since)
+        if incident.closed_at is None
+        else messages.text("incidents.back", since=since)
+    )
     return f"{subject(incident)} ({state}).\n\n{WHAT[incident.kind][1]}\n"
 
 

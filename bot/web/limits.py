@@ -1,4 +1,5 @@
-"""Every limit on what comes in through a chat channel, and the polite refusals.
+"""Every limit on what comes in through a chat channel, and the polite refusals (their texts:
+data/messages/<language>.yml, channel.*).
 
 Both channels (bot/web/channel.py for the widget's socket.io, bot/web/rest.py for REST)
 check a message here before NLU sees it: NLU memory grows with the square of a message's
@@ -17,6 +18,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.text import messages
+
 MAX_MESSAGE_CHARS = 1000
 MAX_REQUEST_BYTES = 16 * 1024  # a 1,000-character message is at most ~4 KB of UTF-8
 MAX_METADATA_BYTES = 2 * 1024  # the widget sends only the page URL
@@ -30,19 +33,13 @@ WEBCHAT_ID_PREFIX = "wc-"
 # C0 and C1 control characters (terminal escapes included) but tab, newline and return
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-TOO_LONG_REPLY = (
-    f"Sorry, that message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} "
-    "characters, or ask one question at a time."
-)
-EMPTY_REPLY = "I didn't get a question there. What would you like to know?"
-NOT_TEXT_REPLY = "Sorry, I can only read text messages. Please type your question."
-UNREADABLE_REPLY = "Sorry, I couldn't read some characters in that message. Could you type it again?"
-METADATA_REPLY = "Sorry, I couldn't take that message: it came with too much extra data."
-RATE_LIMITED_REPLY = (
-    "You're sending messages faster than I can answer them. Please wait a moment, "
-    "then send your question again."
-)
-NO_SESSION_REPLY = "Sorry, this chat lost its connection details. Please reload the page."
+TOO_LONG_REPLY = messages.text("channel.too_long", limit=f"{MAX_MESSAGE_CHARS:,}")
+EMPTY_REPLY = messages.text("channel.empty")
+NOT_TEXT_REPLY = messages.text("channel.not_text")
+UNREADABLE_REPLY = messages.text("channel.unreadable")
+METADATA_REPLY = messages.text("channel.metadata")
+RATE_LIMITED_REPLY = messages.text("channel.rate_limited")
+NO_SESSION_REPLY = messages.text("channel.no_session")
 
 
 def bound_sanic(config: Any) -> None:
