@@ -20,10 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import forms
 from actions.pricing import focused_service
 from bot import db
-from bot.settings import get_settings
 from bot.advisor import handoff
 from bot.catalogue import queries
 from bot.sales import booking, form, repository, spool, throttle, validation
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from contextlib import nullcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, json_output
-from bot.settings import get_settings
 from bot.sales import outbox, privacy, repository, routing, sanitize, serialize, transcript, validation
 from bot.sales.serialize import ANSWER_COLUMNS
+from bot.settings import get_settings
 
 CSV_FIELDS = (
     "id",

@@ -75,7 +75,11 @@ def used_keys(roots: Iterable[Path] = CODE) -> dict[str, set[str]]:
                     used["named"].add(node.value)
                 elif isinstance(node, ast.JoinedStr) and node.values:
                     head = node.values[0]
-                    if isinstance(head, ast.Constant) and isinstance(head.value, str) and FAMILY.match(head.value):
+                    if (
+                        isinstance(head, ast.Constant)
+                        and isinstance(head.value, str)
+                        and FAMILY.match(head.value)
+                    ):
                         used["family"].add(head.value.rstrip("."))
     return used
 
