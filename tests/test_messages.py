@@ -138,3 +138,21 @@ def test_word_lists_sit_beside_the_texts():
     assert messages.words("ordinals")["second"] == 1
     assert messages.section("knowledge.topic")["overview"] == "The difference"
     assert messages.pattern("round_the_clock").startswith("24/7|")
+
+
+def test_keys_held_as_data_count_as_read(tmp_path):
+    """A form's field specs name their keys as data and the engine reads them through a variable:
+    a literal that is a key, or an f-string family (`f"b.x.{side}"`), counts as read."""
+    folder = _catalogue(tmp_path, "en")
+    roots = _code(
+        tmp_path,
+        'LABEL = "a.two"\nSIDES = [f"b.x.{side}" for side in ("left", "right")]\n'
+        'def say(key):\n    return messages.text(key, name="A")\n'
+        'messages.text("a.one", name="A")\nmessages.words("ordinals")\nmessages.words("spare")\n',
+    )
+    assert check.problems(folder, roots, _domain(tmp_path, "  utter_hi:\n    - text: hi\n")) == []
+    # without the data, the same keys are unused
+    bare = _code(tmp_path / "bare", "") if (tmp_path / "bare").mkdir() is None else None
+    found = check.problems(folder, bare, _domain(tmp_path, "  utter_hi:\n    - text: hi\n"))
+    assert "a.two is in the catalogue but no code reads it" in found
+    assert "b.x.left is in the catalogue but no code reads it" in found

@@ -56,6 +56,7 @@ def used_keys(roots: Iterable[Path] = CODE) -> dict[str, set[str]]:
         for path in sorted(Path(root).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
             names = _aliases(tree)
+            pieced: set[int] = set()  # keys pieced together in a call (an error, not a family)
             for node in ast.walk(tree):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
                     continue
@@ -68,12 +69,13 @@ def used_keys(roots: Iterable[Path] = CODE) -> dict[str, set[str]]:
                     # a key pieced together in the call: nothing can tell which keys it reads
                     where = path.relative_to(ROOT) if ROOT in path.parents else path
                     used["dynamic"].add(f"{where}:{node.lineno}")
+                    pieced.add(id(first))
             # keys held as data (a form's field specs, a table of labels) and read through a
             # variable: a literal that is a key, or an f-string family ("lead.label.{name}")
             for node in ast.walk(tree):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.match(node.value):
                     used["named"].add(node.value)
-                elif isinstance(node, ast.JoinedStr) and node.values:
+                elif isinstance(node, ast.JoinedStr) and node.values and id(node) not in pieced:
                     head = node.values[0]
                     if (
                         isinstance(head, ast.Constant)
