@@ -42,6 +42,15 @@ class BotRun:
     def tail(self) -> str:
         return "\n".join(self.output[-25:])
 
+    def forget_said(self) -> None:
+        """Drop the lines said so far, so that the next expect() reads only what follows (an
+        earlier test's restart lines would otherwise match a new one's)."""
+        while True:
+            try:
+                self._lines.get_nowait()
+            except queue.Empty:
+                return
+
     def expect(self, pattern: str, timeout: float) -> re.Match:
         """The first line from now on that matches `pattern`; fails after `timeout` s or on exit."""
         deadline = time.monotonic() + timeout

@@ -453,6 +453,7 @@ def test_bot_run_restarts_a_dead_child_with_back_off_and_keeps_serving(assistant
     delays = []
     for _ in range(2):
         wait_for(assistant.action_server_answers, 60, "the action server is up")
+        assistant.forget_said()
         assistant.action_server().kill()
         said = assistant.expect(r"the action server exited .*restarting it in (\d+) s", 30)
         delays.append(int(said.group(1)))
